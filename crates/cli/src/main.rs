@@ -1,0 +1,66 @@
+//! The `capstan` command.
+//!
+//! Exit codes (documented in README.md):
+//! - 0: success;
+//! - 1: the command ran and failed (a render error, changes found by `diff`,
+//!   findings at or above `--fail-on` for `check`);
+//! - 2: usage error (bad flags or arguments).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// A GitOps engine for Helm charts and Argo CD Applications.
+#[derive(Debug, Parser)]
+#[command(name = "capstan", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the version and the reference versions capstan matches.
+    Version,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            report(&err);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Version => {
+            write_stdout(&format!(
+                "capstan {}\nrenders as: Helm v4.2.3 (Go text/template)\n",
+                env!("CARGO_PKG_VERSION")
+            ))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Prints an error with its whole chain of causes, one per line.
+fn report(err: &anyhow::Error) {
+    use std::io::Write;
+    let mut msg = format!("Error: {err}\n");
+    for cause in err.chain().skip(1) {
+        msg.push_str(&format!("  caused by: {cause}\n"));
+    }
+    let _ = std::io::stderr().write_all(msg.as_bytes());
+}

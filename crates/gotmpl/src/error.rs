@@ -1,0 +1,75 @@
+//! Errors in Go's wording.
+//!
+//! `Display` prints exactly what Go's `text/template` prints (parse errors as
+//! `template: NAME:LINE: MSG`, execution errors as
+//! `template: NAME:LINE:COL: executing "NAME" at <NODE>: MSG`), because Helm
+//! prints those texts and users search for them. The alternate form (`{:#}`)
+//! adds a source snippet pointing at the offending action, for humans.
+
+use std::fmt;
+
+/// What went wrong, broadly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The template text does not parse.
+    Parse,
+    /// Execution failed (a function error, a type error, a missing key...).
+    Exec,
+    /// A configured limit was reached (recursion depth, fuel, output size).
+    Limit,
+    /// A template name that does not exist was executed.
+    NoSuchTemplate,
+}
+
+/// A template error.
+#[derive(Debug, Clone)]
+pub struct Error {
+    kind: ErrorKind,
+    /// The complete message in Go's wording.
+    text: String,
+    /// Human context: the source line and a caret, if known.
+    snippet: Option<String>,
+}
+
+impl Error {
+    /// An error with its complete Go-worded text.
+    pub fn new(kind: ErrorKind, text: impl Into<String>) -> Error {
+        Error { kind, text: text.into(), snippet: None }
+    }
+
+    /// Attaches a human-readable source snippet.
+    pub fn with_snippet(mut self, snippet: impl Into<String>) -> Error {
+        self.snippet = Some(snippet.into());
+        self
+    }
+
+    /// The kind of error.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The Go-worded message.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The source snippet, if any.
+    pub fn snippet(&self) -> Option<&str> {
+        self.snippet.as_deref()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)?;
+        if f.alternate() {
+            if let Some(snippet) = &self.snippet {
+                write!(f, "\n{snippet}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}

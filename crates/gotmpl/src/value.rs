@@ -1,0 +1,232 @@
+//! The value model: the kinds of Go values that Helm templates see.
+//!
+//! Go distinguishes values that print and compare differently even when they
+//! hold "the same number": a template literal `3` is an `int`, Sprig's `add`
+//! returns an `int64`, every number read from a values file is a `float64`.
+//! `printf "%T"`, Sprig's `typeOf`/`kindOf` and the printed form of a float all
+//! depend on it, so the model keeps those distinctions instead of folding
+//! numbers into one type. See docs/decisions/0001-value-model.md.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// A Go map with string keys. Go's `text/template` and `fmt` visit map keys in
+/// sorted order, so a sorted map is the natural representation.
+pub type Map = BTreeMap<String, Value>;
+
+/// A value flowing through a template.
+///
+/// Cloning is cheap: strings, lists, maps and host objects are reference
+/// counted, so passing `.Values` around never copies the tree.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum Value {
+    /// Go's untyped `nil` / a nil `interface{}` (a `null` in a values file).
+    Nil,
+    /// `bool`.
+    Bool(bool),
+    /// Go `int`: template integer literals, `len`, range indexes.
+    Int(i64),
+    /// Go `int64`: Sprig integer math, integers given with `--set`.
+    Int64(i64),
+    /// Go `float64`: every number read from YAML or JSON values.
+    Float(f64),
+    /// `string`.
+    String(Arc<str>),
+    /// `[]byte` (for example Helm's `.Files.GetBytes`). Printed as a list of
+    /// numbers by `%v`, as text by `%s`.
+    Bytes(Arc<[u8]>),
+    /// `[]interface{}` (and the other slice types Sprig returns; see
+    /// [`Value::List`] users in the helm crate for the element type when `%T`
+    /// needs it).
+    List(Arc<Vec<Value>>),
+    /// `map[string]interface{}`.
+    Map(Arc<Map>),
+    /// A value provided by the embedder, with Go field names and methods
+    /// (Helm's `.Chart`, `.Files`, `.Capabilities`, a semver version...).
+    Object(Arc<dyn Object>),
+}
+
+/// A host value with Go-style fields and methods.
+///
+/// The evaluator resolves `.Name` on an object by asking [`Object::field`]
+/// first and [`Object::method`] second, exactly as Go's reflection-based
+/// lookup finds a struct field or a method of that name.
+pub trait Object: Send + Sync + fmt::Debug {
+    /// Go's type name as `%T` prints it, e.g. `*chart.Metadata`.
+    fn type_name(&self) -> &str;
+
+    /// The value of an exported field, or `None` if the type has no such field.
+    fn field(&self, name: &str) -> Option<Value> {
+        let _ = name;
+        None
+    }
+
+    /// The signature of an exported method, or `None` if there is no such
+    /// method. Methods take their arguments after type checking by the
+    /// evaluator, exactly as registered functions do.
+    fn method(&self, name: &str) -> Option<&crate::func::Signature> {
+        let _ = name;
+        None
+    }
+
+    /// Calls the method `name` (known to exist through [`Object::method`]).
+    fn call_method(
+        &self,
+        name: &str,
+        args: &[Value],
+    ) -> Result<Value, crate::func::FuncError> {
+        let _ = args;
+        Err(crate::func::FuncError::msg(format!(
+            "can't call method/function {name:?}"
+        )))
+    }
+
+    /// How Go's `fmt` prints the value with `%v` (`{{ . }}`). The default is
+    /// the struct form `{field1 field2}` which each object should override
+    /// when it matters.
+    fn go_format(&self) -> String {
+        format!("{{{}}}", self.type_name())
+    }
+
+    /// Whether Go would consider this value "true" in `if` (non-nil pointers
+    /// and structs are always true).
+    fn is_true(&self) -> bool {
+        true
+    }
+}
+
+impl Value {
+    /// A string value.
+    pub fn str(s: impl Into<Arc<str>>) -> Value {
+        Value::String(s.into())
+    }
+
+    /// A list value.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Arc::new(items))
+    }
+
+    /// A map value.
+    pub fn map(map: Map) -> Value {
+        Value::Map(Arc::new(map))
+    }
+
+    /// Go's type name for this value, as `printf "%T"` prints it.
+    pub fn go_type_name(&self) -> String {
+        match self {
+            Value::Nil => "<nil>".to_string(),
+            Value::Bool(_) => "bool".to_string(),
+            Value::Int(_) => "int".to_string(),
+            Value::Int64(_) => "int64".to_string(),
+            Value::Float(_) => "float64".to_string(),
+            Value::String(_) => "string".to_string(),
+            Value::Bytes(_) => "[]uint8".to_string(),
+            Value::List(_) => "[]interface {}".to_string(),
+            Value::Map(_) => "map[string]interface {}".to_string(),
+            Value::Object(o) => o.type_name().to_string(),
+        }
+    }
+
+    /// Returns the string slice if the value is a Go string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Returns the map if the value is a Go map.
+    pub fn as_map(&self) -> Option<&Map> {
+        match self {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Returns the items if the value is a Go slice of values.
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// Whether this is `nil`.
+    pub fn is_nil(&self) -> bool {
+        matches!(self, Value::Nil)
+    }
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Nil => f.write_str("Nil"),
+            Value::Bool(b) => write!(f, "Bool({b})"),
+            Value::Int(i) => write!(f, "Int({i})"),
+            Value::Int64(i) => write!(f, "Int64({i})"),
+            Value::Float(x) => write!(f, "Float({x:?})"),
+            Value::String(s) => write!(f, "String({s:?})"),
+            Value::Bytes(b) => write!(f, "Bytes({b:?})"),
+            Value::List(l) => f.debug_list().entries(l.iter()).finish(),
+            Value::Map(m) => f.debug_map().entries(m.iter()).finish(),
+            Value::Object(o) => write!(f, "Object({o:?})"),
+        }
+    }
+}
+
+/// Structural equality, used by tests and by the embedder. Template `eq`
+/// follows Go's rules instead (see the evaluator).
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Nil, Value::Nil) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) | (Value::Int64(a), Value::Int64(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a == b,
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::Bytes(a), Value::Bytes(b)) => a == b,
+            (Value::List(a), Value::List(b)) => a == b,
+            (Value::Map(a), Value::Map(b)) => a == b,
+            (Value::Object(a), Value::Object(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::String(s.into())
+    }
+}
+
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::String(s.into())
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(x: f64) -> Value {
+        Value::Float(x)
+    }
+}
+
+impl From<Vec<Value>> for Value {
+    fn from(items: Vec<Value>) -> Value {
+        Value::list(items)
+    }
+}
+
+impl From<Map> for Value {
+    fn from(m: Map) -> Value {
+        Value::map(m)
+    }
+}

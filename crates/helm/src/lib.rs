@@ -1,0 +1,7 @@
+//! Helm charts rendered exactly as `helm template` renders them.
+//!
+//! Owns charts (`Chart.yaml`, archives, `.helmignore`, dependencies), values
+//! (Helm's YAML reading, coalescing, the `--set` family), Sprig and Helm's
+//! own template functions, and the `helm template` output stream. Template
+//! execution itself is `capstan-gotmpl`'s; nothing here talks to a cluster
+//! or to Git.
