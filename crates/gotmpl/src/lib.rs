@@ -28,4 +28,5 @@ mod value;
 
 pub use error::{Error, ErrorKind};
 pub use func::{CallContext, FuncBody, FuncError, Function, ParamType, Signature};
+pub use set::{Limits, MissingKey, TemplateSet};
 pub use value::{Map, Object, Value};

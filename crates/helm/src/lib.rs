@@ -5,3 +5,7 @@
 //! own template functions, and the `helm template` output stream. Template
 //! execution itself is `capstan-gotmpl`'s; nothing here talks to a cluster
 //! or to Git.
+
+pub mod json;
+pub mod sprig;
+pub mod yaml;

@@ -1,0 +1,1 @@
+//! Sprig functions as Helm registers them. (in progress)
