@@ -20,6 +20,10 @@ pub enum ErrorKind {
     Limit,
     /// A template name that does not exist was executed.
     NoSuchTemplate,
+    /// A plain error returned by a registered function (the cause of an
+    /// `error calling NAME: ...` execution error). Its text has no
+    /// `template:` prefix.
+    Function,
 }
 
 /// A template error.
@@ -30,12 +34,29 @@ pub struct Error {
     text: String,
     /// Human context: the source line and a caret, if known.
     snippet: Option<String>,
+    /// The error this one wraps, as Go's `%w` does for
+    /// `error calling NAME: %w`: Helm walks this chain to print its
+    /// multi-line trace of nested `include` failures.
+    cause: Option<Box<Error>>,
 }
 
 impl Error {
     /// An error with its complete Go-worded text.
     pub fn new(kind: ErrorKind, text: impl Into<String>) -> Error {
-        Error { kind, text: text.into(), snippet: None }
+        Error { kind, text: text.into(), snippet: None, cause: None }
+    }
+
+    /// Records the error this one wraps (see [`Error::cause`]).
+    pub fn with_cause(mut self, cause: Error) -> Error {
+        self.cause = Some(Box::new(cause));
+        self
+    }
+
+    /// The wrapped error: for `error calling NAME: ...` the function's own
+    /// error (a nested template error for Helm's `include`, otherwise an
+    /// error of kind [`ErrorKind::Function`]). Go's `errors.Unwrap` chain.
+    pub fn cause(&self) -> Option<&Error> {
+        self.cause.as_deref()
     }
 
     /// Attaches a human-readable source snippet.
@@ -72,4 +93,8 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}

@@ -82,12 +82,34 @@ impl Signature {
 #[derive(Debug, Clone)]
 pub struct FuncError {
     message: String,
+    /// Set when the function failed because a template it executed failed
+    /// (Helm's `include`, `tpl`): Go keeps that error in the chain.
+    template: Option<Box<crate::Error>>,
 }
 
 impl FuncError {
     /// An error with a message.
     pub fn msg(message: impl Into<String>) -> FuncError {
-        FuncError { message: message.into() }
+        FuncError { message: message.into(), template: None }
+    }
+
+    /// A function error that is a template error (returned unchanged by
+    /// `include`): its text is the template error's text.
+    pub fn from_template_error(err: crate::Error) -> FuncError {
+        FuncError { message: err.to_string(), template: Some(Box::new(err)) }
+    }
+
+    /// The template error this function error carries, if any.
+    pub fn template_error(&self) -> Option<&crate::Error> {
+        self.template.as_deref()
+    }
+
+    /// The error to keep as the cause of `error calling NAME: ...`.
+    pub fn into_cause(self) -> crate::Error {
+        match self.template {
+            Some(err) => *err,
+            None => crate::Error::new(crate::ErrorKind::Function, self.message),
+        }
     }
 
     /// The message.
