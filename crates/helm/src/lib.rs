@@ -9,3 +9,4 @@
 pub mod json;
 pub mod sprig;
 pub mod yaml;
+pub mod render;

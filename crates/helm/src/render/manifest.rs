@@ -1,0 +1,301 @@
+//! From rendered template files to `helm template`'s manifest stream.
+//!
+//! Helm splits every rendered file into YAML documents with a regular
+//! expression (not a YAML parser), reads each document's head (kind, name,
+//! annotations), separates hooks from ordinary manifests, orders both by
+//! kind, and prints each document under a `# Source:` header. Every step has
+//! quirks users' output depends on — the separator regex eats whitespace
+//! greedily, document text keeps its trailing whitespace, unknown hook
+//! events drop the document silently — so each is reproduced here and
+//! checked against real Helm by the golden chart suite.
+
+use std::sync::LazyLock;
+
+use capstan_gotmpl::Value;
+use regex::Regex;
+
+/// Go's `releaseutil` separator `(?:^|\s*\n)---\s*`, with Go's ASCII `\s`.
+static SEPARATOR: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(?:^|[\t\n\x0C\r ]*\n)---[\t\n\x0C\r ]*").ok());
+
+/// Kinds in the order Helm installs them; unknown kinds come after these, in
+/// alphabetical order of kind.
+pub const INSTALL_ORDER: &[&str] = &[
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+/// The hook events Helm knows (`test-success` is Helm 2's name for `test`).
+const HOOK_EVENTS: &[&str] = &[
+    "pre-install",
+    "post-install",
+    "pre-delete",
+    "post-delete",
+    "pre-upgrade",
+    "post-upgrade",
+    "pre-rollback",
+    "post-rollback",
+    "test",
+    "test-success",
+];
+
+/// The part of a document Helm reads to sort it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Head {
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    /// `metadata.annotations`, values as strings; `None` when absent or empty.
+    pub annotations: Option<Vec<(String, String)>>,
+}
+
+impl Head {
+    /// Reads the head from a parsed document, converting scalars to strings
+    /// the way `sigs.k8s.io/yaml` does for string-typed fields.
+    pub fn from_value(doc: &Value) -> Head {
+        let Some(map) = doc.as_map() else {
+            return Head::default();
+        };
+        let text = |v: Option<&Value>| v.map(scalar_text).unwrap_or_default();
+        let metadata = map.get("metadata").and_then(Value::as_map);
+        let annotations = metadata
+            .and_then(|m| m.get("annotations"))
+            .and_then(Value::as_map)
+            .filter(|a| !a.is_empty())
+            .map(|a| a.iter().map(|(k, v)| (k.clone(), scalar_text(v))).collect());
+        Head {
+            api_version: text(map.get("apiVersion")),
+            kind: text(map.get("kind")),
+            name: text(metadata.and_then(|m| m.get("name"))),
+            annotations,
+        }
+    }
+
+    /// The value of one annotation.
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.annotations
+            .as_ref()?
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.to_string(),
+        Value::Nil => String::new(),
+        other => capstan_gotmpl::format::format_value(other),
+    }
+}
+
+/// One document of the output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    /// The template path, as printed after `# Source:`.
+    pub path: String,
+    /// The document text, leading whitespace removed, trailing kept.
+    pub content: String,
+    pub head: Head,
+}
+
+/// A hook document with its parsed hook annotations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hook {
+    pub manifest: Manifest,
+    /// Lower-cased events, `test-success` kept as written.
+    pub events: Vec<String>,
+    /// `helm.sh/hook-weight`, 0 when absent or not an integer.
+    pub weight: i64,
+    pub delete_policies: Vec<String>,
+}
+
+impl Hook {
+    /// Whether this is a test hook (`--skip-tests` drops it).
+    pub fn is_test(&self) -> bool {
+        self.events.iter().any(|e| e == "test" || e == "test-success")
+    }
+}
+
+/// The sorted result: ordinary manifests and hooks, each in Helm's order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sorted {
+    pub manifests: Vec<Manifest>,
+    pub hooks: Vec<Hook>,
+}
+
+/// Splits a rendered file into documents exactly as Helm's
+/// `SplitManifests`: leading whitespace of the file and of each document is
+/// dropped, empty pieces are skipped, trailing whitespace is kept.
+pub fn split_documents(file: &str) -> Vec<&str> {
+    let text = file.trim_start();
+    let Some(sep) = SEPARATOR.as_ref() else {
+        return vec![text];
+    };
+    sep.split(text).filter(|d| !d.is_empty()).map(str::trim_start).collect()
+}
+
+/// A document whose YAML does not parse: Helm's `YAML parse error on PATH: ERR`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseFailure {
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for ParseFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "YAML parse error on {}: {}", self.path, self.message)
+    }
+}
+
+impl std::error::Error for ParseFailure {}
+
+/// Sorts rendered files (path → text) as Helm's `SortManifests`: files in
+/// path order, partials (`_*`) and blank files skipped, documents split,
+/// heads parsed with `parse` (a YAML loader returning the document or the
+/// error text Helm prints), hooks separated (documents with an unknown
+/// hook event dropped), both lists stably ordered by kind.
+pub fn sort_manifests<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    parse: &dyn Fn(&str) -> Result<Value, String>,
+) -> Result<Sorted, ParseFailure> {
+    let mut files: Vec<(&str, &str)> = files.into_iter().collect();
+    files.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = Sorted::default();
+    for (path, text) in files {
+        let base = path.rsplit('/').next().unwrap_or(path);
+        if base.starts_with('_') || text.trim().is_empty() {
+            continue;
+        }
+        for doc in split_documents(text) {
+            let value = parse(doc)
+                .map_err(|message| ParseFailure { path: path.to_string(), message })?;
+            let head = Head::from_value(&value);
+            let manifest = Manifest { path: path.to_string(), content: doc.to_string(), head };
+            let Some(hook_spec) = manifest.head.annotation("helm.sh/hook").map(str::to_string)
+            else {
+                out.manifests.push(manifest);
+                continue;
+            };
+            let mut events = Vec::new();
+            let mut unknown = false;
+            for event in hook_spec.split(',') {
+                let event = event.trim().to_lowercase();
+                if !HOOK_EVENTS.contains(&event.as_str()) {
+                    unknown = true;
+                    break;
+                }
+                events.push(event);
+            }
+            if unknown {
+                continue;
+            }
+            let weight = manifest
+                .head
+                .annotation("helm.sh/hook-weight")
+                .and_then(go_atoi)
+                .unwrap_or(0);
+            let delete_policies = manifest
+                .head
+                .annotation("helm.sh/hook-delete-policy")
+                .map(|p| p.split(',').map(|s| s.trim().to_lowercase()).collect())
+                .unwrap_or_default();
+            out.hooks.push(Hook { manifest, events, weight, delete_policies });
+        }
+    }
+    out.manifests.sort_by(|a, b| kind_order(&a.head.kind, &b.head.kind));
+    out.hooks.sort_by(|a, b| kind_order(&a.manifest.head.kind, &b.manifest.head.kind));
+    Ok(out)
+}
+
+/// Go's `strconv.Atoi`: optional sign, decimal digits, no spaces.
+fn go_atoi(s: &str) -> Option<i64> {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Helm's `lessByKind` as a total order for a stable sort: known kinds by
+/// install order, then unknown kinds alphabetically.
+fn kind_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let pos = |k: &str| INSTALL_ORDER.iter().position(|o| *o == k);
+    match (pos(a), pos(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.cmp(b),
+    }
+}
+
+/// Appends one document as Helm prints it.
+pub fn write_document(out: &mut String, path: &str, content: &str) {
+    out.push_str("---\n# Source: ");
+    out.push_str(path);
+    out.push('\n');
+    out.push_str(content);
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separator_is_greedy_like_go() {
+        assert_eq!(split_documents("a: 1\n---\n   \n---\nb: 2\n---\n"), vec!["a: 1", "---\nb: 2"]);
+        assert_eq!(split_documents("\n\n---\n# c\n"), vec!["# c\n"]);
+        assert_eq!(split_documents("kind: A\n---\n---\nkind: B\n"), vec!["kind: A", "---\nkind: B\n"]);
+    }
+
+    #[test]
+    fn unknown_kinds_sort_after_known_ones_alphabetically() {
+        let mut kinds = vec!["B", "Deployment", "A", "Namespace", ""];
+        kinds.sort_by(|a, b| kind_order(a, b));
+        assert_eq!(kinds, vec!["Namespace", "Deployment", "", "A", "B"]);
+    }
+
+    #[test]
+    fn atoi_is_strict() {
+        assert_eq!(go_atoi("-5"), Some(-5));
+        assert_eq!(go_atoi(" 5"), None);
+        assert_eq!(go_atoi("5x"), None);
+    }
+}

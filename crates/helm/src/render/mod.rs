@@ -1,0 +1,3 @@
+//! Rendering a loaded chart: the engine wiring (built-in objects, Helm functions), and the `helm template` output stream.
+
+pub mod manifest;
