@@ -1,0 +1,3 @@
+module capstan.dev/bench/gotmpl
+
+go 1.19
