@@ -1,0 +1,3 @@
+module capstan.local/gotmpl-baseline-oracle
+
+go 1.19
