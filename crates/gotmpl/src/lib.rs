@@ -17,6 +17,7 @@
 pub mod ast;
 mod builtins;
 mod error;
+mod escape;
 mod exec;
 pub mod format;
 mod func;

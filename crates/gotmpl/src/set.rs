@@ -1,9 +1,20 @@
 //! A set of named templates sharing functions and options: Go's
 //! `*template.Template` with its associated templates.
 //!
-//! (API fixed; bodies in progress.)
+//! Parsing happens once, into trees shared by reference count; executing a
+//! template borrows them, so one set serves many executions, concurrently
+//! if wanted (`TemplateSet` is `Send + Sync`), and cloning a set (Helm's
+//! `tpl` works on a copy) copies a few pointers.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::ast::Tree;
+use crate::builtins::Builtin;
 use crate::error::{Error, ErrorKind};
+use crate::escape::go_quote;
+use crate::exec::val::Val;
+use crate::exec::{Budget, Exec};
 use crate::func::Function;
 use crate::value::Value;
 
@@ -25,18 +36,28 @@ pub enum MissingKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     /// Maximum nesting of `template` calls (and of embedder calls such as
-    /// Helm's `include`).
+    /// Helm's `include` and `tpl`).
     pub max_depth: usize,
     /// Execution budget: the number of evaluation steps one `execute` call
     /// may take.
     pub fuel: u64,
     /// Maximum size in bytes of one execution's output.
     pub max_output: usize,
+    /// Maximum recursion of the evaluator: nested statement lists,
+    /// pipelines and template calls together. It bounds the native stack an
+    /// execution uses (about 1 KiB per level); the default fits the 2 MiB
+    /// stack of a spawned thread.
+    pub max_nesting: usize,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_depth: 1000, fuel: 100_000_000, max_output: 256 << 20 }
+        Limits {
+            max_depth: 1000,
+            fuel: 100_000_000,
+            max_output: 256 << 20,
+            max_nesting: 1500,
+        }
     }
 }
 
@@ -45,6 +66,16 @@ impl Default for Limits {
 pub struct TemplateSet {
     missing_key: MissingKey,
     limits: Limits,
+    /// Registered functions; they take precedence over the built-ins, as in
+    /// Go.
+    funcs: Arc<HashMap<Arc<str>, Function>>,
+    templates: Arc<HashMap<Arc<str>, Arc<Tree>>>,
+    /// Go's name of the set (`template.New(name)`), quoted by "no template
+    /// associated with template" errors.
+    name: Option<Arc<str>>,
+    /// The name last given to [`TemplateSet::parse`], the set's name when
+    /// none was set.
+    last_parsed: Option<Arc<str>>,
 }
 
 impl TemplateSet {
@@ -53,9 +84,33 @@ impl TemplateSet {
         TemplateSet::default()
     }
 
+    /// Sets the set's own name (Go's `template.New(name)`; Helm uses
+    /// `gotpl`), which errors about unknown templates quote. Without it,
+    /// the name last parsed is used.
+    pub fn set_name(&mut self, name: &str) {
+        self.name = Some(Arc::from(name));
+    }
+
+    /// The set's name as errors quote it.
+    pub fn name(&self) -> &str {
+        self.name
+            .as_deref()
+            .or(self.last_parsed.as_deref())
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn root_name(&self) -> &str {
+        self.name()
+    }
+
     /// Sets the `missingkey` option.
     pub fn set_missing_key(&mut self, missing_key: MissingKey) {
         self.missing_key = missing_key;
+    }
+
+    /// The `missingkey` option.
+    pub fn missing_key(&self) -> MissingKey {
+        self.missing_key
     }
 
     /// The execution limits, to change them.
@@ -63,20 +118,76 @@ impl TemplateSet {
         &mut self.limits
     }
 
+    /// The execution limits.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// Registers a function; must happen before parsing templates that call it.
     pub fn add_function(&mut self, name: &str, function: Function) {
-        let _ = (name, function);
+        Arc::make_mut(&mut self.funcs).insert(Arc::from(name), function);
+    }
+
+    /// Whether `name` is a registered or built-in function.
+    pub fn has_function(&self, name: &str) -> bool {
+        self.funcs.contains_key(name) || Builtin::lookup(name).is_some()
+    }
+
+    pub(crate) fn function(&self, name: &str) -> Option<&Function> {
+        self.funcs.get(name)
+    }
+
+    /// Whether a template of that name is defined.
+    pub fn has_template(&self, name: &str) -> bool {
+        self.templates.contains_key(name)
+    }
+
+    /// The names of the defined templates, sorted.
+    pub fn template_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.templates.keys().map(|k| &**k).collect();
+        names.sort_unstable();
+        names
+    }
+
+    pub(crate) fn lookup(&self, name: &str) -> Option<&Tree> {
+        self.templates.get(name).map(|t| &**t)
     }
 
     /// Parses `text` as the template `name`, adding the templates it defines.
+    ///
+    /// Go's redefinition rule applies: a later definition of a name replaces
+    /// the earlier one unless it is empty (only spaces and comments), so a
+    /// file that merely defines helpers does not wipe a template of its name.
     pub fn parse(&mut self, name: &str, text: &str) -> Result<(), Error> {
-        let _ = (name, text);
-        Err(Error::new(ErrorKind::Parse, "not implemented"))
+        let parsed = crate::parse::parse(name, text, &|f| self.has_function(f))?;
+        let templates = Arc::make_mut(&mut self.templates);
+        for tree in parsed.trees {
+            if tree.is_empty() && templates.contains_key(&tree.name) {
+                continue;
+            }
+            templates.insert(tree.name.clone(), Arc::new(tree));
+        }
+        self.last_parsed = Some(Arc::from(name));
+        Ok(())
     }
 
     /// Executes the template `name` with `data` as dot.
     pub fn execute(&self, name: &str, data: &Value) -> Result<String, Error> {
-        let _ = (name, data);
-        Err(Error::new(ErrorKind::Exec, "not implemented"))
+        let Some(tree) = self.lookup(name) else {
+            return Err(Error::new(
+                ErrorKind::NoSuchTemplate,
+                format!(
+                    "template: no template {} associated with template {}",
+                    go_quote(name),
+                    go_quote(self.name())
+                ),
+            ));
+        };
+        let budget = Budget {
+            depth: 0,
+            nesting: 0,
+            fuel: self.limits.fuel,
+        };
+        Exec::run(self, tree, Val::from_data(data.clone()), budget).0
     }
 }

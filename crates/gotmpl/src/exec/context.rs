@@ -1,0 +1,174 @@
+//! Errors in Go's wording, located at the node being evaluated, and the
+//! [`CallContext`] registered functions receive (Helm's `include` and `tpl`).
+
+use std::fmt;
+
+use super::val::Val;
+use super::{Budget, Exec};
+use crate::ast::{Arg, Command, Node, Pipe, Pos};
+use crate::error::{Error, ErrorKind};
+use crate::escape::go_quote;
+use crate::func::CallContext;
+use crate::value::Value;
+
+/// The node an error is reported at (Go's `state.node`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum At<'s> {
+    None,
+    Node(&'s Node),
+    Pipe(&'s Pipe),
+    Command(&'s Command),
+    Arg(&'s Arg),
+}
+
+impl At<'_> {
+    fn pos(&self) -> Option<Pos> {
+        Some(match self {
+            At::None => return None,
+            At::Node(node) => match node {
+                Node::Text { pos, .. }
+                | Node::Comment { pos, .. }
+                | Node::Action { pos, .. }
+                | Node::Template { pos, .. }
+                | Node::Break { pos, .. }
+                | Node::Continue { pos, .. } => *pos,
+                Node::Branch(b) => b.pos,
+            },
+            At::Pipe(p) => p.pos,
+            At::Command(c) => c.pos,
+            At::Arg(a) => a.pos(),
+        })
+    }
+}
+
+impl fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            At::None => Ok(()),
+            At::Node(n) => n.fmt(f),
+            At::Pipe(p) => p.fmt(f),
+            At::Command(c) => c.fmt(f),
+            // Go prints a parenthesized pipeline operand as the bare
+            // pipeline when it is the node itself.
+            At::Arg(Arg::Pipe(p)) => p.fmt(f),
+            At::Arg(a) => a.fmt(f),
+        }
+    }
+}
+
+impl Exec<'_> {
+    /// An execution error at the current node.
+    pub(super) fn error(&self, msg: String) -> Error {
+        self.error_kind(ErrorKind::Exec, msg)
+    }
+
+    /// Go's `state.errorf`: `template: LOC: executing "NAME" at <NODE>: MSG`,
+    /// plus a snippet of the source line for humans.
+    pub(super) fn error_kind(&self, kind: ErrorKind, msg: String) -> Error {
+        let source = &self.tree.source;
+        let Some(pos) = self.at.pos() else {
+            return Error::new(kind, format!("template: {}: {msg}", self.tree.name));
+        };
+        let (line, col) = source.line_col(pos);
+        let text = format!(
+            "template: {}:{line}:{col}: executing {} at <{}>: {msg}",
+            source.name,
+            go_quote(&self.tree.name),
+            self.at
+        );
+        Error::new(kind, text).with_snippet(snippet(&source.name, &source.text, pos, line, col))
+    }
+}
+
+/// A human-readable pointer at `pos`: the source line and a caret.
+fn snippet(name: &str, text: &str, pos: Pos, line: usize, col: usize) -> String {
+    let pos = pos.min(text.len());
+    let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+    let source_line = &text[start..end];
+    let gutter = line.to_string();
+    let pad = " ".repeat(gutter.len());
+    let caret_pad: String = source_line[..col.min(source_line.len())]
+        .chars()
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    format!("{pad}--> {name}:{line}:{col}\n{pad} |\n{gutter} | {source_line}\n{pad} | {caret_pad}^")
+}
+
+impl CallContext for Exec<'_> {
+    fn execute_template(&mut self, name: &str, data: Value) -> Result<String, Error> {
+        let Some(tree) = self.set.lookup(name) else {
+            return Err(Error::new(
+                ErrorKind::NoSuchTemplate,
+                format!(
+                    "template: no template {} associated with template {}",
+                    go_quote(name),
+                    go_quote(self.set.root_name())
+                ),
+            ));
+        };
+        let max = self.limits().max_depth;
+        if self.depth >= max {
+            let err = self.error_kind(
+                ErrorKind::Limit,
+                format!("exceeded maximum template depth ({max})"),
+            );
+            self.limit_error = Some(err.clone());
+            return Err(err);
+        }
+        let dot = Val::from_data(data);
+        let saved_out = std::mem::take(&mut self.out);
+        let saved_at = self.at;
+        let saved_nesting = self.nesting;
+        let result = self.call_template(tree, dot);
+        let output = std::mem::replace(&mut self.out, saved_out);
+        self.at = saved_at;
+        self.nesting = saved_nesting;
+        match result {
+            Ok(()) => Ok(output),
+            Err(err) => {
+                if err.kind() == ErrorKind::Limit {
+                    self.limit_error = Some(err.clone());
+                }
+                Err(err)
+            }
+        }
+    }
+
+    fn execute_text(&mut self, name: &str, text: &str, data: Value) -> Result<String, Error> {
+        let max = self.limits().max_depth;
+        if self.depth >= max {
+            let err = self.error_kind(
+                ErrorKind::Limit,
+                format!("exceeded maximum template depth ({max})"),
+            );
+            self.limit_error = Some(err.clone());
+            return Err(err);
+        }
+        let mut set = self.set.clone();
+        set.parse(name, text)?;
+        let Some(tree) = set.lookup(name) else {
+            return Err(Error::new(
+                ErrorKind::NoSuchTemplate,
+                format!("template: no template {} associated", go_quote(name)),
+            ));
+        };
+        let budget = Budget {
+            depth: self.depth + 1,
+            nesting: self.nesting,
+            fuel: self.fuel,
+        };
+        let (result, fuel) = Exec::run(&set, tree, Val::from_data(data), budget);
+        self.fuel = fuel;
+        if let Err(err) = &result
+            && err.kind() == ErrorKind::Limit
+        {
+            self.limit_error = Some(err.clone());
+        }
+        result
+    }
+
+    fn template_name(&self) -> &str {
+        &self.tree.name
+    }
+}

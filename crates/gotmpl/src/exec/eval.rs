@@ -1,0 +1,552 @@
+//! Expressions: pipelines, commands, operands, field chains and calls, with
+//! Go's argument checking and conversion against the callee's signature
+//! (Go's `evalPipeline`, `evalCommand`, `evalField`, `evalCall`,
+//! `evalArg`, `validateType`).
+//!
+//! Argument lists follow Go's convention: `args[0]` is the callee's own node
+//! and an empty slice means "no argument list at all".
+
+use std::sync::Arc;
+
+use super::val::Val;
+use super::{At, Exec};
+use crate::ast::{Arg, Command, Number, Pipe};
+use crate::builtins::{Builtin, Param};
+use crate::error::{Error, ErrorKind};
+use crate::escape::go_quote;
+use crate::func::{FuncError, Function, ParamType};
+use crate::set::MissingKey;
+use crate::value::{Object, Value};
+
+/// What a call invokes.
+enum Callee<'s> {
+    Builtin(Builtin),
+    Func(&'s Function),
+    Method(Arc<dyn Object>),
+}
+
+impl<'s> Exec<'s> {
+    /// Go's `evalPipeline`: runs the commands, each receiving the previous
+    /// result as its final argument, then declares or assigns variables.
+    pub(super) fn eval_pipe(&mut self, dot: &Val, pipe: &'s Pipe) -> Result<Val, Error> {
+        self.enter()?;
+        self.at = At::Pipe(pipe);
+        let mut value: Option<Val> = None;
+        for cmd in &pipe.cmds {
+            let result = self.eval_command(dot, cmd, value.take())?;
+            value = Some(result.unwrap_iface());
+        }
+        let value = value.unwrap_or(Val::Missing);
+        for var in &pipe.decl {
+            if pipe.is_assign {
+                self.set_var(&var.name, value.clone())?;
+            } else {
+                self.push_var(&var.name, value.clone());
+            }
+        }
+        self.leave();
+        Ok(value)
+    }
+
+    fn not_a_function(&self, args: &'s [Arg], final_: &Option<Val>) -> Result<(), Error> {
+        if args.len() > 1 || final_.is_some() {
+            let first = args
+                .first()
+                .map(|a| At::Arg(a).to_string())
+                .unwrap_or_default();
+            return Err(self.error(format!("can't give argument to non-function {first}")));
+        }
+        Ok(())
+    }
+
+    fn eval_command(
+        &mut self,
+        dot: &Val,
+        cmd: &'s Command,
+        final_: Option<Val>,
+    ) -> Result<Val, Error> {
+        self.tick()?;
+        let Some(first) = cmd.args.first() else {
+            self.at = At::Command(cmd);
+            return Err(self.error("empty command".to_string()));
+        };
+        let args = cmd.args.as_slice();
+        match first {
+            Arg::Field { fields, .. } => self.eval_field_node(dot, first, fields, args, final_),
+            Arg::Chain { node, fields, .. } => {
+                self.eval_chain_node(dot, first, node, fields, args, final_)
+            }
+            Arg::Identifier { name, .. } => {
+                self.eval_function(dot, first, name, At::Command(cmd), args, final_)
+            }
+            Arg::Pipe(pipe) => {
+                self.not_a_function(args, &final_)?;
+                self.eval_pipe(dot, pipe)
+            }
+            Arg::Variable { name, fields, .. } => {
+                self.eval_variable_node(dot, first, name, fields, args, final_)
+            }
+            _ => {
+                self.at = At::Arg(first);
+                self.not_a_function(args, &final_)?;
+                match first {
+                    Arg::Bool { value, .. } => Ok(Val::Con(Value::Bool(*value))),
+                    Arg::Dot { .. } => Ok(dot.clone()),
+                    Arg::Nil { .. } => Err(self.error("nil is not a command".to_string())),
+                    Arg::Number(n) => self.ideal_constant(n),
+                    Arg::String { value, .. } => Ok(Val::Con(Value::String(value.clone()))),
+                    _ => Err(self.error(format!("can't evaluate command {first}"))),
+                }
+            }
+        }
+    }
+
+    /// Go's `idealConstant`: a number literal where no type is expected.
+    fn ideal_constant(&mut self, n: &Number) -> Result<Val, Error> {
+        if n.is_complex {
+            let msg = format!("complex constant {} is not supported", n.text);
+            return Err(self.error(msg));
+        }
+        let text = &*n.text;
+        let is_hex_int = text.len() > 2
+            && (text.starts_with("0x") || text.starts_with("0X"))
+            && !text.contains(['p', 'P']);
+        let float_syntax = text.contains(['.', 'e', 'E', 'p', 'P']);
+        if let Some(f) = n.float
+            && !is_hex_int
+            && !n.is_char
+            && !text.starts_with('\'')
+            && float_syntax
+        {
+            return Ok(Val::Con(Value::Float(f)));
+        }
+        if let Some(i) = n.int {
+            return Ok(Val::Con(Value::Int(i)));
+        }
+        if n.uint.is_some() {
+            return Err(self.error(format!("{text} overflows int")));
+        }
+        Ok(Val::Missing)
+    }
+
+    fn eval_field_node(
+        &mut self,
+        dot: &Val,
+        arg: &'s Arg,
+        fields: &'s [Arc<str>],
+        args: &'s [Arg],
+        final_: Option<Val>,
+    ) -> Result<Val, Error> {
+        self.at = At::Arg(arg);
+        self.eval_field_chain(dot, dot.clone(), At::Arg(arg), fields, args, final_)
+    }
+
+    fn eval_chain_node(
+        &mut self,
+        dot: &Val,
+        arg: &'s Arg,
+        inner: &'s Arg,
+        fields: &'s [Arc<str>],
+        args: &'s [Arg],
+        final_: Option<Val>,
+    ) -> Result<Val, Error> {
+        self.at = At::Arg(arg);
+        if fields.is_empty() {
+            return Err(self.error("internal error: no fields in evalChainNode".to_string()));
+        }
+        if matches!(inner, Arg::Nil { .. }) {
+            return Err(self.error(format!("indirection through explicit nil in {arg}")));
+        }
+        let receiver = self.eval_arg(dot, Param::Reflect, inner)?;
+        self.eval_field_chain(dot, receiver, At::Arg(arg), fields, args, final_)
+    }
+
+    fn eval_variable_node(
+        &mut self,
+        dot: &Val,
+        arg: &'s Arg,
+        name: &str,
+        fields: &'s [Arc<str>],
+        args: &'s [Arg],
+        final_: Option<Val>,
+    ) -> Result<Val, Error> {
+        self.at = At::Arg(arg);
+        let value = self.var_value(name)?;
+        if fields.is_empty() {
+            self.not_a_function(args, &final_)?;
+            return Ok(value);
+        }
+        self.eval_field_chain(dot, value, At::Arg(arg), fields, args, final_)
+    }
+
+    fn eval_field_chain(
+        &mut self,
+        dot: &Val,
+        mut receiver: Val,
+        node: At<'s>,
+        fields: &'s [Arc<str>],
+        args: &'s [Arg],
+        final_: Option<Val>,
+    ) -> Result<Val, Error> {
+        let Some((last, init)) = fields.split_last() else {
+            return Ok(receiver);
+        };
+        for field in init {
+            receiver = self.eval_field(dot, field, node, &[], None, receiver)?;
+        }
+        self.eval_field(dot, last, node, args, final_, receiver)
+    }
+
+    fn eval_function(
+        &mut self,
+        dot: &Val,
+        ident: &'s Arg,
+        name: &'s str,
+        node: At<'s>,
+        args: &'s [Arg],
+        final_: Option<Val>,
+    ) -> Result<Val, Error> {
+        self.at = At::Arg(ident);
+        let callee = if let Some(f) = self.set.function(name) {
+            Callee::Func(f)
+        } else if let Some(b) = Builtin::lookup(name) {
+            Callee::Builtin(b)
+        } else {
+            return Err(self.error(format!("{} is not a defined function", go_quote(name))));
+        };
+        self.eval_call(dot, callee, node, name, args, final_)
+    }
+
+    /// Go's `evalField`: `.Name` on the receiver, possibly a method call.
+    fn eval_field(
+        &mut self,
+        dot: &Val,
+        name: &'s str,
+        node: At<'s>,
+        args: &'s [Arg],
+        final_: Option<Val>,
+        receiver: Val,
+    ) -> Result<Val, Error> {
+        let value = match &receiver {
+            Val::Missing => {
+                if self.set.missing_key() == MissingKey::Error {
+                    let msg = format!("nil data; no entry for key {}", go_quote(name));
+                    return Err(self.error(msg));
+                }
+                return Ok(Val::Missing);
+            }
+            Val::Con(Value::Nil) | Val::Iface(Value::Nil) => {
+                return Err(self.error(format!("nil pointer evaluating interface {{}}.{name}")));
+            }
+            Val::Con(v) | Val::Iface(v) => v,
+        };
+        let has_args = args.len() > 1 || final_.is_some();
+        match value {
+            Value::Object(object) => {
+                if object.method(name).is_some() {
+                    let callee = Callee::Method(Arc::clone(object));
+                    return self.eval_call(dot, callee, node, name, args, final_);
+                }
+                if let Some(field) = object.field(name) {
+                    if has_args {
+                        let msg = format!("{name} has arguments but cannot be invoked as function");
+                        return Err(self.error(msg));
+                    }
+                    return Ok(Val::from_result(field));
+                }
+            }
+            Value::Map(map) => {
+                if has_args {
+                    return Err(self.error(format!("{name} is not a method but has arguments")));
+                }
+                return match map.get(name) {
+                    Some(v) => Ok(Val::Iface(v.clone())),
+                    None => match self.set.missing_key() {
+                        MissingKey::Default => Ok(Val::Missing),
+                        MissingKey::Zero => Ok(Val::Iface(Value::Nil)),
+                        MissingKey::Error => {
+                            let msg = format!("map has no entry for key {}", go_quote(name));
+                            Err(self.error(msg))
+                        }
+                    },
+                };
+            }
+            _ => {}
+        }
+        let msg = format!(
+            "can't evaluate field {name} in type {}",
+            receiver.static_type()
+        );
+        Err(self.error(msg))
+    }
+
+    /// Go's `evalCall`: checks the argument count, evaluates and converts
+    /// the arguments against the signature, and calls.
+    fn eval_call(
+        &mut self,
+        dot: &Val,
+        callee: Callee<'s>,
+        node: At<'s>,
+        name: &'s str,
+        args: &'s [Arg],
+        final_: Option<Val>,
+    ) -> Result<Val, Error> {
+        let args = args.get(1..).unwrap_or(&[]);
+        let (params, variadic): (Vec<Param>, Option<Param>) = match &callee {
+            Callee::Builtin(b) => {
+                let (p, v) = b.signature();
+                (p.to_vec(), v)
+            }
+            Callee::Func(f) => (
+                f.sig.params.iter().map(|p| Param::Go(*p)).collect(),
+                f.sig.variadic.map(Param::Go),
+            ),
+            Callee::Method(o) => match o.method(name) {
+                Some(sig) => (
+                    sig.params.iter().map(|p| Param::Go(*p)).collect(),
+                    sig.variadic.map(Param::Go),
+                ),
+                None => (Vec::new(), None),
+            },
+        };
+        let num_in = args.len() + usize::from(final_.is_some());
+        let num_fixed = if variadic.is_some() {
+            params.len()
+        } else {
+            args.len()
+        };
+        if variadic.is_some() {
+            if num_in < num_fixed {
+                let msg = format!(
+                    "wrong number of args for {name}: want at least {} got {}",
+                    params.len(),
+                    args.len()
+                );
+                return Err(self.error(msg));
+            }
+        } else if num_in != params.len() {
+            let msg = format!(
+                "wrong number of args for {name}: want {} got {num_in}",
+                params.len()
+            );
+            return Err(self.error(msg));
+        }
+
+        if let Callee::Builtin(b @ (Builtin::And | Builtin::Or)) = callee {
+            let is_or = b == Builtin::Or;
+            let mut value = Val::Missing;
+            for arg in args {
+                value = self.eval_arg(dot, Param::Reflect, arg)?;
+                if value.truth() == is_or {
+                    return Ok(value);
+                }
+            }
+            if let Some(final_) = final_ {
+                value = final_;
+            }
+            return Ok(value);
+        }
+
+        let mut argv = Vec::with_capacity(num_in);
+        let mut i = 0;
+        while i < num_fixed && i < args.len() {
+            argv.push(self.eval_arg(dot, params[i], &args[i])?);
+            i += 1;
+        }
+        if let Some(rest) = variadic {
+            while i < args.len() {
+                argv.push(self.eval_arg(dot, rest, &args[i])?);
+                i += 1;
+            }
+        }
+        if let Some(final_) = final_ {
+            let param = match variadic {
+                Some(rest) if num_in > num_fixed => rest,
+                _ => params.get(num_in - 1).copied().unwrap_or(Param::Reflect),
+            };
+            argv.push(self.validate_type(final_, param)?);
+        }
+
+        let result = match callee {
+            Callee::Builtin(b) => b
+                .call(argv)
+                .map_err(|msg| Error::new(ErrorKind::Function, msg)),
+            Callee::Func(f) => {
+                let values: Vec<Value> = argv.into_iter().map(Val::into_value).collect();
+                (f.body)(self, &values)
+                    .map(Val::from_result)
+                    .map_err(FuncError::into_cause)
+            }
+            Callee::Method(o) => {
+                let values: Vec<Value> = argv.into_iter().map(Val::into_value).collect();
+                o.call_method(name, &values)
+                    .map(Val::from_result)
+                    .map_err(FuncError::into_cause)
+            }
+        };
+        match result {
+            Ok(v) => {
+                // A limit a function ran into and recovered from is over.
+                self.limit_error = None;
+                Ok(v)
+            }
+            Err(cause) => {
+                if let Some(limit) = self.limit_error.take() {
+                    return Err(limit);
+                }
+                self.at = node;
+                let msg = format!("error calling {name}: {}", cause.text());
+                Err(self.error(msg).with_cause(cause))
+            }
+        }
+    }
+
+    /// Go's `validateType`: checks that an evaluated value fits the
+    /// parameter, converting "no value" to the parameter's zero value when
+    /// it can be nil.
+    fn validate_type(&self, value: Val, param: Param) -> Result<Val, Error> {
+        let ty = match param {
+            Param::Reflect => return Ok(value),
+            Param::Go(ParamType::Any) => return Ok(value),
+            Param::Go(ty) => ty,
+        };
+        match &value {
+            Val::Missing => match zero(ty) {
+                Some(z) => Ok(Val::Con(z)),
+                None => Err(self.error(format!("invalid value; expected {}", ty.go_name()))),
+            },
+            Val::Con(Value::Nil) | Val::Iface(Value::Nil) => Err(self.error(format!(
+                "wrong type for value; expected {}; got interface {{}}",
+                ty.go_name()
+            ))),
+            Val::Con(v) | Val::Iface(v) => {
+                if assignable(v, ty) {
+                    Ok(Val::Con(v.clone()))
+                } else {
+                    Err(self.error(format!(
+                        "wrong type for value; expected {}; got {}",
+                        ty.go_name(),
+                        v.go_type_name()
+                    )))
+                }
+            }
+        }
+    }
+
+    /// Go's `evalArg`: evaluates one argument for a parameter, with Go's
+    /// conversions of untyped literals.
+    fn eval_arg(&mut self, dot: &Val, param: Param, arg: &'s Arg) -> Result<Val, Error> {
+        self.at = At::Arg(arg);
+        let value = match arg {
+            Arg::Dot { .. } => dot.clone(),
+            Arg::Nil { .. } => {
+                return match param {
+                    Param::Reflect | Param::Go(ParamType::Any) => Ok(Val::Missing),
+                    Param::Go(ty) => match zero(ty) {
+                        Some(z) => Ok(Val::Con(z)),
+                        None => Err(self.error(format!("cannot assign nil to {}", ty.go_name()))),
+                    },
+                };
+            }
+            Arg::Field { fields, .. } => self.eval_field_node(dot, arg, fields, &[], None)?,
+            Arg::Variable { name, fields, .. } => {
+                self.eval_variable_node(dot, arg, name, fields, &[], None)?
+            }
+            Arg::Pipe(pipe) => self.eval_pipe(dot, pipe)?,
+            Arg::Identifier { name, .. } => {
+                self.eval_function(dot, arg, name, At::Arg(arg), &[], None)?
+            }
+            Arg::Chain { node, fields, .. } => {
+                self.eval_chain_node(dot, arg, node, fields, &[], None)?
+            }
+            Arg::Bool { .. } | Arg::Number(_) | Arg::String { .. } => {
+                return self.eval_literal(param, arg);
+            }
+        };
+        self.validate_type(value, param)
+    }
+
+    /// A literal argument converted to the parameter's type.
+    fn eval_literal(&mut self, param: Param, arg: &'s Arg) -> Result<Val, Error> {
+        let ty = match param {
+            Param::Reflect | Param::Go(ParamType::Any) => {
+                return match arg {
+                    Arg::Bool { value, .. } => Ok(Val::Con(Value::Bool(*value))),
+                    Arg::Number(n) => self.ideal_constant(n),
+                    Arg::String { value, .. } => Ok(Val::Con(Value::String(value.clone()))),
+                    _ => Err(self.error(format!(
+                        "can't handle assignment of {arg} to empty interface argument"
+                    ))),
+                };
+            }
+            Param::Go(ty) => ty,
+        };
+        let converted = match (ty, arg) {
+            (ParamType::Bool, Arg::Bool { value, .. }) => Some(Value::Bool(*value)),
+            (ParamType::Bool, _) => {
+                return Err(self.error(format!("expected bool; found {arg}")));
+            }
+            (ParamType::String, Arg::String { value, .. }) => Some(Value::String(value.clone())),
+            (ParamType::String, _) => {
+                return Err(self.error(format!("expected string; found {arg}")));
+            }
+            (ParamType::Int | ParamType::Int64, Arg::Number(n)) if n.int.is_some() => {
+                n.int.map(|i| {
+                    if ty == ParamType::Int {
+                        Value::Int(i)
+                    } else {
+                        Value::Int64(i)
+                    }
+                })
+            }
+            (ParamType::Int | ParamType::Int64, _) => {
+                return Err(self.error(format!("expected integer; found {arg}")));
+            }
+            (ParamType::Float, Arg::Number(n)) if n.float.is_some() => n.float.map(Value::Float),
+            (ParamType::Float, _) => {
+                return Err(self.error(format!("expected float; found {arg}")));
+            }
+            _ => None,
+        };
+        match converted {
+            Some(v) => Ok(Val::Con(v)),
+            None => {
+                let msg = format!("can't handle {arg} for arg of type {}", ty.go_name());
+                Err(self.error(msg))
+            }
+        }
+    }
+}
+
+/// The zero value of a parameter type that can be nil (`nil` slices and maps
+/// print and behave as empty ones), or `None` if nil is not assignable.
+fn zero(ty: ParamType) -> Option<Value> {
+    match ty {
+        ParamType::Any => Some(Value::Nil),
+        ParamType::List | ParamType::StringList => Some(Value::list(Vec::new())),
+        ParamType::Map => Some(Value::map(Default::default())),
+        ParamType::Bytes => Some(Value::Bytes(Arc::from(&[][..]))),
+        _ => None,
+    }
+}
+
+/// Whether a value of this kind is assignable to a parameter of type `ty`.
+/// Our lists are `[]interface{}`; a list of strings is accepted for
+/// `[]string` because Sprig functions that return `[]string` produce lists.
+fn assignable(value: &Value, ty: ParamType) -> bool {
+    match (ty, value) {
+        (ParamType::Any, _) => true,
+        (ParamType::String, Value::String(_))
+        | (ParamType::Int, Value::Int(_))
+        | (ParamType::Int64, Value::Int64(_))
+        | (ParamType::Float, Value::Float(_))
+        | (ParamType::Bool, Value::Bool(_))
+        | (ParamType::List, Value::List(_))
+        | (ParamType::Map, Value::Map(_))
+        | (ParamType::Bytes, Value::Bytes(_)) => true,
+        (ParamType::StringList, Value::List(items)) => {
+            items.iter().all(|v| matches!(v, Value::String(_)))
+        }
+        _ => false,
+    }
+}
