@@ -1,0 +1,5 @@
+//! (in progress)
+
+use super::Registry;
+
+pub(super) fn register(_r: &mut Registry) {}

@@ -1,0 +1,88 @@
+//! Sprig's "defaults" functions: `default`, `empty`, `coalesce`, `all`,
+//! `any`, `ternary`, and `deepCopy` (values are immutable here, so a copy is
+//! the value itself).
+
+use capstan_gotmpl::Value;
+
+use super::{ANY, BOOL, Registry, arg};
+
+pub(super) fn register(r: &mut Registry) {
+    r.variadic("default", &[ANY], ANY, |a| {
+        // `default D` with no given value, or an empty given value, is D.
+        match a.get(1) {
+            Some(given) if !empty(given) => Ok(given.clone()),
+            _ => Ok(arg(a, 0).clone()),
+        }
+    });
+    r.fixed("empty", &[ANY], |a| Ok(Value::Bool(empty(arg(a, 0)))));
+    r.variadic("coalesce", &[], ANY, |a| {
+        Ok(a.iter().find(|v| !empty(v)).cloned().unwrap_or(Value::Nil))
+    });
+    r.variadic("all", &[], ANY, |a| {
+        Ok(Value::Bool(a.iter().all(|v| !empty(v))))
+    });
+    r.variadic("any", &[], ANY, |a| {
+        Ok(Value::Bool(a.iter().any(|v| !empty(v))))
+    });
+    r.fixed("ternary", &[ANY, ANY, BOOL], |a| {
+        let chosen = if matches!(arg(a, 2), Value::Bool(true)) {
+            arg(a, 0)
+        } else {
+            arg(a, 1)
+        };
+        Ok(chosen.clone())
+    });
+    r.fixed("deepCopy", &[ANY], |a| Ok(arg(a, 0).clone()));
+    r.fixed("mustDeepCopy", &[ANY], |a| Ok(arg(a, 0).clone()));
+}
+
+/// Sprig's `empty`: nil, zero numbers, `false`, and empty strings, lists and
+/// maps. Structs (host objects) are never empty.
+pub(crate) fn empty(v: &Value) -> bool {
+    match v {
+        Value::Nil => true,
+        Value::Bool(b) => !b,
+        Value::Int(n) | Value::Int64(n) => *n == 0,
+        Value::Float(x) => *x == 0.0,
+        Value::String(s) => s.is_empty(),
+        Value::Bytes(b) => b.is_empty(),
+        Value::List(l) => l.is_empty(),
+        Value::Map(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{call, i, s};
+    use super::*;
+
+    #[test]
+    fn default_uses_sprig_emptiness() {
+        assert_eq!(call("default", &[s("d")]).unwrap(), s("d"));
+        assert_eq!(call("default", &[s("d"), s("")]).unwrap(), s("d"));
+        assert_eq!(call("default", &[s("d"), i(0)]).unwrap(), s("d"));
+        assert_eq!(
+            call("default", &[s("d"), Value::Bool(false)]).unwrap(),
+            s("d")
+        );
+        assert_eq!(call("default", &[s("d"), s("x")]).unwrap(), s("x"));
+        assert_eq!(
+            call("default", &[s("d"), Value::list(vec![])]).unwrap(),
+            s("d")
+        );
+    }
+
+    #[test]
+    fn coalesce_all_any_ternary() {
+        assert_eq!(call("coalesce", &[Value::Nil, s(""), i(3)]).unwrap(), i(3));
+        assert_eq!(call("coalesce", &[Value::Nil]).unwrap(), Value::Nil);
+        assert_eq!(call("all", &[i(1), s("")]).unwrap(), Value::Bool(false));
+        assert_eq!(call("all", &[]).unwrap(), Value::Bool(true));
+        assert_eq!(call("any", &[i(0), s("x")]).unwrap(), Value::Bool(true));
+        assert_eq!(
+            call("ternary", &[s("a"), s("b"), Value::Bool(false)]).unwrap(),
+            s("b")
+        );
+    }
+}

@@ -1,0 +1,284 @@
+//! Sprig's dictionary functions: `dict`, `get`, `set`, `unset`, `hasKey`,
+//! `pluck`, `dig`, `keys`, `values`, `pick`, `omit`, and `merge` /
+//! `mergeOverwrite` with dario.cat/mergo v1.0.1's rules.
+//!
+//! Go maps are references, so Sprig's `set`, `unset` and `merge` change the
+//! map they are given; template values here are immutable (decision 0001),
+//! so these functions return the changed map and the caller's variable keeps
+//! the old one. See the module report for what that means for charts.
+
+use capstan_gotmpl::{FuncError, Map, Value};
+
+use super::conv::strval;
+use super::defaults::empty;
+use super::{ANY, MAP, Registry, STR, arg, arg_str, fail, str_list};
+
+pub(super) fn register(r: &mut Registry) {
+    r.variadic("dict", &[], ANY, |a| {
+        let mut m = Map::new();
+        for pair in a.chunks(2) {
+            let value = pair.get(1).cloned().unwrap_or_else(|| Value::str(""));
+            m.insert(strval(&pair[0]), value);
+        }
+        Ok(Value::map(m))
+    });
+    r.fixed("get", &[MAP, STR], |a| {
+        Ok(map_of(arg(a, 0))
+            .get(arg_str(a, 1))
+            .cloned()
+            .unwrap_or_else(|| Value::str("")))
+    });
+    r.fixed("set", &[MAP, STR, ANY], |a| {
+        if arg(a, 0).is_nil() {
+            return Err(fail("assignment to entry in nil map"));
+        }
+        let mut m = map_of(arg(a, 0)).clone();
+        m.insert(arg_str(a, 1).to_string(), arg(a, 2).clone());
+        Ok(Value::map(m))
+    });
+    r.fixed("unset", &[MAP, STR], |a| {
+        let mut m = map_of(arg(a, 0)).clone();
+        m.remove(arg_str(a, 1));
+        Ok(Value::map(m))
+    });
+    r.fixed("hasKey", &[MAP, STR], |a| {
+        Ok(Value::Bool(map_of(arg(a, 0)).contains_key(arg_str(a, 1))))
+    });
+    r.variadic("pluck", &[STR], MAP, |a| {
+        let key = arg_str(a, 0);
+        let found = a.iter().skip(1).filter_map(|d| map_of(d).get(key).cloned());
+        Ok(Value::list(found.collect()))
+    });
+    // Go iterates maps in random order; ours are sorted, which is one of
+    // the orders Go may produce.
+    r.variadic("keys", &[], MAP, |a| {
+        Ok(str_list(
+            a.iter().flat_map(|d| map_of(d).keys().map(String::as_str)),
+        ))
+    });
+    r.fixed("values", &[MAP], |a| {
+        Ok(Value::list(map_of(arg(a, 0)).values().cloned().collect()))
+    });
+    r.variadic("pick", &[MAP], STR, |a| {
+        let src = map_of(arg(a, 0));
+        let mut m = Map::new();
+        for k in a.iter().skip(1).filter_map(Value::as_str) {
+            if let Some(v) = src.get(k) {
+                m.insert(k.to_string(), v.clone());
+            }
+        }
+        Ok(Value::map(m))
+    });
+    r.variadic("omit", &[MAP], STR, |a| {
+        let omit: Vec<&str> = a.iter().skip(1).filter_map(Value::as_str).collect();
+        let kept = map_of(arg(a, 0))
+            .iter()
+            .filter(|(k, _)| !omit.contains(&k.as_str()));
+        Ok(Value::map(
+            kept.map(|(k, v)| (k.clone(), v.clone())).collect(),
+        ))
+    });
+    for name in ["merge", "mustMerge"] {
+        r.variadic(name, &[MAP], MAP, |a| Ok(merge_all(a, false)));
+    }
+    for name in ["mergeOverwrite", "mustMergeOverwrite"] {
+        r.variadic(name, &[MAP], MAP, |a| Ok(merge_all(a, true)));
+    }
+    r.variadic("dig", &[], ANY, dig);
+}
+
+static EMPTY: std::sync::LazyLock<Map> = std::sync::LazyLock::new(Map::new);
+
+/// A `map[string]interface{}` argument; nil is Go's nil map (empty).
+fn map_of(v: &Value) -> &Map {
+    v.as_map().unwrap_or(&EMPTY)
+}
+
+fn merge_all(a: &[Value], overwrite: bool) -> Value {
+    let mut dst = map_of(arg(a, 0)).clone();
+    for src in a.iter().skip(1) {
+        merge_into(&mut dst, map_of(src), overwrite, 0);
+    }
+    Value::map(dst)
+}
+
+/// mergo's map merge. Without `overwrite` a source value only fills a
+/// missing or empty destination value (0, "", false, nil, empty list or
+/// map); nested maps merge recursively. With `overwrite` every source value
+/// wins, nil and empty ones included, except that nested maps still merge.
+fn merge_into(dst: &mut Map, src: &Map, overwrite: bool, depth: usize) {
+    for (key, sv) in src {
+        let dv = dst.get(key);
+        match sv {
+            Value::Nil => {
+                if overwrite {
+                    dst.insert(key.clone(), Value::Nil);
+                }
+                continue;
+            }
+            Value::Map(sm) => {
+                if let Some(Value::Map(dm)) = dv {
+                    if !dm.is_empty() && depth < 10_000 {
+                        let mut merged = (**dm).clone();
+                        merge_into(&mut merged, sm, overwrite, depth + 1);
+                        dst.insert(key.clone(), Value::map(merged));
+                        continue;
+                    }
+                }
+            }
+            _ => {}
+        }
+        let replace = match dv {
+            None => true,
+            Some(d) => overwrite || empty(d),
+        };
+        if replace {
+            dst.insert(key.clone(), sv.clone());
+        }
+    }
+}
+
+/// `dig KEY... DEFAULT DICT`, with the type-assertion panics of Sprig's
+/// code for a non-string key or a non-map value on the way.
+fn dig(ps: &[Value]) -> Result<Value, FuncError> {
+    if ps.len() < 3 {
+        return Err(fail("dig needs at least three arguments"));
+    }
+    let assert_map = |v: &Value| -> Result<Map, FuncError> {
+        match v {
+            Value::Map(m) => Ok((**m).clone()),
+            other => Err(fail(format!(
+                "interface conversion: interface {{}} is {}, not map[string]interface {{}}",
+                type_for_assertion(other)
+            ))),
+        }
+    };
+    let mut dict = assert_map(&ps[ps.len() - 1])?;
+    let default = ps[ps.len() - 2].clone();
+    let mut keys = Vec::new();
+    for k in &ps[..ps.len() - 2] {
+        match k {
+            Value::String(s) => keys.push(s.clone()),
+            other => {
+                return Err(fail(format!(
+                    "interface conversion: interface {{}} is {}, not string",
+                    type_for_assertion(other)
+                )));
+            }
+        }
+    }
+    for (i, k) in keys.iter().enumerate() {
+        let Some(step) = dict.get(&**k).cloned() else {
+            return Ok(default);
+        };
+        if i == keys.len() - 1 {
+            return Ok(step);
+        }
+        dict = assert_map(&step)?;
+    }
+    Ok(default)
+}
+
+/// How Go names a dynamic type in a failed type assertion.
+fn type_for_assertion(v: &Value) -> String {
+    match v {
+        Value::Nil => "nil".to_string(),
+        other => other.go_type_name(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{call, i, s};
+    use super::*;
+
+    fn m(pairs: &[(&str, Value)]) -> Value {
+        Value::map(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn dict_get_set() {
+        let d = call("dict", &[s("a"), i(1), i(2), s("b"), s("odd")]).unwrap();
+        assert_eq!(d, m(&[("a", i(1)), ("2", s("b")), ("odd", s(""))]));
+        assert_eq!(call("get", &[d.clone(), s("zz")]).unwrap(), s(""));
+        assert_eq!(
+            call("hasKey", &[d.clone(), s("a")]).unwrap(),
+            Value::Bool(true)
+        );
+        let d2 = call("set", &[d.clone(), s("c"), i(3)]).unwrap();
+        assert_eq!(call("get", &[d2.clone(), s("c")]).unwrap(), i(3));
+        let d3 = call("unset", &[d2, s("a")]).unwrap();
+        assert_eq!(call("hasKey", &[d3, s("a")]).unwrap(), Value::Bool(false));
+    }
+
+    #[test]
+    fn merge_fills_empty_values_only() {
+        let dst = m(&[("a", i(1)), ("z", i(0)), ("n", m(&[("x", s("dst"))]))]);
+        let src = m(&[
+            ("a", i(2)),
+            ("z", i(5)),
+            ("b", s("new")),
+            ("n", m(&[("x", s("src")), ("y", s("y"))])),
+        ]);
+        let got = call("merge", &[dst.clone(), src.clone()]).unwrap();
+        let want = m(&[
+            ("a", i(1)),
+            ("b", s("new")),
+            ("n", m(&[("x", s("dst")), ("y", s("y"))])),
+            ("z", i(5)),
+        ]);
+        assert_eq!(got, want);
+        let got = call("mergeOverwrite", &[dst, src]).unwrap();
+        let want = m(&[
+            ("a", i(2)),
+            ("b", s("new")),
+            ("n", m(&[("x", s("src")), ("y", s("y"))])),
+            ("z", i(5)),
+        ]);
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn dig_walks_nested_maps() {
+        let d = m(&[("a", m(&[("b", s("c"))]))]);
+        assert_eq!(
+            call("dig", &[s("a"), s("b"), s("def"), d.clone()]).unwrap(),
+            s("c")
+        );
+        assert_eq!(
+            call("dig", &[s("a"), s("x"), s("def"), d.clone()]).unwrap(),
+            s("def")
+        );
+        let err = call("dig", &[s("a"), s("b"), s("c"), s("def"), d]).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "interface conversion: interface {} is string, not map[string]interface {}"
+        );
+    }
+
+    #[test]
+    fn pick_omit_pluck_keys() {
+        let d = m(&[("a", i(1)), ("b", i(2)), ("c", i(3))]);
+        assert_eq!(
+            call("pick", &[d.clone(), s("a"), s("c"), s("q")]).unwrap(),
+            m(&[("a", i(1)), ("c", i(3))])
+        );
+        assert_eq!(
+            call("omit", &[d.clone(), s("a")]).unwrap(),
+            m(&[("b", i(2)), ("c", i(3))])
+        );
+        assert_eq!(
+            call("pluck", &[s("b"), d.clone(), m(&[]), d.clone()]).unwrap(),
+            Value::list(vec![i(2), i(2)])
+        );
+        assert_eq!(
+            call("keys", &[d]).unwrap(),
+            Value::list(vec![s("a"), s("b"), s("c")])
+        );
+    }
+}
