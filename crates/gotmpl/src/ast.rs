@@ -190,3 +190,24 @@ impl Arg {
         }
     }
 }
+
+/// Parses `text` as the template `name` into its trees: the main tree
+/// and one per `{{define}}` / `{{block}}`, as Go's `parse.Parse` does.
+/// `is_func` says whether an identifier names a function (Go rejects
+/// unknown functions at parse time). For tools that inspect templates;
+/// [`crate::TemplateSet::parse`] is the way to run them.
+pub fn parse(
+    name: &str,
+    text: &str,
+    is_func: &dyn Fn(&str) -> bool,
+) -> Result<Vec<Tree>, crate::Error> {
+    crate::parse::parse(name, text, is_func).map(|p| p.trees)
+}
+
+impl Tree {
+    /// Go's `parse.IsEmptyTree`: the body holds only whitespace text and
+    /// comments (a later empty definition never replaces a non-empty one).
+    pub fn is_empty(&self) -> bool {
+        crate::parse::is_empty_list(&self.root)
+    }
+}

@@ -14,6 +14,7 @@
 //! error rather than a stack overflow, here and in every later walk of the
 //! tree (printing, evaluation, drop).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::ast::{Arg, Branch, BranchKind, Command, List, Node, Pipe, Pos, Source, Tree, Variable};
@@ -25,8 +26,10 @@ use crate::print::go_quote;
 /// Maximum nesting of parenthesized pipelines and control structures
 /// together. Go allows 10000 nested parentheses (`max expression depth
 /// exceeded`) and does not limit control nesting; a fixed Rust stack
-/// cannot, and real templates nest a handful of levels.
-pub(crate) const MAX_DEPTH: usize = 150;
+/// cannot: an unoptimized build spends about 8 KiB of stack per nested
+/// `{{if}}` here, so 100 levels stay well inside a 2 MiB test thread.
+/// Real templates nest a handful of levels.
+pub(crate) const MAX_DEPTH: usize = 100;
 
 /// Maximum commands in one pipeline (Go's limit).
 const MAX_PIPELINE_CMDS: usize = 100_000;
@@ -42,24 +45,8 @@ pub(crate) struct Parsed {
     pub(crate) trees: Vec<Tree>,
 }
 
-impl Parsed {
-    /// The tree named `name`, if the text has it.
-    #[allow(dead_code)]
-    pub(crate) fn get(&self, name: &str) -> Option<&Tree> {
-        self.trees.iter().find(|t| &*t.name == name)
-    }
-}
-
-impl Tree {
-    /// Go's `IsEmptyTree`: the tree holds only whitespace text and
-    /// comments. Redefining a template keeps an existing non-empty
-    /// definition when the new one is empty.
-    pub(crate) fn is_empty(&self) -> bool {
-        is_empty_list(&self.root)
-    }
-}
-
-fn is_empty_list(list: &List) -> bool {
+/// Go's `IsEmptyTree` on a tree's body: only whitespace text and comments.
+pub(crate) fn is_empty_list(list: &List) -> bool {
     list.nodes.iter().all(|n| match n {
         Node::Text { text, .. } => text.trim().is_empty(),
         Node::Comment { .. } => true,
@@ -87,6 +74,7 @@ pub(crate) fn parse(
         scope: Scope::new(),
         depth: 0,
         trees: Vec::new(),
+        tree_index: HashMap::new(),
     };
     let root = p.parse_main()?;
     p.add(Arc::from(name), root)?;
@@ -103,20 +91,45 @@ const EOF: Token = Token {
 /// Per-tree parsing state: Go starts each `define`/`block` tree afresh.
 #[derive(Debug)]
 struct Scope<'a> {
-    /// Variables visible at this point; `$` always is.
+    /// Variables visible at this point, in declaration order; `$` always
+    /// is. `visible` counts them by name so lookups stay O(1).
     vars: Vec<&'a str>,
+    visible: HashMap<&'a str, usize>,
     range_depth: usize,
     /// Line of the `{{` of the action being parsed (0 when none), for
     /// "in action started at" in lexical errors.
     action_line: usize,
 }
 
-impl Scope<'_> {
+impl<'a> Scope<'a> {
     fn new() -> Self {
         Scope {
             vars: vec!["$"],
+            visible: HashMap::from([("$", 1)]),
             range_depth: 0,
             action_line: 0,
+        }
+    }
+
+    fn declare(&mut self, name: &'a str) {
+        self.vars.push(name);
+        *self.visible.entry(name).or_insert(0) += 1;
+    }
+
+    fn is_visible(&self, name: &str) -> bool {
+        self.visible.contains_key(name)
+    }
+
+    /// Forgets the variables declared after the first `len`.
+    fn pop_to(&mut self, len: usize) {
+        while self.vars.len() > len {
+            let Some(name) = self.vars.pop() else { break };
+            if let Some(count) = self.visible.get_mut(name) {
+                *count -= 1;
+                if *count == 0 {
+                    self.visible.remove(name);
+                }
+            }
         }
     }
 }
@@ -131,6 +144,8 @@ enum Item {
 }
 
 impl Item {
+    #[cold]
+    #[inline(never)]
     fn describe(&self) -> String {
         match self {
             Item::Node(n) => n.to_string(),
@@ -153,6 +168,8 @@ struct Parser<'a> {
     scope: Scope<'a>,
     depth: usize,
     trees: Vec<Tree>,
+    /// Index of each name in `trees`.
+    tree_index: HashMap<Arc<str>, usize>,
 }
 
 impl<'a> Parser<'a> {
@@ -216,6 +233,8 @@ impl<'a> Parser<'a> {
 
     // ---- errors -------------------------------------------------------
 
+    #[cold]
+    #[inline(never)]
     fn error_at_line(&self, line: usize, msg: &str) -> Error {
         let text = format!("template: {}:{}: {}", self.source.name, line, msg);
         let snippet = self
@@ -230,6 +249,8 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn errorf<T>(&self, msg: impl AsRef<str>) -> PResult<T> {
         Err(self.error_at_line(self.slot(0).line, msg.as_ref()))
     }
@@ -249,6 +270,8 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn unexpected<T>(&self, tok: &Token, context: &str) -> PResult<T> {
         if tok.kind == Kind::Error {
             let msg = self.lex.error_message();
@@ -288,15 +311,28 @@ impl<'a> Parser<'a> {
     // ---- trees --------------------------------------------------------
 
     /// Adds a finished tree, with Go's redefinition rule.
+    #[inline(never)]
     fn add(&mut self, name: Arc<str>, root: List) -> PResult<()> {
         let tree = Tree {
             name,
             source: Arc::clone(&self.source),
             root,
         };
-        match self.trees.iter().position(|t| t.name == tree.name) {
-            None => self.trees.push(tree),
-            Some(i) if self.trees[i].is_empty() => self.trees[i] = tree,
+        let existing = self
+            .tree_index
+            .get(&tree.name)
+            .and_then(|&i| Some((i, self.trees.get(i)?)));
+        match existing {
+            None => {
+                self.tree_index
+                    .insert(Arc::clone(&tree.name), self.trees.len());
+                self.trees.push(tree);
+            }
+            Some((i, old)) if old.is_empty() => {
+                if let Some(slot) = self.trees.get_mut(i) {
+                    *slot = tree;
+                }
+            }
             Some(_) if tree.is_empty() => {}
             Some(_) => {
                 return self.errorf(format!(
@@ -334,8 +370,15 @@ impl<'a> Parser<'a> {
 
     /// `{{define "name"}} list {{end}}`; `define` is past.
     fn parse_definition(&mut self) -> PResult<()> {
-        const CONTEXT: &str = "define clause";
         let outer = std::mem::replace(&mut self.scope, Scope::new());
+        let result = self.definition_body();
+        self.scope = outer;
+        result
+    }
+
+    #[inline(never)]
+    fn definition_body(&mut self) -> PResult<()> {
+        const CONTEXT: &str = "define clause";
         let tok = self.next_non_space();
         if !matches!(tok.kind, Kind::String | Kind::RawString) {
             return self.unexpected(&tok, CONTEXT);
@@ -348,9 +391,7 @@ impl<'a> Parser<'a> {
         if !matches!(end, Item::End) {
             return self.errorf(format!("unexpected {} in {CONTEXT}", end.describe()));
         }
-        self.add(Arc::from(name), root)?;
-        self.scope = outer;
-        Ok(())
+        self.add(Arc::from(name), root)
     }
 
     /// `textOrAction*` up to `{{end}}` or `{{else}}`, which is returned.
@@ -418,6 +459,7 @@ impl<'a> Parser<'a> {
         Ok(Item::Node(node))
     }
 
+    #[inline(never)]
     fn break_or_continue(&mut self, keyword: Token) -> PResult<Node> {
         let (word, node) = if keyword.kind == Kind::Break {
             (
@@ -446,6 +488,7 @@ impl<'a> Parser<'a> {
         Ok(node)
     }
 
+    #[inline(never)]
     fn else_control(&mut self) -> PResult<Item> {
         let peek = self.peek_non_space();
         // `{{else if ...` and `{{else with ...` leave the keyword pending:
@@ -463,7 +506,7 @@ impl<'a> Parser<'a> {
         self.enter("control nesting")?;
         let saved_vars = self.scope.vars.len();
         let result = self.branch_body(kind);
-        self.scope.vars.truncate(saved_vars);
+        self.scope.pop_to(saved_vars);
         self.leave();
         result.map(|b| Node::Branch(Box::new(b)))
     }
@@ -481,7 +524,7 @@ impl<'a> Parser<'a> {
         }
         let body = self.item_list();
         if is_range {
-            self.scope.range_depth -= 1;
+            self.scope.range_depth = self.scope.range_depth.saturating_sub(1);
         }
         let (list, next) = body?;
         let mut else_list = None;
@@ -519,6 +562,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `{{block "name" pipe}} list {{end}}`: defines `name` and calls it.
+    #[inline(never)]
     fn block_control(&mut self) -> PResult<Node> {
         const CONTEXT: &str = "block clause";
         let tok = self.next_non_space();
@@ -531,13 +575,17 @@ impl<'a> Parser<'a> {
         let outer = std::mem::replace(&mut self.scope, Scope::new());
         let body = self.item_list();
         self.leave();
+        let block_scope = std::mem::replace(&mut self.scope, outer);
         let (root, end) = body?;
         if !matches!(end, Item::End) {
             let msg = format!("unexpected {} in {CONTEXT}", end.describe());
             return Err(self.error_at_line(opening_line, &msg));
         }
-        self.add(Arc::from(name.as_str()), root)?;
+        // A redefinition error is reported from the block's own tree.
+        let outer = std::mem::replace(&mut self.scope, block_scope);
+        let added = self.add(Arc::from(name.as_str()), root);
         self.scope = outer;
+        added?;
         Ok(Node::Template {
             pos: tok.pos,
             line: tok.line,
@@ -547,6 +595,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `{{template "name" [pipe]}}`; `template` is past.
+    #[inline(never)]
     fn template_control(&mut self) -> PResult<Node> {
         const CONTEXT: &str = "template clause";
         let tok = self.next_non_space();
@@ -577,6 +626,7 @@ impl<'a> Parser<'a> {
     // ---- pipelines ----------------------------------------------------
 
     /// `[decl :=] command ('|' command)*` up to `end` (`}}` or `)`).
+    #[inline(never)]
     fn pipeline(&mut self, context: &str, end: Kind) -> PResult<Pipe> {
         let start = self.peek_non_space();
         let mut pipe = Pipe {
@@ -619,6 +669,7 @@ impl<'a> Parser<'a> {
     }
 
     /// `$x :=`, `$x =`, and `range $i, $v :=`.
+    #[inline(never)]
     fn declarations(&mut self, pipe: &mut Pipe, context: &str) -> PResult<()> {
         loop {
             let v = self.peek_non_space();
@@ -639,7 +690,7 @@ impl<'a> Parser<'a> {
                         pos: v.pos,
                         name: Arc::from(name),
                     });
-                    self.scope.vars.push(name);
+                    self.scope.declare(name);
                     return Ok(());
                 }
                 Kind::Char if self.text(&next) == "," => {
@@ -648,7 +699,7 @@ impl<'a> Parser<'a> {
                         pos: v.pos,
                         name: Arc::from(name),
                     });
-                    self.scope.vars.push(name);
+                    self.scope.declare(name);
                     if context == "range" && pipe.decl.len() < 2 {
                         match self.peek_non_space().kind {
                             Kind::Variable | Kind::RightDelim | Kind::RightParen => continue,
@@ -669,6 +720,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    #[inline(never)]
     fn check_pipeline(&self, pipe: &Pipe, context: &str) -> PResult<()> {
         if pipe.cmds.is_empty() {
             return self.errorf(format!("missing value for {context}"));
@@ -788,7 +840,7 @@ impl<'a> Parser<'a> {
             Kind::Dot => Arg::Dot { pos },
             Kind::Nil => Arg::Nil { pos },
             Kind::Variable => {
-                if !self.scope.vars.contains(&text) {
+                if !self.scope.is_visible(text) {
                     return self.errorf(format!("undefined variable {}", go_quote(text)));
                 }
                 Arg::Variable {

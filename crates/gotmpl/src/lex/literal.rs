@@ -226,9 +226,9 @@ fn float_as_uint(f: f64) -> Option<u64> {
 pub(crate) fn parse_uint(s: &str) -> Option<u64> {
     let (base, digits) = match s.as_bytes() {
         [] => return None,
-        [b'0', p, _, ..] if matches!(p, b'b' | b'B') => (2, s.get(2..)?),
-        [b'0', p, _, ..] if matches!(p, b'o' | b'O') => (8, s.get(2..)?),
-        [b'0', p, _, ..] if matches!(p, b'x' | b'X') => (16, s.get(2..)?),
+        [b'0', b'b' | b'B', _, ..] => (2, s.get(2..)?),
+        [b'0', b'o' | b'O', _, ..] => (8, s.get(2..)?),
+        [b'0', b'x' | b'X', _, ..] => (16, s.get(2..)?),
         [b'0', ..] => (8, s.get(1..)?),
         _ => (10, s),
     };
