@@ -1,0 +1,3 @@
+module capstan.local/fmtoracle
+
+go 1.19
