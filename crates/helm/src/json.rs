@@ -1,1 +1,0 @@
-//! JSON as Go's encoding/json reads and writes it for `toJson`/`fromJson`. (in progress)

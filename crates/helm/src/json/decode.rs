@@ -1,0 +1,295 @@
+//! `fromJson`: Go's `json.Unmarshal` into `interface{}` values.
+//!
+//! Go validates the whole input before decoding, and its syntax errors name
+//! the offending byte and what the scanner was looking for (`invalid
+//! character '}' looking for beginning of object key string`); this parser
+//! reports the same texts. Numbers become float64, duplicate keys keep the
+//! last value, lone surrogate escapes become U+FFFD.
+
+use std::sync::Arc;
+
+use capstan_gotmpl::{Map, Value};
+
+use super::JsonError;
+
+/// Nesting accepted before "exceeded max depth" (Go allows 10000; we stop
+/// earlier to stay within small thread stacks).
+const MAX_DEPTH: usize = 2_000;
+
+/// Parses one JSON text (with surrounding whitespace) into a value.
+pub(super) fn parse(text: &str) -> Result<Value, JsonError> {
+    let mut p = Parser {
+        b: text.as_bytes(),
+        s: text,
+        i: 0,
+        depth: 0,
+    };
+    p.ws();
+    let v = p.value()?;
+    p.ws();
+    if let Some(c) = p.peek() {
+        return Err(p.bad(c, "after top-level value"));
+    }
+    Ok(v)
+}
+
+struct Parser<'a> {
+    b: &'a [u8],
+    s: &'a str,
+    i: usize,
+    depth: usize,
+}
+
+fn eof() -> JsonError {
+    JsonError::new("unexpected end of JSON input".into())
+}
+
+/// Go's `quoteChar` of a scanner byte.
+fn quote_char(c: u8) -> String {
+    match c {
+        b'\'' => "'\\''".into(),
+        b'"' => "'\"'".into(),
+        c => {
+            let q = super::float::go_quote(&char::from(c).to_string());
+            format!("'{}'", &q[1..q.len() - 1])
+        }
+    }
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn next(&mut self) -> Result<u8, JsonError> {
+        let c = self.peek().ok_or_else(eof)?;
+        self.i += 1;
+        Ok(c)
+    }
+
+    fn bad(&self, c: u8, context: &str) -> JsonError {
+        JsonError::new(format!("invalid character {} {context}", quote_char(c)))
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn value(&mut self) -> Result<Value, JsonError> {
+        let c = self.peek().ok_or_else(eof)?;
+        match c {
+            b'{' => self.object(),
+            b'[' => self.array(),
+            b'"' => Ok(Value::String(self.string()?.into())),
+            b'-' | b'0'..=b'9' => self.number(),
+            b't' => self.literal("true", Value::Bool(true)),
+            b'f' => self.literal("false", Value::Bool(false)),
+            b'n' => self.literal("null", Value::Nil),
+            c => Err(self.bad(c, "looking for beginning of value")),
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), JsonError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(JsonError::new("exceeded max depth".into()));
+        }
+        Ok(())
+    }
+
+    fn object(&mut self) -> Result<Value, JsonError> {
+        self.enter()?;
+        self.i += 1;
+        let mut map = Map::new();
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.i += 1;
+            self.depth -= 1;
+            return Ok(Value::Map(Arc::new(map)));
+        }
+        loop {
+            let c = self.peek().ok_or_else(eof)?;
+            if c != b'"' {
+                return Err(self.bad(c, "looking for beginning of object key string"));
+            }
+            let key = self.string()?;
+            self.ws();
+            let c = self.next()?;
+            if c != b':' {
+                return Err(self.bad(c, "after object key"));
+            }
+            self.ws();
+            let v = self.value()?;
+            map.insert(key, v);
+            self.ws();
+            match self.next()? {
+                b',' => self.ws(),
+                b'}' => break,
+                c => return Err(self.bad(c, "after object key:value pair")),
+            }
+        }
+        self.depth -= 1;
+        Ok(Value::Map(Arc::new(map)))
+    }
+
+    fn array(&mut self) -> Result<Value, JsonError> {
+        self.enter()?;
+        self.i += 1;
+        let mut items = Vec::new();
+        self.ws();
+        if self.peek() == Some(b']') {
+            self.i += 1;
+            self.depth -= 1;
+            return Ok(Value::list(items));
+        }
+        loop {
+            items.push(self.value()?);
+            self.ws();
+            match self.next()? {
+                b',' => self.ws(),
+                b']' => break,
+                c => return Err(self.bad(c, "after array element")),
+            }
+        }
+        self.depth -= 1;
+        Ok(Value::list(items))
+    }
+
+    fn literal(&mut self, word: &str, v: Value) -> Result<Value, JsonError> {
+        self.i += 1;
+        for expected in word.bytes().skip(1) {
+            let c = self.next()?;
+            if c != expected {
+                return Err(self.bad(
+                    c,
+                    &format!("in literal {word} (expecting {})", quote_char(expected)),
+                ));
+            }
+        }
+        Ok(v)
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.i;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.i += 1;
+        }
+        self.i - start
+    }
+
+    fn number(&mut self) -> Result<Value, JsonError> {
+        let start = self.i;
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.i += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            Some(c) => return Err(self.bad(c, "in numeric literal")),
+            None => return Err(eof()),
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            match self.peek() {
+                Some(c) if c.is_ascii_digit() => {
+                    self.digits();
+                }
+                Some(c) => return Err(self.bad(c, "after decimal point in numeric literal")),
+                None => return Err(eof()),
+            }
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            match self.peek() {
+                Some(c) if c.is_ascii_digit() => {
+                    self.digits();
+                }
+                Some(c) => return Err(self.bad(c, "in exponent of numeric literal")),
+                None => return Err(eof()),
+            }
+        }
+        let text = &self.s[start..self.i];
+        match text.parse::<f64>() {
+            Ok(x) if x.is_finite() => Ok(Value::Float(x)),
+            _ => Err(JsonError::new(format!(
+                "json: cannot unmarshal number {text} into Go value of type float64"
+            ))),
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let mut v = 0u32;
+        for _ in 0..4 {
+            let c = self.next()?;
+            let d = char::from(c)
+                .to_digit(16)
+                .ok_or_else(|| self.bad(c, "in \\u hexadecimal character escape"))?;
+            v = v * 16 + d;
+        }
+        Ok(v)
+    }
+
+    fn string(&mut self) -> Result<String, JsonError> {
+        self.i += 1;
+        let mut out = String::new();
+        loop {
+            let start = self.i;
+            while self
+                .peek()
+                .is_some_and(|c| c != b'"' && c != b'\\' && c >= 0x20)
+            {
+                self.i += 1;
+            }
+            out.push_str(&self.s[start..self.i]);
+            match self.next()? {
+                b'"' => return Ok(out),
+                b'\\' => {
+                    let c = self.next()?;
+                    match c {
+                        b'"' => out.push('"'),
+                        b'\\' => out.push('\\'),
+                        b'/' => out.push('/'),
+                        b'b' => out.push('\u{8}'),
+                        b'f' => out.push('\u{c}'),
+                        b'n' => out.push('\n'),
+                        b'r' => out.push('\r'),
+                        b't' => out.push('\t'),
+                        b'u' => {
+                            let hi = self.hex4()?;
+                            out.push(self.surrogate(hi)?);
+                        }
+                        c => return Err(self.bad(c, "in string escape code")),
+                    }
+                }
+                c => return Err(self.bad(c, "in string literal")),
+            }
+        }
+    }
+
+    /// Combines a `\uD8xx\uDCxx` pair; anything unpaired is U+FFFD.
+    fn surrogate(&mut self, hi: u32) -> Result<char, JsonError> {
+        if !(0xd800..0xe000).contains(&hi) {
+            return Ok(char::from_u32(hi).unwrap_or('\u{fffd}'));
+        }
+        if hi < 0xdc00 && self.b.get(self.i) == Some(&b'\\') && self.b.get(self.i + 1) == Some(&b'u')
+        {
+            let save = self.i;
+            self.i += 2;
+            let lo = self.hex4()?;
+            if (0xdc00..0xe000).contains(&lo) {
+                let c = 0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00);
+                return Ok(char::from_u32(c).unwrap_or('\u{fffd}'));
+            }
+            // Not a low surrogate: decode it on its own next time.
+            self.i = save;
+        }
+        Ok('\u{fffd}')
+    }
+}

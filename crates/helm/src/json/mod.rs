@@ -1,0 +1,123 @@
+//! JSON as Go's encoding/json reads and writes it, for Helm's `toJson`,
+//! `mustToJson`, `fromJson` and `fromJsonArray`.
+//!
+//! Owns the Go spellings of numbers (`1e+21`, `1e-7`, `-0`) and strings (HTML
+//! escaping), Go's syntax-error texts, and the template-facing wrappers that
+//! put an error message into the result instead of failing, as Helm does.
+//! Not here: YAML (see [`crate::yaml`]), which reuses the float spellings.
+
+mod decode;
+mod encode;
+mod float;
+
+use std::fmt;
+use std::sync::Arc;
+
+use capstan_gotmpl::{Map, Value};
+
+pub use float::{go_format_g, go_quote};
+pub(crate) use float::json_float;
+
+/// A JSON error whose `Display` is Go's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    message: String,
+}
+
+impl JsonError {
+    pub(crate) fn new(message: String) -> Self {
+        JsonError { message }
+    }
+
+    /// Go's error text.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for JsonError {}
+
+/// `json.Marshal(v)`: what `mustToJson` prints, or its error.
+///
+/// Host objects (`.Chart`, `.Capabilities`...) are refused: their Go field
+/// layout is not known here. `toJson` prints `""` for any error.
+pub fn to_json(v: &Value) -> Result<String, JsonError> {
+    let mut out = String::new();
+    encode::encode(v, &mut out, 0)?;
+    Ok(out)
+}
+
+/// Helm's `toJson`: `json.Marshal`, with errors swallowed into `""`.
+pub fn to_json_lossy(v: &Value) -> String {
+    to_json(v).unwrap_or_default()
+}
+
+/// `json.Unmarshal` into `interface{}`: numbers are float64.
+pub fn parse_json(text: &str) -> Result<Value, JsonError> {
+    decode::parse(text)
+}
+
+/// Go's name for the JSON kind of a decoded value, as in "cannot unmarshal
+/// array into ...".
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Map(_) => "object",
+        Value::List(_) => "array",
+        Value::String(_) => "string",
+        Value::Bool(_) => "bool",
+        _ => "number",
+    }
+}
+
+/// `json.Unmarshal` into a `map[string]interface{}`: `null` leaves it empty,
+/// anything but an object is a type error.
+pub fn parse_json_map(text: &str) -> Result<Map, JsonError> {
+    match parse_json(text)? {
+        Value::Map(m) => Ok(Arc::unwrap_or_clone(m)),
+        Value::Nil => Ok(Map::new()),
+        other => Err(JsonError::new(format!(
+            "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+            json_kind(&other)
+        ))),
+    }
+}
+
+/// `json.Unmarshal` into a `[]interface{}`.
+pub fn parse_json_list(text: &str) -> Result<Vec<Value>, JsonError> {
+    match parse_json(text)? {
+        Value::List(l) => Ok(Arc::unwrap_or_clone(l)),
+        Value::Nil => Ok(Vec::new()),
+        other => Err(JsonError::new(format!(
+            "json: cannot unmarshal {} into Go value of type []interface {{}}",
+            json_kind(&other)
+        ))),
+    }
+}
+
+/// Helm's `fromJson`: the decoded map, or `{"Error": message}`.
+pub fn from_json(text: &str) -> Value {
+    match parse_json_map(text) {
+        Ok(m) => Value::map(m),
+        Err(e) => error_map(e.message()),
+    }
+}
+
+/// Helm's `fromJsonArray`: the decoded list, or `[message]`.
+pub fn from_json_array(text: &str) -> Value {
+    match parse_json_list(text) {
+        Ok(l) => Value::list(l),
+        Err(e) => Value::list(vec![Value::str(e.message())]),
+    }
+}
+
+pub(crate) fn error_map(message: &str) -> Value {
+    let mut m = Map::new();
+    m.insert("Error".to_string(), Value::str(message));
+    Value::map(m)
+}

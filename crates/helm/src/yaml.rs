@@ -1,1 +1,0 @@
-//! go-yaml v2 compatible YAML reading and writing, as Helm reads values and prints `toYaml`. (in progress)

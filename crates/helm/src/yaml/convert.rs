@@ -1,0 +1,314 @@
+//! The conversions around go-yaml that sigs.k8s.io/yaml (and Helm) perform.
+//!
+//! Reading: go-yaml's `map[interface{}]interface{}` becomes JSON-able values
+//! (keys stringified: ints in decimal, floats with float32 precision, bools
+//! as `true`/`false`; null keys refused) and the JSON round trip turns every
+//! number into a float64 and refuses NaN and infinities.
+//!
+//! Writing: `toYaml` marshals to JSON and lets go-yaml v2 re-read that JSON,
+//! so a float64 `1e6` prints as the integer `1000000`; `toYamlPretty` hands
+//! Go values straight to go-yaml v3. Both sort map keys with go-yaml's
+//! "natural" order, in which digit runs compare as numbers.
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use capstan_gotmpl::{Map, Value};
+
+use super::emit::{Node, Style};
+use super::error::YamlError;
+use super::load::{GoYaml, go_sharp};
+use super::scalar::{Resolved, Schema, needs_quotes, resolve};
+use crate::json::{go_format_g, json_float};
+
+/// sigs.k8s.io/yaml's `convertToJSONableObject` followed by the JSON round
+/// trip into `interface{}`.
+pub(crate) fn to_value(v: GoYaml) -> Result<Value, YamlError> {
+    let mut json_err = None;
+    let out = jsonable(v, &mut json_err)?;
+    match json_err {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+fn jsonable(v: GoYaml, json_err: &mut Option<YamlError>) -> Result<Value, YamlError> {
+    Ok(match v {
+        GoYaml::Null => Value::Nil,
+        GoYaml::Bool(b) => Value::Bool(b),
+        GoYaml::Int(i) => Value::Float(i as f64),
+        GoYaml::Uint(u) => Value::Float(u as f64),
+        GoYaml::Float(x) => {
+            if !x.is_finite() && json_err.is_none() {
+                *json_err = Some(YamlError::convert(format!(
+                    "json: unsupported value: {}",
+                    go_format_g(x)
+                )));
+            }
+            Value::Float(x)
+        }
+        GoYaml::Str(s) => Value::from(s),
+        GoYaml::Seq(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                out.push(jsonable(item, json_err)?);
+            }
+            Value::list(out)
+        }
+        GoYaml::Map(pairs) => {
+            let mut out = Map::new();
+            for (k, v) in pairs {
+                let key = match k {
+                    GoYaml::Str(s) => s,
+                    GoYaml::Int(i) => i.to_string(),
+                    GoYaml::Float(x) => float32_key(x),
+                    GoYaml::Bool(b) => b.to_string(),
+                    other => {
+                        let ty = match other {
+                            GoYaml::Null => "%!s(<nil>)",
+                            _ => "uint64",
+                        };
+                        return Err(YamlError::convert(format!(
+                            "unsupported map key of type: {ty}, key: {}, value: {}",
+                            go_sharp(&other),
+                            go_sharp(&v)
+                        )));
+                    }
+                };
+                out.insert(key, jsonable(v, json_err)?);
+            }
+            Value::map(out)
+        }
+    })
+}
+
+/// `strconv.FormatFloat(k, 'g', -1, 32)` with go-yaml's names for the
+/// special values.
+fn float32_key(x: f64) -> String {
+    if x.is_nan() {
+        return ".nan".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 { ".inf" } else { "-.inf" }.into();
+    }
+    let f = x as f32;
+    if f == 0.0 {
+        return if f.is_sign_negative() { "-0" } else { "0" }.into();
+    }
+    let s = format!("{:e}", f.abs());
+    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let digits: String = mant.chars().filter(char::is_ascii_digit).collect();
+    let sign = if f < 0.0 { "-" } else { "" };
+    if !(-4..21).contains(&exp) || exp >= 6 {
+        let mut out = format!("{sign}{}", &digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        let a = exp.unsigned_abs();
+        out.push_str(&format!("e{}{}{a}", if exp < 0 { '-' } else { '+' }, if a < 10 { "0" } else { "" }));
+        return out;
+    }
+    let dp = exp + 1;
+    let mut out = sign.to_string();
+    if dp <= 0 {
+        out.push_str("0.");
+        out.push_str(&"0".repeat((-dp) as usize));
+        out.push_str(&digits);
+    } else if digits.len() <= dp as usize {
+        out.push_str(&digits);
+        out.push_str(&"0".repeat(dp as usize - digits.len()));
+    } else {
+        out.push_str(&digits[..dp as usize]);
+        out.push('.');
+        out.push_str(&digits[dp as usize..]);
+    }
+    out
+}
+
+/// Error for values neither JSON nor go-yaml can marshal.
+fn unsupported(v: &Value) -> YamlError {
+    YamlError::convert(format!(
+        "error marshaling into JSON: json: unsupported type: {}",
+        v.go_type_name()
+    ))
+}
+
+/// `toYaml`'s tree: `json.Marshal`, then go-yaml v2 reading that JSON.
+pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
+    if depth > 10_000 {
+        return Err(YamlError::limit("yaml: value nested too deeply".into()));
+    }
+    Ok(match v {
+        Value::Nil => plain("null"),
+        Value::Bool(b) => plain(if *b { "true" } else { "false" }),
+        Value::Int(i) | Value::Int64(i) => plain(&i.to_string()),
+        Value::Float(x) => {
+            if !x.is_finite() {
+                return Err(YamlError::convert(format!(
+                    "error marshaling into JSON: json: unsupported value: {}",
+                    go_format_g(*x)
+                )));
+            }
+            let text = json_float(*x);
+            match resolve(&text, Schema::V2) {
+                Resolved::Int(i) => plain(&i.to_string()),
+                Resolved::Uint(u) => plain(&u.to_string()),
+                Resolved::Float(f) => plain(&go_format_g(f)),
+                _ => plain(&text),
+            }
+        }
+        Value::String(s) => string_node(s, Schema::V2),
+        Value::Bytes(b) => string_node(
+            &base64::engine::general_purpose::STANDARD.encode(b),
+            Schema::V2,
+        ),
+        Value::List(items) => Node::Seq(
+            items
+                .iter()
+                .map(|i| v2_node(i, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Map(m) => Node::Map(sorted_pairs(m, Schema::V2, |i| v2_node(i, depth + 1))?),
+        other => return Err(unsupported(other)),
+    })
+}
+
+/// `toYamlPretty`'s tree: go-yaml v3 marshalling Go values directly.
+pub(crate) fn v3_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
+    if depth > 10_000 {
+        return Err(YamlError::limit("yaml: value nested too deeply".into()));
+    }
+    Ok(match v {
+        Value::Nil => plain("null"),
+        Value::Bool(b) => plain(if *b { "true" } else { "false" }),
+        Value::Int(i) | Value::Int64(i) => plain(&i.to_string()),
+        Value::Float(x) => plain(&match go_format_g(*x).as_str() {
+            "+Inf" => ".inf".to_string(),
+            "-Inf" => "-.inf".to_string(),
+            "NaN" => ".nan".to_string(),
+            s => s.to_string(),
+        }),
+        Value::String(s) => string_node(s, Schema::V3),
+        Value::Bytes(b) => Node::Seq(b.iter().map(|x| plain(&x.to_string())).collect()),
+        Value::List(items) => Node::Seq(
+            items
+                .iter()
+                .map(|i| v3_node(i, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Map(m) => Node::Map(sorted_pairs(m, Schema::V3, |i| v3_node(i, depth + 1))?),
+        other => return Err(unsupported(other)),
+    })
+}
+
+fn plain(s: &str) -> Node {
+    Node::Scalar(s.to_string(), Style::Plain)
+}
+
+/// go-yaml's `stringv`: literal for multi-line text, plain when the text
+/// reads back as a string, double-quoted otherwise.
+fn string_node(s: &str, schema: Schema) -> Node {
+    let style = if s.contains('\n') {
+        Style::Literal
+    } else if needs_quotes(s, schema) {
+        Style::DoubleQuoted
+    } else {
+        Style::Plain
+    };
+    Node::Scalar(s.to_string(), style)
+}
+
+fn sorted_pairs(
+    m: &BTreeMap<String, Value>,
+    schema: Schema,
+    mut f: impl FnMut(&Value) -> Result<Node, YamlError>,
+) -> Result<Vec<(Node, Node)>, YamlError> {
+    let mut keys: Vec<&String> = m.keys().collect();
+    // go-yaml's order is not guaranteed to be a total order for odd keys;
+    // a merge sort never panics on that, unlike the standard sort.
+    merge_sort(&mut keys, &|a: &&String, b: &&String| natural_less(a, b, schema));
+    let mut out = Vec::with_capacity(keys.len());
+    for k in keys {
+        let v = &m[k];
+        out.push((string_node(k, schema), f(v)?));
+    }
+    Ok(out)
+}
+
+/// go-yaml's `keyList.Less` for two string keys.
+fn natural_less(a: &str, b: &str, schema: Schema) -> bool {
+    let ar: Vec<char> = a.chars().collect();
+    let br: Vec<char> = b.chars().collect();
+    let mut digits = false;
+    let mut i = 0;
+    while i < ar.len() && i < br.len() {
+        if ar[i] == br[i] {
+            digits = ar[i].is_numeric();
+            i += 1;
+            continue;
+        }
+        let al = ar[i].is_alphabetic();
+        let bl = br[i].is_alphabetic();
+        if al && bl {
+            return ar[i] < br[i];
+        }
+        if al || bl {
+            return if schema == Schema::V3 && digits { al } else { bl };
+        }
+        let (mut an, mut bn): (i64, i64) = (0, 0);
+        if ar[i] == '0' || br[i] == '0' {
+            let mut j = i;
+            while j > 0 && ar[j - 1].is_numeric() {
+                j -= 1;
+                if ar[j] != '0' {
+                    an = 1;
+                    bn = 1;
+                    break;
+                }
+            }
+        }
+        let mut ai = i;
+        while ai < ar.len() && ar[ai].is_ascii_digit() {
+            an = an.wrapping_mul(10).wrapping_add(i64::from(ar[ai] as u8 - b'0'));
+            ai += 1;
+        }
+        let mut bi = i;
+        while bi < br.len() && br[bi].is_ascii_digit() {
+            bn = bn.wrapping_mul(10).wrapping_add(i64::from(br[bi] as u8 - b'0'));
+            bi += 1;
+        }
+        if an != bn {
+            return an < bn;
+        }
+        if ai != bi {
+            return ai < bi;
+        }
+        return ar[i] < br[i];
+    }
+    ar.len() < br.len()
+}
+
+fn merge_sort<T: Copy>(items: &mut [T], less: &dyn Fn(&T, &T) -> bool) {
+    if items.len() <= 1 {
+        return;
+    }
+    let mid = items.len() / 2;
+    merge_sort(&mut items[..mid], less);
+    merge_sort(&mut items[mid..], less);
+    let mut merged = Vec::with_capacity(items.len());
+    let (mut i, mut j) = (0, mid);
+    while i < mid && j < items.len() {
+        if less(&items[j], &items[i]) {
+            merged.push(items[j]);
+            j += 1;
+        } else {
+            merged.push(items[i]);
+            i += 1;
+        }
+    }
+    merged.extend_from_slice(&items[i..mid]);
+    merged.extend_from_slice(&items[j..]);
+    items.copy_from_slice(&merged);
+}

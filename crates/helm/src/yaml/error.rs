@@ -1,0 +1,190 @@
+//! YAML errors worded as go-yaml (libyaml) and sigs.k8s.io/yaml word them.
+//!
+//! Helm prints these texts verbatim (`error converting YAML to JSON: yaml:
+//! line 3: mapping values are not allowed in this context`), so the parser's
+//! own error kinds are translated into libyaml's problem strings, and the
+//! line is reported the way go-yaml reports it: scanner problems with their
+//! 1-based line, parser problems with libyaml's 0-based mark, and no line at
+//! all when that number is 0.
+
+use std::fmt;
+
+use granit_parser::{ErrorKind, ScanError};
+
+/// What went wrong, for callers that branch on it; the message is the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum YamlErrorKind {
+    /// Malformed YAML or a value go-yaml refuses (bad alias, bad merge).
+    Syntax,
+    /// The YAML is fine but cannot become JSON (NaN, null keys...).
+    Convert,
+    /// The document is not the type asked for (a list where a map is needed).
+    Type,
+    /// A size, depth or alias-expansion limit was hit.
+    Limit,
+}
+
+/// A YAML reading error whose `Display` is the text Helm prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    kind: YamlErrorKind,
+    message: String,
+}
+
+impl YamlError {
+    pub(crate) fn syntax(message: String) -> Self {
+        YamlError {
+            kind: YamlErrorKind::Syntax,
+            message,
+        }
+    }
+
+    pub(crate) fn convert(message: String) -> Self {
+        YamlError {
+            kind: YamlErrorKind::Convert,
+            message,
+        }
+    }
+
+    pub(crate) fn type_error(message: String) -> Self {
+        YamlError {
+            kind: YamlErrorKind::Type,
+            message,
+        }
+    }
+
+    pub(crate) fn limit(message: String) -> Self {
+        YamlError {
+            kind: YamlErrorKind::Limit,
+            message,
+        }
+    }
+
+    /// The category of the error.
+    pub fn kind(&self) -> YamlErrorKind {
+        self.kind
+    }
+
+    /// The message exactly as Helm words it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The same error with `prefix` in front of the message (Go's `%w` wrapping).
+    pub(crate) fn wrap(mut self, prefix: &str) -> Self {
+        self.message = format!("{prefix}{}", self.message);
+        self
+    }
+}
+
+impl fmt::Display for YamlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for YamlError {}
+
+/// Whether libyaml raises the problem from its scanner (line reported
+/// 1-based) or its parser (line reported as the 0-based mark).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Scanner,
+    Parser,
+    /// Reader problems carry no line.
+    Reader,
+}
+
+pub(crate) fn scan_error(text: &str, e: &ScanError) -> YamlError {
+    let (stage, problem) = translate(e.kind());
+    // granit's marker line is 1-based.
+    let line1 = e.marker().line().max(1);
+    let line = match stage {
+        Stage::Scanner => {
+            if line1 > 1 {
+                line1
+            } else {
+                0
+            }
+        }
+        Stage::Parser => line1 - 1,
+        Stage::Reader => 0,
+    };
+    let _ = text;
+    if line > 0 {
+        YamlError::syntax(format!("yaml: line {line}: {problem}"))
+    } else {
+        YamlError::syntax(format!("yaml: {problem}"))
+    }
+}
+
+fn translate(kind: &ErrorKind) -> (Stage, String) {
+    use ErrorKind as K;
+    let (stage, text) = match kind {
+        K::InputDecoding { .. } => (Stage::Reader, "invalid leading UTF-8 octet"),
+        K::UnexpectedEofFlowSequence => (Stage::Parser, "did not find expected ',' or ']'"),
+        K::UnexpectedEofFlowMapping | K::UnexpectedEofImplicitFlowMapping => {
+            (Stage::Parser, "did not find expected ',' or '}'")
+        }
+        K::UnexpectedEofBlockSequence | K::UnexpectedEofBlockMapping | K::UnexpectedEof => {
+            (Stage::Scanner, "found unexpected end of stream")
+        }
+        K::ExpectedNodeContent => (Stage::Parser, "did not find expected node content"),
+        K::ExpectedBlockMappingKey => (Stage::Parser, "did not find expected key"),
+        K::ExpectedFlowMappingSeparator => (Stage::Parser, "did not find expected ',' or '}'"),
+        K::ExpectedFlowSequenceSeparator => (Stage::Parser, "did not find expected ',' or ']'"),
+        K::ExpectedBlockSequenceEntry => (Stage::Parser, "did not find expected '-' indicator"),
+        K::UndeclaredTagHandle => (Stage::Parser, "found undefined tag handle"),
+        K::ExpectedDocumentStart | K::MissingDocumentEndBeforeDirective => {
+            (Stage::Parser, "did not find expected <document start>")
+        }
+        K::DuplicateVersionDirective => (Stage::Parser, "found duplicate %YAML directive"),
+        K::UnsupportedYamlMajorVersion => (Stage::Parser, "found incompatible YAML document"),
+        K::DuplicateTagDirective => (Stage::Parser, "found duplicate %TAG directive"),
+        K::InvalidSimpleKey => (Stage::Scanner, "mapping values are not allowed in this context"),
+        K::SimpleKeyExpected => (Stage::Scanner, "could not find expected ':'"),
+        K::UnexpectedCharacter { .. } | K::BomInsideDocument => {
+            (Stage::Scanner, "found character that cannot start any token")
+        }
+        K::TabNotAllowed | K::TabInBlockIndentation | K::TabInIndentation => {
+            (Stage::Scanner, "found character that cannot start any token")
+        }
+        K::InvalidDirectiveName | K::MissingDirectiveName => {
+            (Stage::Scanner, "found unknown directive name")
+        }
+        K::MissingAnchorOrAliasName => (
+            Stage::Scanner,
+            "did not find expected alphabetic or numeric character",
+        ),
+        K::MisplacedFlowCollectionEnd | K::MismatchedFlowCollectionEnd { .. } => {
+            (Stage::Parser, "did not find expected node content")
+        }
+        K::UnclosedFlowCollection { open: '[' } => {
+            (Stage::Parser, "did not find expected ',' or ']'")
+        }
+        K::UnclosedFlowCollection { .. } => (Stage::Parser, "did not find expected ',' or '}'"),
+        K::BlockEntryInFlowCollection | K::BlockSequenceEntryNotAllowed => (
+            Stage::Scanner,
+            "block sequence entries are not allowed in this context",
+        ),
+        K::UnclosedQuotedScalar => (Stage::Scanner, "found unexpected end of stream"),
+        K::UnknownQuotedScalarEscape => (Stage::Scanner, "found unknown escape character"),
+        K::InvalidQuotedScalarHexEscape | K::InvalidLowSurrogateHexEscape => {
+            (Stage::Scanner, "did not find expected hexdecimal number")
+        }
+        K::DocumentIndicatorInQuotedScalar => {
+            (Stage::Scanner, "found unexpected document indicator")
+        }
+        K::InvalidBlockScalarHeader | K::ZeroBlockScalarIndent => (
+            Stage::Scanner,
+            "did not find expected comment or line break",
+        ),
+        K::InvalidIndentation | K::InvalidBlockScalarIndent | K::InvalidQuotedScalarIndent => {
+            (Stage::Scanner, "found a tab character that violates indentation")
+        }
+        K::RecursionLimitExceeded => (Stage::Reader, "exceeded max depth"),
+        other => return (Stage::Scanner, other.to_string()),
+    };
+    (stage, text.to_string())
+}
