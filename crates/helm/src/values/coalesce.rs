@@ -1,0 +1,282 @@
+//! Coalescing a chart's default values with the user's, as Helm's
+//! `CoalesceValues` / `MergeValues` (`pkg/chart/common/util/coalesce.go`).
+//!
+//! The user's values win; maps merge key by key; lists and scalars replace;
+//! a user `null` deletes the default (coalesce) or stays `null` (merge, the
+//! mode import-values uses); each subchart's values are coalesced under its
+//! name, after the parent's `global` map has been copied into the
+//! subchart's (parent entries win). Helm logs some conflicts instead of
+//! failing; those lines are collected in order as warnings, with Helm's
+//! text. Map keys are visited in sorted order (Go's order is random, which
+//! only changes the order of warnings).
+//!
+//! Known difference: Go shares nested global maps between a parent and its
+//! subcharts while merging, so a subchart default can leak into the
+//! parent's `global.a.b` map when both define it two levels deep. Here
+//! values are never aliased, so no such leak happens.
+
+use crate::chart::Chart;
+use capstan_gotmpl::format::sprint;
+use capstan_gotmpl::{Map, Value};
+
+/// Helm's `GlobalKey`.
+pub const GLOBAL_KEY: &str = "global";
+
+/// Deepest chart nesting coalesced (charts deeper than this are refused at
+/// load time already; this guards hand-built trees).
+const MAX_DEPTH: usize = 64;
+
+/// A chart value tree that cannot be coalesced: Helm's message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CoalesceError(pub String);
+
+/// Helm's `CoalesceValues`: the values the templates see, user values over
+/// chart defaults, subcharts included. Warnings Helm would log are added
+/// to `warnings`.
+pub fn coalesce_values(
+    chart: &Chart,
+    user: &Map,
+    warnings: &mut Vec<String>,
+) -> Result<Map, CoalesceError> {
+    let mut dest = user.clone();
+    coalesce(chart, &mut dest, "", false, warnings, 0)?;
+    Ok(dest)
+}
+
+/// Helm's `MergeValues`: like [`coalesce_values`] but `null` values are
+/// kept instead of deleting defaults.
+pub fn merge_values(
+    chart: &Chart,
+    user: &Map,
+    warnings: &mut Vec<String>,
+) -> Result<Map, CoalesceError> {
+    let mut dest = user.clone();
+    coalesce(chart, &mut dest, "", true, warnings, 0)?;
+    Ok(dest)
+}
+
+fn concat_prefix(a: &str, b: &str) -> String {
+    if a.is_empty() {
+        b.to_string()
+    } else {
+        format!("{a}.{b}")
+    }
+}
+
+fn coalesce(
+    chart: &Chart,
+    dest: &mut Map,
+    prefix: &str,
+    merge: bool,
+    w: &mut Vec<String>,
+    depth: usize,
+) -> Result<(), CoalesceError> {
+    if depth > MAX_DEPTH {
+        return Err(CoalesceError(format!(
+            "subcharts nested deeper than {MAX_DEPTH} levels"
+        )));
+    }
+    coalesce_chart_defaults(chart, dest, prefix, merge, w);
+    coalesce_deps(chart, dest, prefix, merge, w, depth)
+}
+
+fn coalesce_deps(
+    chart: &Chart,
+    dest: &mut Map,
+    prefix: &str,
+    merge: bool,
+    w: &mut Vec<String>,
+    depth: usize,
+) -> Result<(), CoalesceError> {
+    for sub in &chart.dependencies {
+        let name = sub.name();
+        let mut dv = match dest.remove(name) {
+            None => Map::new(),
+            Some(Value::Map(m)) => Map::clone(&m),
+            Some(other) => {
+                let shown = go_bad_verb_t(&other);
+                dest.insert(name.to_string(), other);
+                return Err(CoalesceError(format!("type mismatch on {name}: {shown}")));
+            }
+        };
+        let sub_prefix = concat_prefix(prefix, chart.name());
+        coalesce_globals(&mut dv, dest, &sub_prefix, w);
+        let res = coalesce(sub, &mut dv, &sub_prefix, merge, w, depth + 1);
+        dest.insert(name.to_string(), Value::map(dv));
+        res?;
+    }
+    Ok(())
+}
+
+/// Go's `%t` applied to a value that is not a bool.
+fn go_bad_verb_t(v: &Value) -> String {
+    match v {
+        Value::Bool(b) => b.to_string(),
+        Value::Nil => "%!t(<nil>)".to_string(),
+        other => format!(
+            "%!t({}={})",
+            other.go_type_name(),
+            sprint(std::slice::from_ref(other))
+        ),
+    }
+}
+
+/// Copies the parent's `global` entries into the subchart's values.
+fn coalesce_globals(dest: &mut Map, src: &Map, prefix: &str, w: &mut Vec<String>) {
+    let mut dg = match dest.get(GLOBAL_KEY) {
+        None => Map::new(),
+        Some(Value::Map(m)) => Map::clone(m),
+        Some(_) => {
+            w.push(format!(
+                "warning: skipping globals because destination {GLOBAL_KEY} is not a table."
+            ));
+            return;
+        }
+    };
+    let sg = match src.get(GLOBAL_KEY) {
+        None => Map::new(),
+        Some(Value::Map(m)) => Map::clone(m),
+        Some(_) => {
+            w.push(format!(
+                "warning: skipping globals because source {GLOBAL_KEY} is not a table."
+            ));
+            return;
+        }
+    };
+    for (key, val) in sg {
+        if let Value::Map(vm) = &val {
+            let mut vv = Map::clone(vm);
+            match dg.get(&key) {
+                None => {
+                    dg.insert(key, Value::map(vv));
+                }
+                Some(Value::Map(destv)) => {
+                    let sub_prefix = concat_prefix(prefix, &key);
+                    coalesce_tables(&mut vv, Map::clone(destv), &sub_prefix, true, w);
+                    dg.insert(key, Value::map(vv));
+                }
+                Some(_) => w.push(format!(
+                    "Conflict: cannot merge map onto non-map for {key:?}. Skipping."
+                )),
+            }
+        } else if matches!(dg.get(&key), Some(Value::Map(_))) {
+            w.push(format!("key {key} is table. Skipping"));
+        } else {
+            dg.insert(key, val);
+        }
+    }
+    dest.insert(GLOBAL_KEY.to_string(), Value::map(dg));
+}
+
+/// Fills `v` (user values for `chart`) from the chart's defaults.
+fn coalesce_chart_defaults(
+    chart: &Chart,
+    v: &mut Map,
+    prefix: &str,
+    merge: bool,
+    w: &mut Vec<String>,
+) {
+    let sub_prefix = concat_prefix(prefix, chart.name());
+    for (key, val) in &chart.values {
+        match v.get(key) {
+            Some(Value::Nil) if !merge => {
+                v.remove(key);
+            }
+            Some(Value::Map(dest)) => match val {
+                Value::Map(src) => {
+                    let is_subchart = chart.dependencies.iter().any(|d| d.name() == key);
+                    let merge = merge || is_subchart;
+                    let mut src = Map::clone(src);
+                    if !merge {
+                        clean_nil_values(&mut src);
+                    }
+                    let mut dest = Map::clone(dest);
+                    coalesce_tables(&mut dest, src, &concat_prefix(&sub_prefix, key), merge, w);
+                    v.insert(key.clone(), Value::map(dest));
+                }
+                Value::Nil => {}
+                _ => w.push(format!(
+                    "warning: skipped value for {sub_prefix}.{key}: Not a table."
+                )),
+            },
+            Some(_) => {}
+            None => {
+                let mut val = val.clone();
+                if !merge {
+                    if val.is_nil() {
+                        continue;
+                    }
+                    if let Value::Map(m) = &val {
+                        let mut m = Map::clone(m);
+                        clean_nil_values(&mut m);
+                        val = Value::map(m);
+                    }
+                }
+                v.insert(key.clone(), val);
+            }
+        }
+    }
+}
+
+/// Helm's `coalesceTablesFullKey`: fills `dst` from `src` (dst wins).
+pub fn coalesce_tables(
+    dst: &mut Map,
+    mut src: Map,
+    prefix: &str,
+    merge: bool,
+    w: &mut Vec<String>,
+) {
+    let src_non_nil: std::collections::HashSet<String> = src
+        .iter()
+        .filter(|(_, v)| !v.is_nil())
+        .map(|(k, _)| k.clone())
+        .collect();
+    for (k, v) in dst.iter() {
+        if v.is_nil() {
+            src.insert(k.clone(), Value::Nil);
+        }
+    }
+    for (key, val) in src {
+        let full_key = concat_prefix(prefix, &key);
+        match dst.get(&key) {
+            Some(Value::Nil) if !merge && src_non_nil.contains(&key) => {
+                dst.remove(&key);
+            }
+            None => {
+                dst.insert(key, val);
+            }
+            Some(dv) => {
+                if let Value::Map(sm) = &val {
+                    if let Value::Map(dm) = dv {
+                        let mut dm = Map::clone(dm);
+                        coalesce_tables(&mut dm, Map::clone(sm), &full_key, merge, w);
+                        dst.insert(key, Value::map(dm));
+                    } else {
+                        w.push(format!(
+                            "warning: cannot overwrite table with non table for {full_key} ({})",
+                            sprint(std::slice::from_ref(&val))
+                        ));
+                    }
+                } else if matches!(dv, Value::Map(_)) && !val.is_nil() {
+                    w.push(format!(
+                        "warning: destination for {full_key} is a table. Ignoring non-table value ({})",
+                        sprint(std::slice::from_ref(&val))
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Removes `null` entries at every depth of nested maps.
+pub fn clean_nil_values(m: &mut Map) {
+    m.retain(|_, v| !v.is_nil());
+    for v in m.values_mut() {
+        if let Value::Map(sub) = v {
+            let mut owned = Map::clone(sub);
+            clean_nil_values(&mut owned);
+            *v = Value::map(owned);
+        }
+    }
+}
