@@ -6,7 +6,10 @@
 //! execution itself is `capstan-gotmpl`'s; nothing here talks to a cluster
 //! or to Git.
 
+pub mod chart;
+pub mod deps;
 pub mod json;
 pub mod sprig;
 pub mod yaml;
 pub mod render;
+pub mod values;
