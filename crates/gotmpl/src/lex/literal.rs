@@ -146,8 +146,7 @@ pub(crate) fn number(pos: Pos, text: &str, kind: Kind) -> Result<Number, String>
             return Ok(n);
         }
         Kind::Complex => {
-            let (re, im) = split_complex(text)
-                .ok_or_else(|| format!("illegal number syntax: {}", go_quote(text)))?;
+            let (re, im) = split_complex(text)?;
             n.is_complex = true;
             set_real_of_complex(&mut n, re, im);
             return Ok(n);
@@ -188,18 +187,63 @@ pub(crate) fn number(pos: Pos, text: &str, kind: Kind) -> Result<Number, String>
     Ok(n)
 }
 
-/// Splits `1+2i` into its real and imaginary parts.
-fn split_complex(text: &str) -> Option<(f64, f64)> {
-    let body = text.strip_suffix('i')?;
-    // The sign that starts the imaginary part: not the leading sign and
-    // not an exponent's sign.
-    let bytes = body.as_bytes();
-    let split = (1..bytes.len()).rev().find(|&i| {
-        matches!(bytes[i], b'+' | b'-') && !matches!(bytes[i - 1], b'e' | b'E' | b'p' | b'P')
-    })?;
-    let re = parse_float(body.get(..split)?)?;
-    let im = parse_float(body.get(split..)?)?;
-    Some((re, im))
+/// Reads `1+2i` as Go's `fmt.Sscan` does (the parser delegates complex
+/// literals to it), with its error messages.
+fn split_complex(text: &str) -> Result<(f64, f64), String> {
+    const SYNTAX: &str = "syntax error scanning complex number";
+    let b = text.as_bytes();
+    let real_end = float_token(b, 0);
+    if !matches!(b.get(real_end), Some(b'+' | b'-')) {
+        return Err(SYNTAX.into());
+    }
+    let imag_end = float_token(b, real_end + 1);
+    if b.get(imag_end) != Some(&b'i') {
+        return Err(SYNTAX.into());
+    }
+    let convert = |part: &str| {
+        parse_float(part).ok_or_else(|| {
+            format!(
+                "strconv.ParseFloat: parsing {}: invalid syntax",
+                go_quote(part)
+            )
+        })
+    };
+    let re = convert(text.get(..real_end).unwrap_or(""))?;
+    let im = convert(text.get(real_end..imag_end).unwrap_or(""))?;
+    Ok((re, im))
+}
+
+/// The end of the float `fmt`'s scanner reads from `b[i..]`.
+fn float_token(b: &[u8], mut i: usize) -> usize {
+    let mut accept = |set: &[u8]| match b.get(i) {
+        Some(c) if set.contains(c) => {
+            i += 1;
+            true
+        }
+        _ => false,
+    };
+    if accept(b"nN") && accept(b"aA") && accept(b"nN") {
+        return i;
+    }
+    accept(b"+-");
+    if accept(b"iI") && accept(b"nN") && accept(b"fF") {
+        return i;
+    }
+    let mut digits: &[u8] = b"0123456789_";
+    let mut exp: &[u8] = b"eEpP";
+    if accept(b"0") && accept(b"xX") {
+        digits = b"0123456789aAbBcCdDeEfF_";
+        exp = b"pP";
+    }
+    while accept(digits) {}
+    if accept(b".") {
+        while accept(digits) {}
+    }
+    if accept(exp) {
+        accept(b"+-");
+        while accept(b"0123456789_") {}
+    }
+    i
 }
 
 /// Go's `simplifyComplex`: a complex with zero imaginary part is also a
