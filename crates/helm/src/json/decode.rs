@@ -278,7 +278,9 @@ impl Parser<'_> {
         if !(0xd800..0xe000).contains(&hi) {
             return Ok(char::from_u32(hi).unwrap_or('\u{fffd}'));
         }
-        if hi < 0xdc00 && self.b.get(self.i) == Some(&b'\\') && self.b.get(self.i + 1) == Some(&b'u')
+        if hi < 0xdc00
+            && self.b.get(self.i) == Some(&b'\\')
+            && self.b.get(self.i + 1) == Some(&b'u')
         {
             let save = self.i;
             self.i += 2;

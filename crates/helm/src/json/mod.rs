@@ -15,8 +15,8 @@ use std::sync::Arc;
 
 use capstan_gotmpl::{Map, Value};
 
-pub use float::{go_format_g, go_quote};
 pub(crate) use float::json_float;
+pub use float::{go_format_g, go_quote};
 
 /// A JSON error whose `Display` is Go's message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,8 +100,12 @@ pub fn parse_json_list(text: &str) -> Result<Vec<Value>, JsonError> {
     }
 }
 
-/// Helm's `fromJson`: the decoded map, or `{"Error": message}`.
+/// Helm's `fromJson`: the decoded map, or `{"Error": message}`. A JSON
+/// `null` leaves Go's map nil, which prints as `null`.
 pub fn from_json(text: &str) -> Value {
+    if matches!(parse_json(text), Ok(Value::Nil)) {
+        return Value::Nil;
+    }
     match parse_json_map(text) {
         Ok(m) => Value::map(m),
         Err(e) => error_map(e.message()),
@@ -110,13 +114,16 @@ pub fn from_json(text: &str) -> Value {
 
 /// Helm's `fromJsonArray`: the decoded list, or `[message]`.
 pub fn from_json_array(text: &str) -> Value {
+    if matches!(parse_json(text), Ok(Value::Nil)) {
+        return Value::Nil;
+    }
     match parse_json_list(text) {
         Ok(l) => Value::list(l),
         Err(e) => Value::list(vec![Value::str(e.message())]),
     }
 }
 
-pub(crate) fn error_map(message: &str) -> Value {
+pub fn error_map(message: &str) -> Value {
     let mut m = Map::new();
     m.insert("Error".to_string(), Value::str(message));
     Value::map(m)

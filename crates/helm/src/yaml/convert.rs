@@ -16,7 +16,7 @@ use base64::Engine as _;
 use capstan_gotmpl::{Map, Value};
 
 use super::emit::{Node, Style};
-use super::error::YamlError;
+use super::error::{YamlError, allowed_char};
 use super::load::{GoYaml, go_sharp};
 use super::scalar::{Resolved, Schema, needs_quotes, resolve};
 use crate::json::{go_format_g, json_float};
@@ -107,7 +107,11 @@ fn float32_key(x: f64) -> String {
             out.push_str(&digits[1..]);
         }
         let a = exp.unsigned_abs();
-        out.push_str(&format!("e{}{}{a}", if exp < 0 { '-' } else { '+' }, if a < 10 { "0" } else { "" }));
+        out.push_str(&format!(
+            "e{}{}{a}",
+            if exp < 0 { '-' } else { '+' },
+            if a < 10 { "0" } else { "" }
+        ));
         return out;
     }
     let dp = exp + 1;
@@ -159,7 +163,10 @@ pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
                 _ => plain(&text),
             }
         }
-        Value::String(s) => string_node(s, Schema::V2),
+        Value::String(s) => {
+            check_v2_text(s)?;
+            string_node(s, Schema::V2)
+        }
         Value::Bytes(b) => string_node(
             &base64::engine::general_purpose::STANDARD.encode(b),
             Schema::V2,
@@ -170,7 +177,12 @@ pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
                 .map(|i| v2_node(i, depth + 1))
                 .collect::<Result<_, _>>()?,
         ),
-        Value::Map(m) => Node::Map(sorted_pairs(m, Schema::V2, |i| v2_node(i, depth + 1))?),
+        Value::Map(m) => {
+            for k in m.keys() {
+                check_v2_text(k)?;
+            }
+            Node::Map(sorted_pairs(m, Schema::V2, |i| v2_node(i, depth + 1))?)
+        }
         other => return Err(unsupported(other)),
     })
 }
@@ -203,6 +215,18 @@ pub(crate) fn v3_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
     })
 }
 
+/// go-yaml v2 re-reads the JSON text, and its reader refuses characters
+/// such as DEL or C1 controls that encoding/json leaves unescaped.
+fn check_v2_text(s: &str) -> Result<(), YamlError> {
+    if s.chars().all(|c| (c as u32) < 0x20 || allowed_char(c)) {
+        Ok(())
+    } else {
+        Err(YamlError::syntax(
+            "yaml: control characters are not allowed".into(),
+        ))
+    }
+}
+
 fn plain(s: &str) -> Node {
     Node::Scalar(s.to_string(), Style::Plain)
 }
@@ -228,7 +252,9 @@ fn sorted_pairs(
     let mut keys: Vec<&String> = m.keys().collect();
     // go-yaml's order is not guaranteed to be a total order for odd keys;
     // a merge sort never panics on that, unlike the standard sort.
-    merge_sort(&mut keys, &|a: &&String, b: &&String| natural_less(a, b, schema));
+    merge_sort(&mut keys, &|a: &&String, b: &&String| {
+        natural_less(a, b, schema)
+    });
     let mut out = Vec::with_capacity(keys.len());
     for k in keys {
         let v = &m[k];
@@ -255,7 +281,11 @@ fn natural_less(a: &str, b: &str, schema: Schema) -> bool {
             return ar[i] < br[i];
         }
         if al || bl {
-            return if schema == Schema::V3 && digits { al } else { bl };
+            return if schema == Schema::V3 && digits {
+                al
+            } else {
+                bl
+            };
         }
         let (mut an, mut bn): (i64, i64) = (0, 0);
         if ar[i] == '0' || br[i] == '0' {
@@ -271,12 +301,16 @@ fn natural_less(a: &str, b: &str, schema: Schema) -> bool {
         }
         let mut ai = i;
         while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an.wrapping_mul(10).wrapping_add(i64::from(ar[ai] as u8 - b'0'));
+            an = an
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(ar[ai] as u8 - b'0'));
             ai += 1;
         }
         let mut bi = i;
         while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn.wrapping_mul(10).wrapping_add(i64::from(br[bi] as u8 - b'0'));
+            bn = bn
+                .wrapping_mul(10)
+                .wrapping_add(i64::from(br[bi] as u8 - b'0'));
             bi += 1;
         }
         if an != bn {

@@ -108,10 +108,7 @@ impl Emitter {
 
     fn write_indent(&mut self) {
         let indent = self.indent.max(0) as usize;
-        if !self.indention
-            || self.column > indent
-            || (self.column == indent && !self.whitespace)
-        {
+        if !self.indention || self.column > indent || (self.column == indent && !self.whitespace) {
             self.put_break();
         }
         while self.column < indent {
@@ -148,8 +145,7 @@ impl Emitter {
             Node::Seq(items) if items.is_empty() => self.empty("[", "]"),
             Node::Map(pairs) if pairs.is_empty() => self.empty("{", "}"),
             Node::Seq(items) => {
-                let indentless =
-                    self.flavor == Flavor::V2 && ctx.mapping && !self.indention;
+                let indentless = self.flavor == Flavor::V2 && ctx.mapping && !self.indention;
                 let saved = self.increase_indent(false, indentless);
                 for item in items {
                     self.write_indent();

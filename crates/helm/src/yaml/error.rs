@@ -98,25 +98,103 @@ enum Stage {
 
 pub(crate) fn scan_error(text: &str, e: &ScanError) -> YamlError {
     let (stage, problem) = translate(e.kind());
-    // granit's marker line is 1-based.
-    let line1 = e.marker().line().max(1);
+    // libyaml's 0-based problem line: at the end of input for "unexpected
+    // end" problems (granit marks where the construct started).
+    let at_eof = matches!(
+        e.kind(),
+        ErrorKind::UnclosedQuotedScalar
+            | ErrorKind::UnexpectedEof
+            | ErrorKind::UnexpectedEofBlockMapping
+            | ErrorKind::UnexpectedEofBlockSequence
+            | ErrorKind::UnexpectedEofFlowMapping
+            | ErrorKind::UnexpectedEofFlowSequence
+            | ErrorKind::UnexpectedEofImplicitFlowMapping
+            | ErrorKind::UnclosedFlowCollection { .. }
+    );
+    let index = if at_eof {
+        text.matches('\n').count()
+    } else {
+        e.marker().line().saturating_sub(1)
+    };
     let line = match stage {
-        Stage::Scanner => {
-            if line1 > 1 {
-                line1
-            } else {
-                0
-            }
-        }
-        Stage::Parser => line1 - 1,
+        _ if index == 0 => 0,
+        Stage::Scanner => index + 1,
+        Stage::Parser => index,
         Stage::Reader => 0,
     };
-    let _ = text;
     if line > 0 {
         YamlError::syntax(format!("yaml: line {line}: {problem}"))
     } else {
         YamlError::syntax(format!("yaml: {problem}"))
     }
+}
+
+/// libyaml's reader refuses invalid UTF-8 before anything else.
+pub(crate) fn utf8_error(bytes: &[u8]) -> Option<YamlError> {
+    let e = std::str::from_utf8(bytes).err()?;
+    let at = e.valid_up_to();
+    let lead = bytes.get(at).copied().unwrap_or(0);
+    let problem = if e.error_len().is_none() {
+        "incomplete UTF-8 octet sequence"
+    } else if (lead & 0x80 == 0)
+        || (lead & 0xE0 == 0xC0)
+        || (lead & 0xF0 == 0xE0)
+        || (lead & 0xF8 == 0xF0)
+    {
+        "invalid trailing UTF-8 octet"
+    } else {
+        "invalid leading UTF-8 octet"
+    };
+    Some(YamlError::syntax(format!("yaml: {problem}")))
+}
+
+/// libyaml's reader: only these characters may appear in a YAML stream.
+pub(crate) fn allowed_char(c: char) -> bool {
+    let v = c as u32;
+    matches!(v, 0x09 | 0x0a | 0x0d | 0x85)
+        || (0x20..=0x7e).contains(&v)
+        || (0xa0..=0xd7ff).contains(&v)
+        || (0xe000..=0xfffd).contains(&v)
+        || (0x10000..=0x10ffff).contains(&v)
+}
+
+/// go-yaml's scanner knows only the `%YAML` and `%TAG` directives.
+pub(crate) fn directive_error(text: &str) -> Option<YamlError> {
+    for (index, line) in text.lines().enumerate() {
+        let t = line.trim_start_matches('\u{feff}');
+        if let Some(rest) = t.strip_prefix('%') {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            if name != "YAML" && name != "TAG" {
+                let problem = if name.is_empty() {
+                    "did not find expected directive name"
+                } else {
+                    "found unknown directive name"
+                };
+                return Some(YamlError::syntax(if index == 0 {
+                    format!("yaml: {problem}")
+                } else {
+                    format!("yaml: line {}: {problem}", index + 1)
+                }));
+            }
+            continue;
+        }
+        let content = t.trim();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        break;
+    }
+    None
+}
+
+/// Control characters libyaml's reader rejects.
+pub(crate) fn control_char_error(text: &str) -> Option<YamlError> {
+    text.chars()
+        .any(|c| !allowed_char(c))
+        .then(|| YamlError::syntax("yaml: control characters are not allowed".into()))
 }
 
 fn translate(kind: &ErrorKind) -> (Stage, String) {
@@ -142,14 +220,19 @@ fn translate(kind: &ErrorKind) -> (Stage, String) {
         K::DuplicateVersionDirective => (Stage::Parser, "found duplicate %YAML directive"),
         K::UnsupportedYamlMajorVersion => (Stage::Parser, "found incompatible YAML document"),
         K::DuplicateTagDirective => (Stage::Parser, "found duplicate %TAG directive"),
-        K::InvalidSimpleKey => (Stage::Scanner, "mapping values are not allowed in this context"),
+        K::InvalidSimpleKey => (
+            Stage::Scanner,
+            "mapping values are not allowed in this context",
+        ),
         K::SimpleKeyExpected => (Stage::Scanner, "could not find expected ':'"),
-        K::UnexpectedCharacter { .. } | K::BomInsideDocument => {
-            (Stage::Scanner, "found character that cannot start any token")
-        }
-        K::TabNotAllowed | K::TabInBlockIndentation | K::TabInIndentation => {
-            (Stage::Scanner, "found character that cannot start any token")
-        }
+        K::UnexpectedCharacter { .. } | K::BomInsideDocument => (
+            Stage::Scanner,
+            "found character that cannot start any token",
+        ),
+        K::TabNotAllowed | K::TabInBlockIndentation | K::TabInIndentation => (
+            Stage::Scanner,
+            "found character that cannot start any token",
+        ),
         K::InvalidDirectiveName | K::MissingDirectiveName => {
             (Stage::Scanner, "found unknown directive name")
         }
@@ -180,9 +263,10 @@ fn translate(kind: &ErrorKind) -> (Stage, String) {
             Stage::Scanner,
             "did not find expected comment or line break",
         ),
-        K::InvalidIndentation | K::InvalidBlockScalarIndent | K::InvalidQuotedScalarIndent => {
-            (Stage::Scanner, "found a tab character that violates indentation")
-        }
+        K::InvalidIndentation | K::InvalidBlockScalarIndent | K::InvalidQuotedScalarIndent => (
+            Stage::Scanner,
+            "found a tab character that violates indentation",
+        ),
         K::RecursionLimitExceeded => (Stage::Reader, "exceeded max depth"),
         other => return (Stage::Scanner, other.to_string()),
     };

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use granit_parser::{Event, Parser, ScalarStyle, ScanError};
 
-use super::error::{YamlError, scan_error};
+use super::error::{YamlError, control_char_error, directive_error, scan_error};
 use super::scalar::{Resolved, Schema, resolve};
 
 /// A decoded value with go-yaml's Go types (before the JSON round trip).
@@ -75,6 +75,9 @@ pub(crate) fn decode_first(text: &str, limits: &Limits) -> Result<Option<GoYaml>
             text.len(),
             limits.max_bytes
         )));
+    }
+    if let Some(e) = control_char_error(text).or_else(|| directive_error(text)) {
+        return Err(e);
     }
     let graph = build(text)?;
     let Some(root) = graph.root else {
@@ -331,7 +334,11 @@ impl Decoder<'_> {
 
     /// Decodes the mapping `id` into `out`, the way go-yaml fills an existing
     /// Go map: later keys replace earlier ones, merges write in place.
-    fn mapping_into(&mut self, id: usize, out: &mut Vec<(GoYaml, GoYaml)>) -> Result<(), YamlError> {
+    fn mapping_into(
+        &mut self,
+        id: usize,
+        out: &mut Vec<(GoYaml, GoYaml)>,
+    ) -> Result<(), YamlError> {
         let Node::Map(pairs) = &self.nodes[id] else {
             return Ok(());
         };
@@ -372,7 +379,11 @@ impl Decoder<'_> {
     }
 
     fn merge(&mut self, id: usize, out: &mut Vec<(GoYaml, GoYaml)>) -> Result<(), YamlError> {
-        let want_map = || YamlError::syntax("yaml: map merge requires map or sequence of maps as the value".into());
+        let want_map = || {
+            YamlError::syntax(
+                "yaml: map merge requires map or sequence of maps as the value".into(),
+            )
+        };
         match &self.nodes[id] {
             Node::Map(_) => self.merge_one(id, out),
             Node::Alias { .. } => {
@@ -438,7 +449,10 @@ fn scalar(value: &str, plain: bool, tag: Option<&str>) -> Result<GoYaml, YamlErr
     if !plain {
         return Ok(GoYaml::Str(value.to_string()));
     }
-    let short = tag.map(|t| t.strip_prefix(TAG_PREFIX).map_or(t.to_string(), |s| format!("!!{s}")));
+    let short = tag.map(|t| {
+        t.strip_prefix(TAG_PREFIX)
+            .map_or(t.to_string(), |s| format!("!!{s}"))
+    });
     let resolved = match short.as_deref() {
         None => resolve(value, Schema::V2),
         Some("!!str") => return Ok(GoYaml::Str(value.to_string())),

@@ -34,8 +34,8 @@ pub fn unmarshal(text: &str) -> Result<Value, YamlError> {
 
 /// [`unmarshal`] with explicit limits.
 pub fn unmarshal_with(text: &str, limits: &Limits) -> Result<Value, YamlError> {
-    let decoded = load::decode_first(text, limits)
-        .map_err(|e| e.wrap("error converting YAML to JSON: "))?;
+    let decoded =
+        load::decode_first(text, limits).map_err(|e| e.wrap("error converting YAML to JSON: "))?;
     match decoded {
         None => Ok(Value::Nil),
         Some(v) => convert::to_value(v).map_err(|e| e.wrap("error converting YAML to JSON: ")),
@@ -90,6 +90,28 @@ pub fn from_yaml_array(text: &str) -> Value {
     }
 }
 
+/// [`parse_values`] over raw file bytes: invalid UTF-8 is reported as
+/// go-yaml's reader reports it.
+pub fn parse_values_bytes(bytes: &[u8]) -> Result<Map, YamlError> {
+    let text = utf8_text(bytes)
+        .map_err(|e| e.wrap("cannot unmarshal yaml document: error converting YAML to JSON: "))?;
+    parse_values(text)
+}
+
+/// [`unmarshal`] over raw bytes.
+pub fn unmarshal_bytes(bytes: &[u8]) -> Result<Value, YamlError> {
+    let text = utf8_text(bytes).map_err(|e| e.wrap("error converting YAML to JSON: "))?;
+    unmarshal(text)
+}
+
+fn utf8_text(bytes: &[u8]) -> Result<&str, YamlError> {
+    match std::str::from_utf8(bytes) {
+        Ok(t) => Ok(t),
+        Err(_) => Err(error::utf8_error(bytes)
+            .unwrap_or_else(|| YamlError::syntax("yaml: invalid leading UTF-8 octet".into()))),
+    }
+}
+
 /// Helm's `loader.LoadValues`: a values file (chart `values.yaml` or `-f`),
 /// split into documents at `---` lines and merged deeply, later documents
 /// winning. The error text is what Helm prints after `failed to parse FILE: `
@@ -97,7 +119,8 @@ pub fn from_yaml_array(text: &str) -> Value {
 pub fn parse_values(text: &str) -> Result<Map, YamlError> {
     let mut values = Map::new();
     for doc in split_documents(text)? {
-        let current = parse_yaml_map(&doc).map_err(|e| e.wrap("cannot unmarshal yaml document: "))?;
+        let current =
+            parse_yaml_map(&doc).map_err(|e| e.wrap("cannot unmarshal yaml document: "))?;
         values = merge_maps(values, current);
     }
     Ok(values)

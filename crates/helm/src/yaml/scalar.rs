@@ -120,8 +120,21 @@ pub(crate) fn needs_quotes(s: &str, schema: Schema) -> bool {
     schema == Schema::V3
         && matches!(
             s,
-            "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "n" | "N" | "no" | "No" | "NO"
-                | "off" | "Off" | "OFF"
+            "y" | "Y"
+                | "yes"
+                | "Yes"
+                | "YES"
+                | "on"
+                | "On"
+                | "ON"
+                | "n"
+                | "N"
+                | "no"
+                | "No"
+                | "NO"
+                | "off"
+                | "Off"
+                | "OFF"
         )
 }
 
@@ -226,20 +239,18 @@ fn go_parse_int(s: &str) -> Option<Resolved> {
         Some(b'+') => (false, &s[1..]),
         _ => (false, s),
     };
-    let (radix, digits) = if let Some(r) = body
-        .strip_prefix("0x")
-        .or_else(|| body.strip_prefix("0X"))
-    {
-        (16, r)
-    } else if let Some(r) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
-        (8, r)
-    } else if let Some(r) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
-        (2, r)
-    } else if body.len() > 1 && body.starts_with('0') {
-        (8, &body[1..])
-    } else {
-        (10, body)
-    };
+    let (radix, digits) =
+        if let Some(r) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+            (16, r)
+        } else if let Some(r) = body.strip_prefix("0o").or_else(|| body.strip_prefix("0O")) {
+            (8, r)
+        } else if let Some(r) = body.strip_prefix("0b").or_else(|| body.strip_prefix("0B")) {
+            (2, r)
+        } else if body.len() > 1 && body.starts_with('0') {
+            (8, &body[1..])
+        } else {
+            (10, body)
+        };
     let r = parse_radix(digits, radix, neg)?;
     // ParseUint accepts no sign at all.
     if matches!(r, Resolved::Uint(_)) && s.starts_with('+') {
@@ -341,7 +352,10 @@ impl Cursor<'_> {
         if self.i - start < min {
             return None;
         }
-        std::str::from_utf8(&self.b[start..self.i]).ok()?.parse().ok()
+        std::str::from_utf8(&self.b[start..self.i])
+            .ok()?
+            .parse()
+            .ok()
     }
     fn eat(&mut self, c: u8) -> bool {
         if self.b.get(self.i) == Some(&c) {
