@@ -23,7 +23,7 @@ fn read_json(name: &str) -> Json {
 
 /// Decodes the typed JSON convention shared with the template corpus (see
 /// `tests/fmt/oracle/main.go`).
-fn decode(j: &Json) -> Value {
+pub(crate) fn decode(j: &Json) -> Value {
     match j {
         Json::Null => Value::Nil,
         Json::Bool(b) => Value::Bool(*b),
@@ -167,4 +167,68 @@ fn parse_key(key: &str) -> (FloatFormat, Option<usize>) {
     };
     let prec: i64 = key[1..].parse().expect("precision");
     (format, usize::try_from(prec).ok())
+}
+
+mod no_panics {
+    //! Arbitrary format strings and operands never panic and never print
+    //! more than the widths and precisions asked for allow.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Nil),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::Int),
+            any::<i64>().prop_map(Value::Int64),
+            any::<f64>().prop_map(Value::Float),
+            "\\PC{0,8}".prop_map(|s| Value::str(s.as_str())),
+            proptest::collection::vec(any::<u8>(), 0..6).prop_map(|b| Value::Bytes(Arc::from(b))),
+        ];
+        leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::list),
+                proptest::collection::btree_map("[a-c]{0,2}", inner, 0..3).prop_map(Value::map),
+            ]
+        })
+    }
+
+    fn directive() -> impl Strategy<Value = String> {
+        (
+            "[-+# 0]{0,3}",
+            "(\\[[0-9]{0,2}\\])?",
+            "([0-9]{0,3}|\\*)",
+            "(\\.([0-9]{0,3}|\\*)?)?",
+            "(\\[[0-9]{0,2}\\])?",
+            "[vdsqxXeEfFgGtcUTpboO%!zé]?",
+        )
+            .prop_map(|(a, b, c, d, e, f)| format!("%{a}{b}{c}{d}{e}{f}"))
+    }
+
+    fn format() -> impl Strategy<Value = String> {
+        prop_oneof![
+            proptest::collection::vec(prop_oneof![directive(), "[a-z ]{0,3}"], 0..6)
+                .prop_map(|parts| parts.concat()),
+            "\\PC{0,12}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn sprintf_never_panics(format in format(), args in proptest::collection::vec(value(), 0..4)) {
+            let out = sprintf(&format, &args);
+            // Widths and precisions here are at most 999, operands are small.
+            prop_assert!(out.len() < 200_000, "{} bytes", out.len());
+            let _ = sprint(&args);
+            let _ = sprintln(&args);
+        }
+
+        #[test]
+        fn floats_never_panic(x in any::<f64>(), p in proptest::option::of(0usize..2000)) {
+            for format in [FloatFormat::Binary, FloatFormat::Exp, FloatFormat::Fixed,
+                           FloatFormat::General, FloatFormat::Hex, FloatFormat::GeneralUpper] {
+                let _ = format_float(x, format, p);
+            }
+        }
+    }
 }

@@ -70,7 +70,11 @@ pub fn append_float(out: &mut String, x: f64, format: FloatFormat, prec: Option<
                 // Rust prints the exact value rounded half-to-even, like Go's
                 // multiprecision path.
                 Some(p) => {
-                    let _ = write!(out, "{abs:.p$}");
+                    // Rust caps precisions at 65535, and past the last
+                    // fraction digit of a float (1074) every digit is 0.
+                    let exact = p.min(EXACT_FRAC);
+                    let _ = write!(out, "{abs:.exact$}");
+                    push_zeros(out, p - exact);
                 }
                 None => {
                     let mut buf = StackBuf::new();
@@ -86,7 +90,7 @@ pub fn append_float(out: &mut String, x: f64, format: FloatFormat, prec: Option<
             }
             match prec {
                 Some(p) => {
-                    let text = format!("{abs:.p$e}");
+                    let text = format!("{abs:.prec$e}", prec = p.min(EXACT_SIG));
                     let d = Digits::parse_exp(text.as_bytes());
                     fmt_e(out, &d, p, upper);
                 }
@@ -105,7 +109,7 @@ pub fn append_float(out: &mut String, x: f64, format: FloatFormat, prec: Option<
             match prec {
                 Some(p) => {
                     let p = p.max(1);
-                    let text = format!("{abs:.prec$e}", prec = p - 1);
+                    let text = format!("{abs:.prec$e}", prec = (p - 1).min(EXACT_SIG));
                     let d = Digits::parse_exp(text.as_bytes());
                     fmt_g(out, &d, p as i64, false, upper);
                 }
@@ -118,6 +122,14 @@ pub fn append_float(out: &mut String, x: f64, format: FloatFormat, prec: Option<
         }
     }
 }
+
+/// Digits after the point beyond which a float's exact expansion has only
+/// zeros (the smallest subnormal has 1074).
+const EXACT_FRAC: usize = 1100;
+
+/// Significant digits beyond which a float's exact expansion has only zeros
+/// (at most 767 are ever needed).
+const EXACT_SIG: usize = 800;
 
 /// A decimal `0.d1d2d3… × 10^dp` with no trailing zero digits, read from
 /// Rust's `d.ddde±x` form without copying: the first digit, then the digits
@@ -459,6 +471,11 @@ mod tests {
         assert_eq!(f(123456.0, General, Some(3)), "1.23e+05");
         assert_eq!(f(1e100, Exp, None), "1e+100");
         assert_eq!(f(1.5, Fixed, None), "1.5");
+        // Precisions past what Rust's formatter accepts.
+        assert_eq!(f(0.5, Fixed, Some(70_000)).len(), 70_002);
+        let e = f(0.1, Exp, Some(1_000_000));
+        assert!(e.starts_with("1.000000000000000055511151231257827") && e.ends_with("000e-01"));
+        assert_eq!(f(0.1, General, Some(100_000)), f(0.1, General, Some(60)));
     }
 
     #[test]

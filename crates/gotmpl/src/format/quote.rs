@@ -154,6 +154,10 @@ mod tests {
         assert!(is_print(' ') && is_print('é') && is_print('世') && is_print('😀'));
         assert!(!is_print('\u{a0}') && !is_print('\u{ad}') && !is_print('\u{200b}'));
         assert!(!is_print('\u{e000}') && !is_print('\u{10ffff}'));
+        // Unicode 15.0 as in the Go that builds Helm (checked with Helm
+        // v4.2.3): new in 14.0 and 15.0 printable, new in 15.1 not.
+        assert!(is_print('\u{870}') && is_print('\u{1e030}') && is_print('\u{1fae8}'));
+        assert!(!is_print('\u{2ffc}'));
         assert!(can_backquote(b"a\tb") && !can_backquote(b"a`b") && !can_backquote(b"\xff"));
         assert!(!can_backquote("\u{feff}".as_bytes()) && !can_backquote(b"a\nb"));
     }
