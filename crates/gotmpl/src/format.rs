@@ -92,6 +92,8 @@ pub fn write_value(out: &mut String, value: &Value) {
         Value::String(s) => out.push_str(s),
         Value::Int(i) | Value::Int64(i) => printer::push_int(out, *i),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        // Without flags `%v` of a float is exactly strconv's shortest `g`.
+        Value::Float(x) => append_float(out, *x, FloatFormat::General, None),
         _ => Printer {
             out,
             f: Flags::default(),

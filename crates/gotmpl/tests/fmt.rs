@@ -169,6 +169,21 @@ fn parse_key(key: &str) -> (FloatFormat, Option<usize>) {
     (format, usize::try_from(prec).ok())
 }
 
+#[test]
+fn deep_values_print_without_overflowing_the_stack() {
+    let mut v = Value::Int(1);
+    for _ in 0..5000 {
+        v = Value::list(vec![v]);
+    }
+    let out = sprintf("%v %#v", &[v.clone(), v]);
+    assert!(
+        out.starts_with("[[[[") && out.contains("..."),
+        "{}",
+        &out[..40]
+    );
+    assert!(out.len() < 20_000, "{} bytes", out.len());
+}
+
 mod no_panics {
     //! Arbitrary format strings and operands never panic and never print
     //! more than the widths and precisions asked for allow.
