@@ -12,7 +12,6 @@
 use super::archive::{self, ArchiveError, MAX_DECOMPRESSED_FILE_SIZE};
 use super::helmignore::{HELMIGNORE, Rules};
 use super::metadata::{API_VERSION_V1, Metadata};
-use super::yaml_input::{decode_native, json_kind, json_round_trip};
 use super::{Chart, File, Files};
 use capstan_gotmpl::{Map, Value};
 use std::collections::BTreeMap;
@@ -325,23 +324,7 @@ fn load_files_at(files: Vec<File>, depth: usize) -> Result<Chart, LoadError> {
 /// `cannot load values.yaml: `.
 pub fn load_values(data: &[u8]) -> Result<Map, String> {
     let text = String::from_utf8_lossy(data);
-    let docs = decode_native(&text).map_err(|e| {
-        format!("cannot unmarshal yaml document: error converting YAML to JSON: {e}")
-    })?;
-    let mut out = Map::new();
-    for doc in docs {
-        match json_round_trip(doc) {
-            Value::Nil => {}
-            Value::Map(m) => out = merge_maps(out, &m),
-            other => {
-                return Err(format!(
-                    "cannot unmarshal yaml document: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                    json_kind(&other)
-                ));
-            }
-        }
-    }
-    Ok(out)
+    crate::yaml::parse_values(&text).map_err(|e| e.message().to_string())
 }
 
 /// Helm's `MergeMaps`: maps merge recursively, anything else in `b` wins.

@@ -15,9 +15,56 @@
 //! text Helm recovers (`unable to parse key: interface conversion: ...`),
 //! list indexes above 65536 and names nested deeper than 30 are refused.
 
-use capstan_gotmpl::format::quote;
 use capstan_gotmpl::{Map, Value};
 use std::sync::Arc;
+
+/// Go's `%q` of a `[]rune`: each rune quoted, in brackets (`['b' 'c']`).
+fn quote_runes(s: &str) -> String {
+    let parts: Vec<String> = s
+        .chars()
+        .map(|c| match c {
+            '\'' => "'\\''".to_string(),
+            '\\' => "'\\\\'".to_string(),
+            c => {
+                let q = quote(&c.to_string());
+                format!("'{}'", &q[1..q.len() - 1])
+            }
+        })
+        .collect();
+    format!("[{}]", parts.join(" "))
+}
+
+/// Go's `strconv.Quote` (`%q`) for the key names in error messages.
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{b}' => out.push_str("\\v"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if c.is_control() => {
+                if (c as u32) < 0x10000 {
+                    out.push_str(&format!("\\u{:04x}", c as u32));
+                } else {
+                    out.push_str(&format!("\\U{:08x}", c as u32));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
 
 /// Helm's `MaxIndex`.
 pub const MAX_INDEX: i64 = 65536;
@@ -286,7 +333,7 @@ impl Parser<'_, '_> {
                 list,
                 Err(Fail::msg(format!(
                     "unexpected data at end of array index: {}",
-                    quote(&k)
+                    quote_runes(&k)
                 ))),
             );
         }
