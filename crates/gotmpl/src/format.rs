@@ -10,11 +10,13 @@
 //! them raw, `%p` prints this process's addresses, and lists nested more than
 //! a thousand deep print `...` below that depth.
 //!
-//! The submodules: `printf` reads format strings, `printer` formats one
-//! operand, `float` is `strconv.FormatFloat`, `quote` is `strconv.Quote`.
+//! The submodules: `printf` reads format strings, `operand` picks the
+//! layout for a value and verb, `printer` lays it out with flags, width and
+//! precision, `float` is `strconv.FormatFloat`, `quote` is `strconv.Quote`.
 
 mod float;
 mod isprint;
+mod operand;
 mod printer;
 mod printf;
 mod quote;

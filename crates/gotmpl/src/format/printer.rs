@@ -1,16 +1,11 @@
-//! Formatting one operand with one verb and its flags, width and precision:
-//! Go's `fmt` rules for each kind of value (numbers, text, bytes, lists,
-//! maps), padding, and the `%!verb(type=value)` marker for a verb that does
-//! not apply to the value.
+//! The formatter of one directive: flags, width and precision, padding, and
+//! Go's layouts for integers, runes, floats, strings and byte strings
+//! (`fmt`'s `format.go`). Which layout a value gets for a verb is decided in
+//! `operand`.
 
 use super::float::{FloatFormat, append_float};
 use super::quote::{append_quoted, append_quoted_rune, can_backquote, is_print};
-use crate::value::Value;
 use std::fmt::Write as _;
-
-/// How deep lists and maps are printed; deeper values print as `...` so a
-/// pathological value cannot exhaust the stack.
-const MAX_DEPTH: usize = 1000;
 
 /// The flags, width and precision of one verb (`%-+# 08.3d`).
 #[derive(Debug, Clone, Copy, Default)]
@@ -38,14 +33,14 @@ pub(super) struct Printer<'a> {
 impl Printer<'_> {
     // ----- padding ---------------------------------------------------------
 
-    fn write_padding(&mut self, n: usize) {
+    pub(super) fn write_padding(&mut self, n: usize) {
         let c = if self.f.zero { '0' } else { ' ' };
         self.out.extend(std::iter::repeat_n(c, n));
     }
 
     /// Runs `write`, then pads what it wrote to the width (counted in runes),
     /// on the left unless `-` was given.
-    fn padded(&mut self, write: impl FnOnce(&mut String)) {
+    pub(super) fn padded(&mut self, write: impl FnOnce(&mut String)) {
         let wid = match self.f.wid {
             Some(w) if w > 0 => w,
             _ => return write(self.out),
@@ -79,7 +74,7 @@ impl Printer<'_> {
 
     // ----- basic kinds ----------------------------------------------------
 
-    fn fmt_boolean(&mut self, b: bool) {
+    pub(super) fn fmt_boolean(&mut self, b: bool) {
         self.pad_str(if b { "true" } else { "false" });
     }
 
@@ -153,14 +148,14 @@ impl Printer<'_> {
     }
 
     /// `%x` with a forced (or suppressed) `0x`, as `%#v` and `%p` print.
-    fn fmt_0x64(&mut self, u: u64, leading_0x: bool) {
+    pub(super) fn fmt_0x64(&mut self, u: u64, leading_0x: bool) {
         let sharp = std::mem::replace(&mut self.f.sharp, leading_0x);
         self.fmt_integer(u, 16, false, 'v', false);
         self.f.sharp = sharp;
     }
 
     /// `%U`: `U+0041`, or `U+0041 'A'` with `#`.
-    fn fmt_unicode(&mut self, u: u64) {
+    pub(super) fn fmt_unicode(&mut self, u: u64) {
         let prec = self.f.prec.filter(|&p| p > 4).unwrap_or(4);
         let hex = format!("{u:X}");
         let sharp = self.f.sharp;
@@ -181,7 +176,7 @@ impl Printer<'_> {
     }
 
     /// `%c`: the rune, U+FFFD when the number is not one.
-    fn fmt_c(&mut self, u: u64) {
+    pub(super) fn fmt_c(&mut self, u: u64) {
         let c = u32::try_from(u)
             .ok()
             .and_then(char::from_u32)
@@ -190,14 +185,20 @@ impl Printer<'_> {
     }
 
     /// `%q` of an integer: a quoted rune literal.
-    fn fmt_qc(&mut self, u: u64) {
+    pub(super) fn fmt_qc(&mut self, u: u64) {
         let ascii = self.f.plus;
         self.padded(|out| append_quoted_rune(out, u, ascii));
     }
 
     /// A float with strconv layout `format`; `verb` is the strconv letter
     /// (`g` for `%v`), which decides how `#` keeps trailing zeros.
-    fn fmt_float(&mut self, v: f64, format: FloatFormat, verb: char, default_prec: Option<usize>) {
+    pub(super) fn fmt_float(
+        &mut self,
+        v: f64,
+        format: FloatFormat,
+        verb: char,
+        default_prec: Option<usize>,
+    ) {
         let prec = self.f.prec.or(default_prec);
         // Reserve the first byte for the sign so that every path below can
         // treat `num[0]` as the sign.
@@ -254,14 +255,14 @@ impl Printer<'_> {
 
     /// `%s` of bytes; bytes that are not UTF-8 print as U+FFFD, one per byte
     /// (Go writes them raw, which a Rust string cannot hold).
-    fn fmt_bs(&mut self, b: &[u8]) {
+    pub(super) fn fmt_bs(&mut self, b: &[u8]) {
         let b = truncate_bytes(b, self.f.prec);
         self.padded(|out| push_bytes_lossy(out, b));
     }
 
     /// `%x`/`%X` of a string or bytes: two hex digits a byte, with `#` for
     /// `0x` and ` ` for spaces between bytes.
-    fn fmt_sbx(&mut self, b: &[u8], upper: bool) {
+    pub(super) fn fmt_sbx(&mut self, b: &[u8], upper: bool) {
         let length = self.f.prec.map_or(b.len(), |p| p.min(b.len()));
         let mut width = 2 * length;
         if width > 0 {
@@ -309,7 +310,7 @@ impl Printer<'_> {
 
     /// `%q`: a Go string literal, backquoted with `#` when possible, ASCII
     /// only with `+`.
-    fn fmt_q(&mut self, b: &[u8]) {
+    pub(super) fn fmt_q(&mut self, b: &[u8]) {
         let b = truncate_bytes(b, self.f.prec);
         if self.f.sharp && can_backquote(b) {
             self.padded(|out| {
@@ -321,227 +322,6 @@ impl Printer<'_> {
         }
         let ascii = self.f.plus;
         self.padded(|out| append_quoted(out, b, ascii));
-    }
-
-    // ----- verbs by kind (false: the verb does not apply) -------------------
-
-    fn integer_verb(&mut self, u: u64, signed: bool, verb: char) -> bool {
-        match verb {
-            'v' if self.f.sharp_v && !signed => self.fmt_0x64(u, true),
-            'v' | 'd' => self.fmt_integer(u, 10, signed, verb, false),
-            'b' => self.fmt_integer(u, 2, signed, verb, false),
-            'o' | 'O' => self.fmt_integer(u, 8, signed, verb, false),
-            'x' => self.fmt_integer(u, 16, signed, verb, false),
-            'X' => self.fmt_integer(u, 16, signed, verb, true),
-            'c' => self.fmt_c(u),
-            'q' => self.fmt_qc(u),
-            'U' => self.fmt_unicode(u),
-            _ => return false,
-        }
-        true
-    }
-
-    fn float_verb(&mut self, v: f64, verb: char) -> bool {
-        let (format, strconv_verb, prec) = match verb {
-            'v' => (FloatFormat::General, 'g', None),
-            'g' => (FloatFormat::General, 'g', None),
-            'G' => (FloatFormat::GeneralUpper, 'G', None),
-            'b' => (FloatFormat::Binary, 'b', None),
-            'x' => (FloatFormat::Hex, 'x', None),
-            'X' => (FloatFormat::HexUpper, 'X', None),
-            'f' | 'F' => (FloatFormat::Fixed, 'f', Some(6)),
-            'e' => (FloatFormat::Exp, 'e', Some(6)),
-            'E' => (FloatFormat::ExpUpper, 'E', Some(6)),
-            _ => return false,
-        };
-        self.fmt_float(v, format, strconv_verb, prec);
-        true
-    }
-
-    fn string_verb(&mut self, s: &str, verb: char) -> bool {
-        match verb {
-            'v' if self.f.sharp_v => self.fmt_q(s.as_bytes()),
-            'v' | 's' => self.fmt_s(s),
-            'x' => self.fmt_sbx(s.as_bytes(), false),
-            'X' => self.fmt_sbx(s.as_bytes(), true),
-            'q' => self.fmt_q(s.as_bytes()),
-            _ => return false,
-        }
-        true
-    }
-
-    /// A byte slice; `type_name` is how `%#v` names it (`[]byte` for an
-    /// operand, `[]uint8` inside a list).
-    fn bytes_verb(&mut self, b: &[u8], verb: char, type_name: &str) {
-        match verb {
-            'v' | 'd' if self.f.sharp_v => {
-                self.out.push_str(type_name);
-                self.out.push('{');
-                for (i, &c) in b.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push_str(", ");
-                    }
-                    self.fmt_0x64(u64::from(c), true);
-                }
-                self.out.push('}');
-            }
-            's' => self.fmt_bs(b),
-            'x' => self.fmt_sbx(b, false),
-            'X' => self.fmt_sbx(b, true),
-            'q' => self.fmt_q(b),
-            _ => {
-                // Any other verb applies to each byte as a uint8.
-                self.out.push('[');
-                for (i, &c) in b.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push(' ');
-                    }
-                    if !self.integer_verb(u64::from(c), false, verb) {
-                        self.bad_verb_head(verb);
-                        self.out.push_str("uint8=");
-                        self.integer_verb(u64::from(c), false, 'v');
-                        self.out.push(')');
-                    }
-                }
-                self.out.push(']');
-            }
-        }
-    }
-
-    fn bad_verb_head(&mut self, verb: char) {
-        self.out.push_str("%!");
-        self.out.push(verb);
-        self.out.push('(');
-    }
-
-    /// `%!verb(type=value)`, the value printed with `%v` and the current
-    /// flags, as Go does.
-    fn bad_verb(&mut self, verb: char, v: &Value) {
-        self.bad_verb_head(verb);
-        if let Value::Nil = v {
-            self.out.push_str("<nil>");
-        } else {
-            self.out.push_str(&v.go_type_name());
-            self.out.push('=');
-            self.print_arg(v, 'v');
-        }
-        self.out.push(')');
-    }
-
-    // ----- operands ---------------------------------------------------------
-
-    /// Prints one operand of `Sprintf` (or `Sprint` with `v`).
-    pub(super) fn print_arg(&mut self, v: &Value, verb: char) {
-        match (v, verb) {
-            (Value::Nil, 'T' | 'v') => self.padded(|out| out.push_str("<nil>")),
-            (Value::Nil, _) => self.bad_verb(verb, v),
-            (_, 'T') => self.fmt_s(&v.go_type_name()),
-            (_, 'p') => self.fmt_pointer(v),
-            (Value::Bytes(b), _) => self.bytes_verb(b, verb, "[]byte"),
-            _ => self.print_value(v, verb, 0),
-        }
-    }
-
-    fn fmt_pointer(&mut self, v: &Value) {
-        let addr = match v {
-            Value::List(l) => std::sync::Arc::as_ptr(l) as *const () as usize,
-            Value::Map(m) => std::sync::Arc::as_ptr(m) as *const () as usize,
-            Value::Bytes(b) => b.as_ptr() as usize,
-            Value::Object(o) => std::sync::Arc::as_ptr(o) as *const () as usize,
-            _ => return self.bad_verb('p', v),
-        };
-        let sharp = self.f.sharp;
-        self.fmt_0x64(addr as u64, !sharp);
-    }
-
-    /// Prints a value found at `depth` inside lists and maps (0 for an
-    /// operand that is itself a list or map).
-    fn print_value(&mut self, v: &Value, verb: char, depth: usize) {
-        if depth > MAX_DEPTH {
-            self.out.push_str("...");
-            return;
-        }
-        let ok = match v {
-            // A nil element of a list or map.
-            Value::Nil => {
-                self.out.push_str(if self.f.sharp_v {
-                    "interface {}(nil)"
-                } else {
-                    "<nil>"
-                });
-                true
-            }
-            Value::Bool(b) => {
-                matches!(verb, 't' | 'v') && {
-                    self.fmt_boolean(*b);
-                    true
-                }
-            }
-            Value::Int(i) | Value::Int64(i) => self.integer_verb(*i as u64, true, verb),
-            Value::Float(x) => self.float_verb(*x, verb),
-            Value::String(s) => self.string_verb(s, verb),
-            Value::Bytes(b) => {
-                self.bytes_verb(b, verb, "[]uint8");
-                true
-            }
-            Value::List(items) => {
-                if self.f.sharp_v {
-                    self.out.push_str("[]interface {}{");
-                } else {
-                    self.out.push('[');
-                }
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push_str(if self.f.sharp_v { ", " } else { " " });
-                    }
-                    self.print_value(item, verb, depth + 1);
-                }
-                self.out.push(if self.f.sharp_v { '}' } else { ']' });
-                true
-            }
-            Value::Map(map) => {
-                self.out.push_str(if self.f.sharp_v {
-                    "map[string]interface {}{"
-                } else {
-                    "map["
-                });
-                for (i, (key, item)) in map.iter().enumerate() {
-                    if i > 0 {
-                        self.out.push_str(if self.f.sharp_v { ", " } else { " " });
-                    }
-                    if !self.string_verb(key, verb) {
-                        self.bad_verb_head(verb);
-                        self.out.push_str("string=");
-                        self.string_verb(key, 'v');
-                        self.out.push(')');
-                    }
-                    self.out.push(':');
-                    self.print_value(item, verb, depth + 1);
-                }
-                self.out.push(if self.f.sharp_v { '}' } else { ']' });
-                true
-            }
-            Value::Object(o) => {
-                let text = o.go_format();
-                match verb {
-                    'v' | 's' => self.fmt_s(&text),
-                    'x' => self.fmt_sbx(text.as_bytes(), false),
-                    'X' => self.fmt_sbx(text.as_bytes(), true),
-                    'q' => self.fmt_q(text.as_bytes()),
-                    _ => {
-                        self.bad_verb_head(verb);
-                        self.out.push_str(o.type_name());
-                        self.out.push('=');
-                        self.fmt_s(&text);
-                        self.out.push(')');
-                    }
-                }
-                true
-            }
-        };
-        if !ok {
-            self.bad_verb(verb, v);
-        }
     }
 }
 
