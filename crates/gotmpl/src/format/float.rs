@@ -113,6 +113,12 @@ pub fn append_float(out: &mut String, x: f64, format: FloatFormat, prec: Option<
                     let d = Digits::parse_exp(text.as_bytes());
                     fmt_g(out, &d, p as i64, false, upper);
                 }
+                // Values files are full of small whole numbers (ports,
+                // replicas), all float64: below 1e6 `%v` prints them as
+                // plain integers, so skip the digit search.
+                None if abs < 1e6 && abs.fract() == 0.0 => {
+                    let _ = write!(out, "{}", abs as u32);
+                }
                 None => {
                     let mut buf = StackBuf::new();
                     let d = shortest(abs, &mut buf);
