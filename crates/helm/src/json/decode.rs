@@ -16,13 +16,16 @@ use super::JsonError;
 /// earlier to stay within small thread stacks).
 const MAX_DEPTH: usize = 2_000;
 
-/// Parses one JSON text (with surrounding whitespace) into a value.
-pub(super) fn parse(text: &str) -> Result<Value, JsonError> {
+/// Parses one JSON text (with surrounding whitespace) into a value. Like Go,
+/// a number too large for float64 does not stop decoding: it becomes nil and
+/// the first such error is returned beside the value.
+pub(super) fn parse(text: &str) -> Result<(Value, Option<JsonError>), JsonError> {
     let mut p = Parser {
         b: text.as_bytes(),
         s: text,
         i: 0,
         depth: 0,
+        type_error: None,
     };
     p.ws();
     let v = p.value()?;
@@ -30,7 +33,7 @@ pub(super) fn parse(text: &str) -> Result<Value, JsonError> {
     if let Some(c) = p.peek() {
         return Err(p.bad(c, "after top-level value"));
     }
-    Ok(v)
+    Ok((v, p.type_error))
 }
 
 struct Parser<'a> {
@@ -38,6 +41,7 @@ struct Parser<'a> {
     s: &'a str,
     i: usize,
     depth: usize,
+    type_error: Option<JsonError>,
 }
 
 fn eof() -> JsonError {
@@ -218,9 +222,14 @@ impl Parser<'_> {
         let text = &self.s[start..self.i];
         match text.parse::<f64>() {
             Ok(x) if x.is_finite() => Ok(Value::Float(x)),
-            _ => Err(JsonError::new(format!(
-                "json: cannot unmarshal number {text} into Go value of type float64"
-            ))),
+            _ => {
+                if self.type_error.is_none() {
+                    self.type_error = Some(JsonError::new(format!(
+                        "json: cannot unmarshal number {text} into Go value of type float64"
+                    )));
+                }
+                Ok(Value::Nil)
+            }
         }
     }
 

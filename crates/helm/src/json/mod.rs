@@ -60,7 +60,10 @@ pub fn to_json_lossy(v: &Value) -> String {
 
 /// `json.Unmarshal` into `interface{}`: numbers are float64.
 pub fn parse_json(text: &str) -> Result<Value, JsonError> {
-    decode::parse(text)
+    match decode::parse(text)? {
+        (v, None) => Ok(v),
+        (_, Some(e)) => Err(e),
+    }
 }
 
 /// Go's name for the JSON kind of a decoded value, as in "cannot unmarshal
@@ -78,10 +81,11 @@ fn json_kind(v: &Value) -> &'static str {
 /// `json.Unmarshal` into a `map[string]interface{}`: `null` leaves it empty,
 /// anything but an object is a type error.
 pub fn parse_json_map(text: &str) -> Result<Map, JsonError> {
-    match parse_json(text)? {
-        Value::Map(m) => Ok(Arc::unwrap_or_clone(m)),
-        Value::Nil => Ok(Map::new()),
-        other => Err(JsonError::new(format!(
+    match decode::parse(text)? {
+        (Value::Map(_) | Value::Nil, Some(e)) => Err(e),
+        (Value::Map(m), _) => Ok(Arc::unwrap_or_clone(m)),
+        (Value::Nil, _) => Ok(Map::new()),
+        (other, _) => Err(JsonError::new(format!(
             "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
             json_kind(&other)
         ))),
@@ -90,10 +94,11 @@ pub fn parse_json_map(text: &str) -> Result<Map, JsonError> {
 
 /// `json.Unmarshal` into a `[]interface{}`.
 pub fn parse_json_list(text: &str) -> Result<Vec<Value>, JsonError> {
-    match parse_json(text)? {
-        Value::List(l) => Ok(Arc::unwrap_or_clone(l)),
-        Value::Nil => Ok(Vec::new()),
-        other => Err(JsonError::new(format!(
+    match decode::parse(text)? {
+        (Value::List(_) | Value::Nil, Some(e)) => Err(e),
+        (Value::List(l), None) => Ok(Arc::unwrap_or_clone(l)),
+        (Value::Nil, None) => Ok(Vec::new()),
+        (other, _) => Err(JsonError::new(format!(
             "json: cannot unmarshal {} into Go value of type []interface {{}}",
             json_kind(&other)
         ))),
@@ -103,8 +108,15 @@ pub fn parse_json_list(text: &str) -> Result<Vec<Value>, JsonError> {
 /// Helm's `fromJson`: the decoded map, or `{"Error": message}`. A JSON
 /// `null` leaves Go's map nil, which prints as `null`.
 pub fn from_json(text: &str) -> Value {
-    if matches!(parse_json(text), Ok(Value::Nil)) {
-        return Value::Nil;
+    match decode::parse(text) {
+        Ok((Value::Nil, None)) => return Value::Nil,
+        // Go keeps what it decoded and the caller adds the error.
+        Ok((Value::Map(m), Some(e))) => {
+            let mut m = Arc::unwrap_or_clone(m);
+            m.insert("Error".to_string(), Value::str(e.message()));
+            return Value::map(m);
+        }
+        _ => {}
     }
     match parse_json_map(text) {
         Ok(m) => Value::map(m),
@@ -123,6 +135,7 @@ pub fn from_json_array(text: &str) -> Value {
     }
 }
 
+/// `{"Error": message}`, the map Helm's `fromJson`/`fromYaml` return on failure.
 pub fn error_map(message: &str) -> Value {
     let mut m = Map::new();
     m.insert("Error".to_string(), Value::str(message));

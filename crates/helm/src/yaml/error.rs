@@ -97,7 +97,7 @@ enum Stage {
 }
 
 pub(crate) fn scan_error(text: &str, e: &ScanError) -> YamlError {
-    let (stage, problem) = translate(e.kind());
+    let (stage, mut problem) = translate(e.kind());
     // libyaml's 0-based problem line: at the end of input for "unexpected
     // end" problems (granit marks where the construct started).
     let at_eof = matches!(
@@ -111,8 +111,29 @@ pub(crate) fn scan_error(text: &str, e: &ScanError) -> YamlError {
             | ErrorKind::UnexpectedEofImplicitFlowMapping
             | ErrorKind::UnclosedFlowCollection { .. }
     );
+    // At the end of input, libyaml still wanted a node after `[`, `{` or `,`.
+    if at_eof
+        && text.trim_end().ends_with(['[', '{', ','])
+        && problem.starts_with("did not find expected ','")
+    {
+        problem = "did not find expected node content".to_string();
+    }
+    let before: String = text.chars().take(e.marker().index()).collect();
+    if matches!(e.kind(), ErrorKind::MisplacedFlowCollectionEnd)
+        && before.trim_end().ends_with([':', '-'])
+    {
+        problem = "did not find expected node content".to_string();
+    }
     let index = if at_eof {
         text.matches('\n').count()
+    } else if matches!(e.kind(), ErrorKind::TabInPlainScalar) {
+        // libyaml stops at the tab itself, granit at the scalar.
+        let tab = text
+            .char_indices()
+            .skip(e.marker().index())
+            .find(|(_, c)| *c == '\t')
+            .map_or(text.len(), |(i, _)| i);
+        text[..tab].matches('\n').count()
     } else {
         e.marker().line().saturating_sub(1)
     };
@@ -240,9 +261,16 @@ fn translate(kind: &ErrorKind) -> (Stage, String) {
             Stage::Scanner,
             "did not find expected alphabetic or numeric character",
         ),
-        K::MisplacedFlowCollectionEnd | K::MismatchedFlowCollectionEnd { .. } => {
+        K::MisplacedFlowCollectionEnd
+        | K::InvalidTrailingDoubleQuotedScalar
+        | K::InvalidTrailingSingleQuotedScalar => (Stage::Parser, "did not find expected key"),
+        K::MismatchedFlowCollectionEnd { .. } => {
             (Stage::Parser, "did not find expected node content")
         }
+        K::TabInPlainScalar => (
+            Stage::Scanner,
+            "found a tab character that violates indentation",
+        ),
         K::UnclosedFlowCollection { open: '[' } => {
             (Stage::Parser, "did not find expected ',' or ']'")
         }
