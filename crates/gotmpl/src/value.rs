@@ -95,6 +95,15 @@ pub trait Object: Send + Sync + fmt::Debug {
     fn is_true(&self) -> bool {
         true
     }
+
+    /// The plain value Go's reflection would see where the object's type is
+    /// a named map or slice (Helm's `.Files` is a `map[string][]byte`,
+    /// `.Capabilities.APIVersions` a `[]string`), or what `encoding/json`
+    /// would marshal for a struct. Used by `len`, `index`, `range` and the
+    /// JSON/YAML encoders; `None` means the object is opaque.
+    fn to_value(&self) -> Option<Value> {
+        None
+    }
 }
 
 impl Value {
