@@ -199,10 +199,8 @@ impl Emitter {
         if ctx.simple_key && a.multiline {
             chosen = Chosen::Double;
         }
-        if chosen == Chosen::Plain {
-            if !a.block_plain || (text.is_empty() && ctx.simple_key) {
-                chosen = Chosen::Single;
-            }
+        if chosen == Chosen::Plain && (!a.block_plain || (text.is_empty() && ctx.simple_key)) {
+            chosen = Chosen::Single;
         }
         if chosen == Chosen::Single && !a.single {
             chosen = Chosen::Double;

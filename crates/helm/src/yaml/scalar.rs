@@ -45,12 +45,10 @@ pub(crate) fn resolve(s: &str, schema: Schema) -> Resolved {
                 return r;
             }
             // Go's ParseFloat on text starting with '.': only decimal forms succeed.
-            if decimal_float_syntax(s) {
-                if let Some(x) = parse_finite(s) {
-                    return Resolved::Float(x);
-                }
+            match parse_finite(s) {
+                Some(x) if yaml_style_float(s) => Resolved::Float(x),
+                _ => Resolved::Str,
             }
-            Resolved::Str
         }
         b'+' | b'-' | b'0'..=b'9' => {
             if let Some(r) = lookup(s, schema) {
@@ -59,35 +57,30 @@ pub(crate) fn resolve(s: &str, schema: Schema) -> Resolved {
             if looks_like_timestamp(s) {
                 return Resolved::Timestamp;
             }
-            let plain: String = s.chars().filter(|&c| c != '_').collect();
-            if let Some(r) = go_parse_int(&plain) {
-                return r;
-            }
-            if yaml_style_float(&plain) {
-                if let Some(x) = parse_finite(&plain) {
-                    return Resolved::Float(x);
-                }
-            }
-            if let Some(rest) = plain.strip_prefix("0b") {
-                if let Some(r) = parse_radix(rest, 2, false) {
-                    return r;
-                }
-            } else if let Some(rest) = plain.strip_prefix("-0b") {
-                if let Some(r) = parse_radix(rest, 2, true) {
-                    return r;
-                }
-            }
-            if schema == Schema::V3 {
-                if let Some(rest) = plain.strip_prefix("0o") {
-                    if let Some(r) = parse_radix(rest, 8, false) {
-                        return r;
-                    }
-                }
-            }
-            Resolved::Str
+            resolve_number(&s.replace('_', "")).unwrap_or(Resolved::Str)
         }
         _ => Resolved::Str,
     }
+}
+
+/// Integers (any Go base prefix, octal with a leading 0), then YAML-style
+/// floats, then binary with a sign, as go-yaml tries them.
+fn resolve_number(plain: &str) -> Option<Resolved> {
+    if let Some(r) = go_parse_int(plain) {
+        return Some(r);
+    }
+    if yaml_style_float(plain)
+        && let Some(x) = parse_finite(plain)
+    {
+        return Some(Resolved::Float(x));
+    }
+    if let Some(rest) = plain.strip_prefix("0b") {
+        return parse_radix(rest, 2, false);
+    }
+    if let Some(rest) = plain.strip_prefix("-0b") {
+        return parse_radix(rest, 2, true);
+    }
+    None
 }
 
 fn lookup(s: &str, schema: Schema) -> Option<Resolved> {
@@ -221,11 +214,6 @@ fn yaml_style_float(s: &str) -> bool {
     i == b.len()
 }
 
-/// Text that Go's `ParseFloat` accepts when it starts with '.': `.5`, `.5e-3`.
-fn decimal_float_syntax(s: &str) -> bool {
-    yaml_style_float(s)
-}
-
 /// Parses a decimal float; Go's ParseFloat reports overflow as an error.
 fn parse_finite(s: &str) -> Option<f64> {
     let x: f64 = s.parse().ok()?;
@@ -328,7 +316,7 @@ fn valid_day(b: &[u8], s: &str) -> bool {
     let month: u32 = parts.next().and_then(|m| m.parse().ok()).unwrap_or(0);
     let day: u32 = parts.next().and_then(|d| d.parse().ok()).unwrap_or(0);
     let _ = b;
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let max = match month {
         2 if leap => 29,
         2 => 28,
