@@ -11,6 +11,7 @@ Run: DEPLOY_RENDER_DIR=<dir> python -m unittest scripts/deploy/test_topology.py
 from __future__ import annotations
 
 import re
+import subprocess
 import unittest
 from collections import defaultdict
 from functools import lru_cache
@@ -329,6 +330,38 @@ class SharedObjects(unittest.TestCase):
                     for c in spec.get("containers", []) + spec.get("initContainers", []):
                         self.assertRegex(c["image"], r":[^:/]+$", a.name)
                         self.assertFalse(c["image"].endswith(":latest"), "%s %s" % (a.name, c["image"]))
+
+
+class Charts(unittest.TestCase):
+    CHARTS = sorted(p.parent for p in fleet.DEPLOY.glob("charts/*/Chart.yaml"))
+
+    def test_schemas_reject_typos_and_wrong_types(self):
+        for chart in self.CHARTS:
+            ci = chart / "ci" / "lint-values.yaml"
+            ok = subprocess.run([str(fleet.HELM_TEMPLATE), "template", "x", str(chart), "-f", str(ci)], capture_output=True, text=True)
+            self.assertEqual(ok.returncode, 0, "%s: %s" % (chart.name, ok.stderr))
+            for bad in ("environemnt=uat", "image.pullPolicy=Sometimes", "image.pullPolicy[0]=x"):
+                r = subprocess.run([str(fleet.HELM_TEMPLATE), "template", "x", str(chart), "-f", str(ci), "--set", bad],
+                                   capture_output=True, text=True)
+                self.assertNotEqual(r.returncode, 0, "%s accepted --set %s" % (chart.name, bad))
+                self.assertIn("schema", r.stderr, chart.name)
+
+    def test_readme_documents_every_value(self):
+        for chart in self.CHARTS:
+            readme = (chart / "README.md").read_text()
+            vals = yaml.safe_load((chart / "values.yaml").read_text())
+            for key in leaf_keys(vals):
+                self.assertIn("`%s`" % key, readme, "%s/README.md misses %s" % (chart.name, key))
+            self.assertTrue((chart / "templates" / "NOTES.txt").exists(), chart.name)
+            self.assertTrue((chart / "values.schema.json").exists(), chart.name)
+
+
+def leaf_keys(v, prefix=""):
+    if isinstance(v, dict) and v:
+        for k, x in v.items():
+            yield from leaf_keys(x, "%s.%s" % (prefix, k) if prefix else k)
+    else:
+        yield prefix
 
 
 class Capacity(unittest.TestCase):
