@@ -31,9 +31,6 @@ use crate::print::go_quote;
 /// Real templates nest a handful of levels.
 pub(crate) const MAX_DEPTH: usize = 100;
 
-/// Maximum commands in one pipeline (Go's limit).
-const MAX_PIPELINE_CMDS: usize = 100_000;
-
 /// The result of parsing one text.
 #[derive(Debug)]
 pub(crate) struct Parsed {
@@ -659,9 +656,6 @@ impl<'a> Parser<'a> {
                     self.backup();
                     let cmd = self.command()?;
                     pipe.cmds.push(cmd);
-                    if pipe.cmds.len() > MAX_PIPELINE_CMDS {
-                        return self.errorf("pipeline too long");
-                    }
                 }
                 _ => return self.unexpected(&tok, context),
             }
