@@ -82,3 +82,119 @@ fn values_cases_match_helm() {
     }
     report.finish();
 }
+
+/// The values that tests/codec/cases/tmpl/NAME.tpl builds in a template,
+/// with Go's types (template integers are `int`, `int64` comes from Sprig).
+fn typed_value(name: &str) -> Option<Value> {
+    fn map(pairs: &[(&str, Value)]) -> Value {
+        Value::map(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+    let long = "aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk llll mmmm nnnn oooo pppp qqqq rrrr ssss";
+    Some(match name {
+        "ints" => map(&[
+            ("a", Value::Int(1)),
+            ("b", Value::Int(-7)),
+            ("c", Value::Int(0)),
+        ]),
+        "int64s" => map(&[
+            ("a", Value::Int64(5)),
+            ("b", Value::Int64(-9_223_372_036_854_775_807)),
+        ]),
+        "floats" => map(&[
+            ("a", Value::Float(1.5)),
+            ("b", Value::Float(1e6)),
+            ("c", Value::Float(1e21)),
+            ("d", Value::Float(1e-7)),
+            ("e", Value::Float(100.0)),
+            ("f", Value::Float(0.1)),
+            ("g", Value::Float(123_456_789.0)),
+            ("h", Value::Float(0.00001)),
+        ]),
+        "mixed_list" => Value::list(vec![
+            Value::Int(1),
+            "two".into(),
+            Value::Float(3.5),
+            Value::Bool(true),
+        ]),
+        "nested" => map(&[(
+            "outer",
+            map(&[(
+                "inner",
+                Value::list(vec![
+                    Value::Int(1),
+                    Value::Int(2),
+                    map(&[("k", "v".into())]),
+                ]),
+            )]),
+        )]),
+        "root_string" => "hello world".into(),
+        "root_multiline" => "line1\nline2".into(),
+        "root_int" => Value::Int(42),
+        "root_float" => Value::Float(1e6),
+        "root_bool" => Value::Bool(true),
+        "quoted_list" => Value::list(
+            ["yes", "no", "1.0", "", "~", "on", "2001-12-14", "12:30"]
+                .iter()
+                .map(|s| Value::from(*s))
+                .collect(),
+        ),
+        "empty_dict" => Value::map(Map::new()),
+        "empty_list" => Value::list(vec![]),
+        "neg_zero" => map(&[("z", Value::Float(-0.0))]),
+        "long_in_list" => Value::list(vec![long.into()]),
+        "emoji" => map(&[("e", "😀".into()), ("k", "é".into()), ("j", "日本".into())]),
+        "key_sort" => map(&[
+            ("b", Value::Int(1)),
+            ("a", Value::Int(2)),
+            ("10", Value::Int(3)),
+            ("9", Value::Int(4)),
+            ("B", Value::Int(5)),
+        ]),
+        "list_of_lists" => Value::list(vec![
+            Value::list(vec![Value::Int(1), Value::Int(2)]),
+            Value::list(vec![]),
+            Value::list(vec![Value::list(vec![Value::Int(3)])]),
+        ]),
+        "big_float" => map(&[
+            ("a", Value::Float(12_345_678_901_234_567_890.0)),
+            ("b", Value::Float(1e20)),
+            ("c", Value::Float(9_007_199_254_740_993.0)),
+        ]),
+        "root_long_string" => format!("{long} tttt").into(),
+        "map_in_list_in_map" => map(&[(
+            "a",
+            Value::list(vec![map(&[
+                ("b", Value::list(vec!["c".into(), "d".into()])),
+                ("e", Value::map(Map::new())),
+            ])]),
+        )]),
+        "html_chars" => map(&[("h", "<b>&</b>".into())]),
+        _ => return None,
+    })
+}
+
+#[test]
+fn typed_template_values_match_helm() {
+    let mut report = Report::default();
+    for (name, _, expected) in cases("tmpl", "tpl") {
+        let v = typed_value(&name)
+            .unwrap_or_else(|| panic!("tests/yaml.rs has no value for tmpl case {name}"));
+        let s = sections(&expected);
+        for (probe, actual) in [
+            ("toYaml", yaml::to_yaml(&v)),
+            ("toJson", json::to_json_lossy(&v)),
+            ("toYamlPretty", yaml::to_yaml_pretty(&v)),
+        ] {
+            let want = s
+                .get(probe)
+                .unwrap_or_else(|| panic!("{name}: no {probe} section"));
+            report.check(&name, probe, want, &actual);
+        }
+    }
+    report.finish();
+}

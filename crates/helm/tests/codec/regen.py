@@ -11,6 +11,9 @@ Every case is rendered through generated minimal charts in a temp dir:
 - cases/json/NAME.json  -> expected/json/NAME.out: fromJson/fromJsonArray probes.
 - cases/values/NAME.yaml -> expected/values/NAME.out: only the "### values" probe (load
   errors, multi-document files).
+- cases/tmpl/NAME.tpl -> expected/tmpl/NAME.out: a template expression (typed Go values:
+  int, int64, float64 literals...) printed with toYaml/toJson/toYamlPretty; the Rust test
+  builds the same value by name.
 """
 from __future__ import annotations
 
@@ -48,6 +51,13 @@ JSON_TPL = (
     "### types\n" + TYPES + "\n"
     "### fromJsonArray\n{{ .Files.Get \"case.json\" | fromJsonArray | toJson }}\n"
     "### fromJsonArray toYaml\n{{ .Files.Get \"case.json\" | fromJsonArray | toYaml }}\n"
+)
+
+TMPL_TPL = (
+    "{{- $v := %s }}\n"
+    "### toYaml\n{{ toYaml $v }}\n"
+    "### toJson\n{{ toJson $v }}\n"
+    "### toYamlPretty\n{{ toYamlPretty $v }}\n"
 )
 
 
@@ -88,7 +98,7 @@ def main() -> int:
     cases, out = sys.argv[1], sys.argv[2]
     tmp = tempfile.mkdtemp()
     try:
-        for kind in ("yaml", "json", "values"):
+        for kind in ("yaml", "json", "values", "tmpl"):
             src = os.path.join(cases, kind)
             dst = os.path.join(out, kind)
             os.makedirs(dst, exist_ok=True)
@@ -106,6 +116,12 @@ def main() -> int:
                         "Chart.yaml": CHART_YAML.encode(),
                         "case.json": data,
                         "templates/t.yaml": JSON_TPL.encode(),
+                    })
+                elif kind == "tmpl":
+                    expr = data.decode().strip()
+                    text = render(tmp, {
+                        "Chart.yaml": CHART_YAML.encode(),
+                        "templates/t.yaml": (TMPL_TPL % expr).encode(),
                     })
                 else:
                     text = values_probe(tmp, data)

@@ -1,0 +1,1 @@
+dict "a" (list (dict "b" (list "c" "d") "e" (dict)))

@@ -1,0 +1,1 @@
+list 1 "two" 3.5 true
