@@ -145,11 +145,9 @@ fn apply_tags(c: &mut Chart, cvals: &Map, w: &mut Vec<String>) {
                 None => {}
             }
         }
-        if !has_true && has_false {
-            r.enabled = false;
-        } else {
-            r.enabled = true;
-        }
+        // Only tags that are all false disable; any true tag (or none
+        // set) enables.
+        r.enabled = has_true || !has_false;
     }
 }
 

@@ -222,7 +222,7 @@ fn parse_one(s: &str) -> Option<Constraint> {
     let is_x = |p: &str| matches!(p, "x" | "X" | "*");
     let mut nums = [0u64; 3];
     let mut dirty = 0u8;
-    for i in 0..3 {
+    for (i, slot) in nums.iter_mut().enumerate() {
         match parts.get(i) {
             None => dirty = dirty.max(3 - i as u8),
             Some(p) if is_x(p) => {
@@ -232,7 +232,7 @@ fn parse_one(s: &str) -> Option<Constraint> {
                 if dirty > 0 || p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
                     return None;
                 }
-                nums[i] = p.parse().ok()?;
+                *slot = p.parse().ok()?;
             }
         }
     }

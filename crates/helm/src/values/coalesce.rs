@@ -10,10 +10,8 @@
 //! text. Map keys are visited in sorted order (Go's order is random, which
 //! only changes the order of warnings).
 //!
-//! Known difference: Go shares nested global maps between a parent and its
-//! subcharts while merging, so a subchart default can leak into the
-//! parent's `global.a.b` map when both define it two levels deep. Here
-//! values are never aliased, so no such leak happens.
+//! Go shares the maps at `global.K.K2` between a parent and its subcharts
+//! while merging (see [`share_up`]); that visible side effect is reproduced.
 
 use crate::chart::Chart;
 use capstan_gotmpl::format::sprint;
@@ -103,8 +101,17 @@ fn coalesce_deps(
         let sub_prefix = concat_prefix(prefix, chart.name());
         coalesce_globals(&mut dv, dest, &sub_prefix, w);
         let res = coalesce(sub, &mut dv, &sub_prefix, merge, w, depth + 1);
+        share_up(dest, &dv);
         dest.insert(name.to_string(), Value::map(dv));
         res?;
+    }
+    let parent = dest.clone();
+    for sub in &chart.dependencies {
+        if let Some(Value::Map(m)) = dest.get(sub.name()) {
+            let mut m = Map::clone(m);
+            share_down(sub, &mut m, &parent, 0);
+            dest.insert(sub.name().to_string(), Value::map(m));
+        }
     }
     Ok(())
 }
@@ -119,6 +126,90 @@ fn go_bad_verb_t(v: &Value) -> String {
             other.go_type_name(),
             sprint(std::slice::from_ref(other))
         ),
+    }
+}
+
+/// The maps at `global.K.K2` of a values tree.
+fn nested_global(vals: &Map, key: &str, k2: &str) -> Option<Value> {
+    let Some(Value::Map(g)) = vals.get(GLOBAL_KEY) else {
+        return None;
+    };
+    let Some(Value::Map(m)) = g.get(key) else {
+        return None;
+    };
+    match m.get(k2) {
+        Some(v @ Value::Map(_)) => Some(v.clone()),
+        _ => None,
+    }
+}
+
+/// Replaces the map at `global.K.K2` (which must exist).
+fn set_nested_global(vals: &mut Map, key: &str, k2: &str, v: Value) {
+    let Some(Value::Map(g)) = vals.get(GLOBAL_KEY) else {
+        return;
+    };
+    let mut g = Map::clone(g);
+    let Some(Value::Map(m)) = g.get(key) else {
+        return;
+    };
+    let mut m = Map::clone(m);
+    m.insert(k2.to_string(), v);
+    g.insert(key.to_string(), Value::map(m));
+    vals.insert(GLOBAL_KEY.to_string(), Value::map(g));
+}
+
+/// The `(K, K2)` pairs where `global.K.K2` is a map.
+fn nested_global_keys(vals: &Map) -> Vec<(String, String)> {
+    let Some(Value::Map(g)) = vals.get(GLOBAL_KEY) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, v) in g.iter() {
+        if let Value::Map(m) = v {
+            for (k2, v2) in m.iter() {
+                if matches!(v2, Value::Map(_)) {
+                    out.push((k.clone(), k2.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Go's `coalesceGlobals` copies the parent's `global.K` maps only one
+/// level deep, so every map at `global.K.K2` is one object shared by the
+/// parent and all its subcharts: whatever any of them merges into it shows
+/// up in all of them (a subchart's `global.a.b.x` default appears in the
+/// parent's and the siblings' `.Values`). Values are never aliased here,
+/// so the effect is applied explicitly: [`share_up`] after each subchart,
+/// [`share_down`] once all are done.
+fn share_up(parent: &mut Map, sub: &Map) {
+    for (key, k2) in nested_global_keys(parent) {
+        if let Some(v) = nested_global(sub, &key, &k2) {
+            set_nested_global(parent, &key, &k2, v);
+        }
+    }
+}
+
+/// Writes the parent's final shared `global.K.K2` maps into a subchart's
+/// values and, recursively, its subcharts'.
+fn share_down(chart: &Chart, vals: &mut Map, parent: &Map, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for (key, k2) in nested_global_keys(parent) {
+        if nested_global(vals, &key, &k2).is_some()
+            && let Some(v) = nested_global(parent, &key, &k2)
+        {
+            set_nested_global(vals, &key, &k2, v);
+        }
+    }
+    for sub in &chart.dependencies {
+        if let Some(Value::Map(m)) = vals.get(sub.name()) {
+            let mut m = Map::clone(m);
+            share_down(sub, &mut m, parent, depth + 1);
+            vals.insert(sub.name().to_string(), Value::map(m));
+        }
     }
 }
 
