@@ -25,6 +25,7 @@ mod dates;
 mod defaults;
 mod dicts;
 mod encoding;
+mod golayout;
 mod hash;
 mod lists;
 mod math;

@@ -198,6 +198,10 @@ pub(crate) fn to_pascal_case(s: &str) -> String {
         out.push(c);
     }
     let Some(mut r0) = cur else {
+        // Only connectors: xstrings writes the last one a second time.
+        if let Some(last) = s.chars().last() {
+            out.push(last);
+        }
         return out;
     };
     for c in chars {
@@ -257,6 +261,8 @@ mod tests {
             ("_complex__case_", "_Complex_Case_"),
             ("some words", "SomeWords"),
             ("GOLANG_IS_GREAT", "GolangIsGreat"),
+            ("_", "__"),
+            ("HTTPServer", "Httpserver"),
         ] {
             assert_eq!(to_pascal_case(input), want, "{input}");
         }
