@@ -17,6 +17,7 @@ use capstan_gotmpl::{Map, Value};
 
 use super::emit::{Node, Style};
 use super::error::{YamlError, allowed_char};
+use super::keysort::go_sort;
 use super::load::{GoYaml, go_sharp};
 use super::scalar::{Resolved, Schema, needs_quotes, resolve};
 use crate::json::{go_format_g, json_float};
@@ -252,7 +253,7 @@ fn sorted_pairs(
     let mut keys: Vec<&String> = m.keys().collect();
     // go-yaml's order is not guaranteed to be a total order for odd keys;
     // a merge sort never panics on that, unlike the standard sort.
-    merge_sort(&mut keys, &|a: &&String, b: &&String| {
+    go_sort(&mut keys, &|a: &&String, b: &&String| {
         natural_less(a, b, schema)
     });
     let mut out = Vec::with_capacity(keys.len());
@@ -322,27 +323,4 @@ fn natural_less(a: &str, b: &str, schema: Schema) -> bool {
         return ar[i] < br[i];
     }
     ar.len() < br.len()
-}
-
-fn merge_sort<T: Copy>(items: &mut [T], less: &dyn Fn(&T, &T) -> bool) {
-    if items.len() <= 1 {
-        return;
-    }
-    let mid = items.len() / 2;
-    merge_sort(&mut items[..mid], less);
-    merge_sort(&mut items[mid..], less);
-    let mut merged = Vec::with_capacity(items.len());
-    let (mut i, mut j) = (0, mid);
-    while i < mid && j < items.len() {
-        if less(&items[j], &items[i]) {
-            merged.push(items[j]);
-            j += 1;
-        } else {
-            merged.push(items[i]);
-            i += 1;
-        }
-    }
-    merged.extend_from_slice(&items[i..mid]);
-    merged.extend_from_slice(&items[j..]);
-    items.copy_from_slice(&merged);
 }

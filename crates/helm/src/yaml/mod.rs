@@ -17,6 +17,7 @@
 mod convert;
 mod emit;
 mod error;
+mod keysort;
 mod load;
 mod scalar;
 
