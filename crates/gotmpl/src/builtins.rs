@@ -91,8 +91,9 @@ impl Builtin {
     }
 
     /// Runs the built-in on checked arguments. The error is the message Go
-    /// wraps as `error calling NAME: ...`.
-    pub(crate) fn call(self, args: Vec<Val>) -> Result<Val, String> {
+    /// wraps as `error calling NAME: ...`. `callee` is the source text of the
+    /// first argument, which `call` names in its errors (Go 1.24).
+    pub(crate) fn call(self, args: Vec<Val>, callee: &str) -> Result<Val, String> {
         use Builtin::*;
         let con = |v: Value| Ok(Val::Con(v));
         match self {
@@ -136,7 +137,11 @@ impl Builtin {
                 let (func, _) = split(args);
                 match func.concrete() {
                     None => Err("call of nil".to_string()),
-                    Some(v) => Err(format!("non-function of type {}", v.go_type_name())),
+                    // Values never hold Go functions.
+                    Some(v) => Err(format!(
+                        "non-function {callee} of type {}",
+                        v.go_type_name()
+                    )),
                 }
             }
         }

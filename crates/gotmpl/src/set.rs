@@ -43,10 +43,13 @@ pub struct Limits {
     pub fuel: u64,
     /// Maximum size in bytes of one execution's output.
     pub max_output: usize,
-    /// Maximum recursion of the evaluator: nested statement lists,
-    /// pipelines and template calls together. It bounds the native stack an
-    /// execution uses (about 1 KiB per level); the default fits the 2 MiB
-    /// stack of a spawned thread.
+    /// Maximum recursion of the evaluator, in units of about 700 bytes of
+    /// native stack: a statement list (a template body, an `if` or `range`
+    /// body) counts 1, a pipeline 3, a template executed by a registered
+    /// function 3 more. It bounds the stack an execution uses whatever the
+    /// input: the default needs about 1.5 MiB in an optimised build (run
+    /// executions on a thread with at least 2 MiB of stack) and about 8 MiB
+    /// in a debug build.
     pub max_nesting: usize,
 }
 
@@ -56,7 +59,7 @@ impl Default for Limits {
             max_depth: 1000,
             fuel: 100_000_000,
             max_output: 256 << 20,
-            max_nesting: 1500,
+            max_nesting: 2000,
         }
     }
 }

@@ -57,9 +57,20 @@ impl fmt::Display for At<'_> {
 }
 
 impl Exec<'_> {
-    /// An execution error at the current node.
-    pub(super) fn error(&self, msg: String) -> Error {
-        self.error_kind(ErrorKind::Exec, msg)
+    /// An execution error at the current node, its message built out of line: error paths
+    /// stay out of the frames of the recursive functions (debug builds give
+    /// every temporary its own stack slot).
+    #[cold]
+    #[inline(never)]
+    pub(super) fn fail(&self, msg: impl FnOnce() -> String) -> Error {
+        self.error_kind(ErrorKind::Exec, msg())
+    }
+
+    /// [`Exec::fail`] for a reached limit.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn fail_limit(&self, msg: impl FnOnce() -> String) -> Error {
+        self.error_kind(ErrorKind::Limit, msg())
     }
 
     /// Go's `state.errorf`: `template: LOC: executing "NAME" at <NODE>: MSG`,
@@ -95,6 +106,25 @@ fn snippet(name: &str, text: &str, pos: Pos, line: usize, col: usize) -> String 
     format!("{pad}--> {name}:{line}:{col}\n{pad} |\n{gutter} | {source_line}\n{pad} | {caret_pad}^")
 }
 
+impl Exec<'_> {
+    /// Checks the depth and nesting limits before a template call made by a
+    /// registered function, and accounts for its stack. A limit error is
+    /// also remembered: the function will wrap it as its own error, and it
+    /// must surface as a limit.
+    fn begin_call(&mut self) -> Result<(), Error> {
+        let max = self.limits().max_depth;
+        let checked = if self.depth >= max {
+            Err(self.fail_limit(|| format!("exceeded maximum template depth ({max})")))
+        } else {
+            self.enter(super::weight::CALL)
+        };
+        if let Err(err) = &checked {
+            self.limit_error = Some(err.clone());
+        }
+        checked
+    }
+}
+
 impl CallContext for Exec<'_> {
     fn execute_template(&mut self, name: &str, data: Value) -> Result<String, Error> {
         let Some(tree) = self.set.lookup(name) else {
@@ -107,19 +137,11 @@ impl CallContext for Exec<'_> {
                 ),
             ));
         };
-        let max = self.limits().max_depth;
-        if self.depth >= max {
-            let err = self.error_kind(
-                ErrorKind::Limit,
-                format!("exceeded maximum template depth ({max})"),
-            );
-            self.limit_error = Some(err.clone());
-            return Err(err);
-        }
+        let saved_nesting = self.nesting;
+        self.begin_call()?;
         let dot = Val::from_data(data);
         let saved_out = std::mem::take(&mut self.out);
         let saved_at = self.at;
-        let saved_nesting = self.nesting;
         let result = self.call_template(tree, dot);
         let output = std::mem::replace(&mut self.out, saved_out);
         self.at = saved_at;
@@ -136,15 +158,9 @@ impl CallContext for Exec<'_> {
     }
 
     fn execute_text(&mut self, name: &str, text: &str, data: Value) -> Result<String, Error> {
-        let max = self.limits().max_depth;
-        if self.depth >= max {
-            let err = self.error_kind(
-                ErrorKind::Limit,
-                format!("exceeded maximum template depth ({max})"),
-            );
-            self.limit_error = Some(err.clone());
-            return Err(err);
-        }
+        let saved_nesting = self.nesting;
+        self.begin_call()?;
+        let nesting = std::mem::replace(&mut self.nesting, saved_nesting);
         let mut set = self.set.clone();
         set.parse(name, text)?;
         let Some(tree) = set.lookup(name) else {
@@ -155,7 +171,7 @@ impl CallContext for Exec<'_> {
         };
         let budget = Budget {
             depth: self.depth + 1,
-            nesting: self.nesting,
+            nesting,
             fuel: self.fuel,
         };
         let (result, fuel) = Exec::run(&set, tree, Val::from_data(data), budget);

@@ -9,14 +9,56 @@
 use std::sync::Arc;
 
 use super::val::Val;
-use super::{At, Exec};
+use super::{At, Exec, weight};
 use crate::ast::{Arg, Command, Number, Pipe};
 use crate::builtins::{Builtin, Param};
 use crate::error::{Error, ErrorKind};
 use crate::escape::go_quote;
-use crate::func::{FuncError, Function, ParamType};
+use crate::func::{FuncError, Function, ParamType, Signature};
 use crate::set::MissingKey;
 use crate::value::{Object, Value};
+
+/// The parameters of a callee.
+enum Params<'s> {
+    Builtin((&'static [Param], Option<Param>)),
+    Go(&'s Signature),
+    /// A host method's signature, copied out of the object.
+    Owned(Signature),
+}
+
+impl Params<'_> {
+    fn go(&self) -> Option<&Signature> {
+        match self {
+            Params::Builtin(_) => None,
+            Params::Go(sig) => Some(sig),
+            Params::Owned(sig) => Some(sig),
+        }
+    }
+
+    fn fixed_len(&self) -> usize {
+        match (self, self.go()) {
+            (Params::Builtin((p, _)), _) => p.len(),
+            (_, Some(sig)) => sig.params.len(),
+            _ => 0,
+        }
+    }
+
+    fn fixed(&self, i: usize) -> Param {
+        match (self, self.go()) {
+            (Params::Builtin((p, _)), _) => p.get(i).copied().unwrap_or(Param::Reflect),
+            (_, Some(sig)) => sig.params.get(i).map_or(Param::Reflect, |p| Param::Go(*p)),
+            _ => Param::Reflect,
+        }
+    }
+
+    fn variadic(&self) -> Option<Param> {
+        match (self, self.go()) {
+            (Params::Builtin((_, v)), _) => *v,
+            (_, Some(sig)) => sig.variadic.map(Param::Go),
+            _ => None,
+        }
+    }
+}
 
 /// What a call invokes.
 enum Callee<'s> {
@@ -29,7 +71,7 @@ impl<'s> Exec<'s> {
     /// Go's `evalPipeline`: runs the commands, each receiving the previous
     /// result as its final argument, then declares or assigns variables.
     pub(super) fn eval_pipe(&mut self, dot: &Val, pipe: &'s Pipe) -> Result<Val, Error> {
-        self.enter()?;
+        self.enter(weight::PIPE)?;
         self.at = At::Pipe(pipe);
         let mut value: Option<Val> = None;
         for cmd in &pipe.cmds {
@@ -44,7 +86,7 @@ impl<'s> Exec<'s> {
                 self.push_var(&var.name, value.clone());
             }
         }
-        self.leave();
+        self.leave(weight::PIPE);
         Ok(value)
     }
 
@@ -54,7 +96,7 @@ impl<'s> Exec<'s> {
                 .first()
                 .map(|a| At::Arg(a).to_string())
                 .unwrap_or_default();
-            return Err(self.error(format!("can't give argument to non-function {first}")));
+            return Err(self.fail(|| format!("can't give argument to non-function {first}")));
         }
         Ok(())
     }
@@ -68,7 +110,7 @@ impl<'s> Exec<'s> {
         self.tick()?;
         let Some(first) = cmd.args.first() else {
             self.at = At::Command(cmd);
-            return Err(self.error("empty command".to_string()));
+            return Err(self.fail(|| "empty command".to_string()));
         };
         let args = cmd.args.as_slice();
         match first {
@@ -92,10 +134,10 @@ impl<'s> Exec<'s> {
                 match first {
                     Arg::Bool { value, .. } => Ok(Val::Con(Value::Bool(*value))),
                     Arg::Dot { .. } => Ok(dot.clone()),
-                    Arg::Nil { .. } => Err(self.error("nil is not a command".to_string())),
+                    Arg::Nil { .. } => Err(self.fail(|| "nil is not a command".to_string())),
                     Arg::Number(n) => self.ideal_constant(n),
                     Arg::String { value, .. } => Ok(Val::Con(Value::String(value.clone()))),
-                    _ => Err(self.error(format!("can't evaluate command {first}"))),
+                    _ => Err(self.fail(|| format!("can't evaluate command {first}"))),
                 }
             }
         }
@@ -104,8 +146,7 @@ impl<'s> Exec<'s> {
     /// Go's `idealConstant`: a number literal where no type is expected.
     fn ideal_constant(&mut self, n: &Number) -> Result<Val, Error> {
         if n.is_complex {
-            let msg = format!("complex constant {} is not supported", n.text);
-            return Err(self.error(msg));
+            return Err(self.fail(|| format!("complex constant {} is not supported", n.text)));
         }
         let text = &*n.text;
         let is_hex_int = text.len() > 2
@@ -124,7 +165,7 @@ impl<'s> Exec<'s> {
             return Ok(Val::Con(Value::Int(i)));
         }
         if n.uint.is_some() {
-            return Err(self.error(format!("{text} overflows int")));
+            return Err(self.fail(|| format!("{text} overflows int")));
         }
         Ok(Val::Missing)
     }
@@ -152,10 +193,10 @@ impl<'s> Exec<'s> {
     ) -> Result<Val, Error> {
         self.at = At::Arg(arg);
         if fields.is_empty() {
-            return Err(self.error("internal error: no fields in evalChainNode".to_string()));
+            return Err(self.fail(|| "internal error: no fields in evalChainNode".to_string()));
         }
         if matches!(inner, Arg::Nil { .. }) {
-            return Err(self.error(format!("indirection through explicit nil in {arg}")));
+            return Err(self.fail(|| format!("indirection through explicit nil in {arg}")));
         }
         let receiver = self.eval_arg(dot, Param::Reflect, inner)?;
         self.eval_field_chain(dot, receiver, At::Arg(arg), fields, args, final_)
@@ -212,7 +253,7 @@ impl<'s> Exec<'s> {
         } else if let Some(b) = Builtin::lookup(name) {
             Callee::Builtin(b)
         } else {
-            return Err(self.error(format!("{} is not a defined function", go_quote(name))));
+            return Err(self.fail(|| format!("{} is not a defined function", go_quote(name))));
         };
         self.eval_call(dot, callee, node, name, args, final_)
     }
@@ -230,13 +271,14 @@ impl<'s> Exec<'s> {
         let value = match &receiver {
             Val::Missing => {
                 if self.set.missing_key() == MissingKey::Error {
-                    let msg = format!("nil data; no entry for key {}", go_quote(name));
-                    return Err(self.error(msg));
+                    return Err(
+                        self.fail(|| format!("nil data; no entry for key {}", go_quote(name)))
+                    );
                 }
                 return Ok(Val::Missing);
             }
             Val::Con(Value::Nil) | Val::Iface(Value::Nil) => {
-                return Err(self.error(format!("nil pointer evaluating interface {{}}.{name}")));
+                return Err(self.fail(|| format!("nil pointer evaluating interface {{}}.{name}")));
             }
             Val::Con(v) | Val::Iface(v) => v,
         };
@@ -249,39 +291,43 @@ impl<'s> Exec<'s> {
                 }
                 if let Some(field) = object.field(name) {
                     if has_args {
-                        let msg = format!("{name} has arguments but cannot be invoked as function");
-                        return Err(self.error(msg));
+                        return Err(self.fail(|| {
+                            format!("{name} has arguments but cannot be invoked as function")
+                        }));
                     }
                     return Ok(Val::from_result(field));
                 }
             }
             Value::Map(map) => {
                 if has_args {
-                    return Err(self.error(format!("{name} is not a method but has arguments")));
+                    return Err(self.fail(|| format!("{name} is not a method but has arguments")));
                 }
                 return match map.get(name) {
                     Some(v) => Ok(Val::Iface(v.clone())),
-                    None => match self.set.missing_key() {
-                        MissingKey::Default => Ok(Val::Missing),
-                        MissingKey::Zero => Ok(Val::Iface(Value::Nil)),
-                        MissingKey::Error => {
-                            let msg = format!("map has no entry for key {}", go_quote(name));
-                            Err(self.error(msg))
+                    None => {
+                        match self.set.missing_key() {
+                            MissingKey::Default => Ok(Val::Missing),
+                            MissingKey::Zero => Ok(Val::Iface(Value::Nil)),
+                            MissingKey::Error => Err(self
+                                .fail(|| format!("map has no entry for key {}", go_quote(name)))),
                         }
-                    },
+                    }
                 };
             }
             _ => {}
         }
-        let msg = format!(
-            "can't evaluate field {name} in type {}",
-            receiver.static_type()
-        );
-        Err(self.error(msg))
+        Err(self.fail(|| {
+            format!(
+                "can't evaluate field {name} in type {}",
+                receiver.static_type()
+            )
+        }))
     }
 
     /// Go's `evalCall`: checks the argument count, evaluates and converts
-    /// the arguments against the signature, and calls.
+    /// the arguments against the signature, and calls. Split in steps so
+    /// that the frame staying on the stack during a call (which may execute
+    /// a nested template: Helm's `include`) is small.
     fn eval_call(
         &mut self,
         dot: &Val,
@@ -292,85 +338,118 @@ impl<'s> Exec<'s> {
         final_: Option<Val>,
     ) -> Result<Val, Error> {
         let args = args.get(1..).unwrap_or(&[]);
-        let (params, variadic): (Vec<Param>, Option<Param>) = match &callee {
-            Callee::Builtin(b) => {
-                let (p, v) = b.signature();
-                (p.to_vec(), v)
-            }
-            Callee::Func(f) => (
-                f.sig.params.iter().map(|p| Param::Go(*p)).collect(),
-                f.sig.variadic.map(Param::Go),
+        let sig = match &callee {
+            Callee::Builtin(b) => Params::Builtin(b.signature()),
+            Callee::Func(f) => Params::Go(&f.sig),
+            Callee::Method(o) => Params::Owned(
+                o.method(name)
+                    .cloned()
+                    .unwrap_or_else(|| Signature::fixed(&[])),
             ),
-            Callee::Method(o) => match o.method(name) {
-                Some(sig) => (
-                    sig.params.iter().map(|p| Param::Go(*p)).collect(),
-                    sig.variadic.map(Param::Go),
-                ),
-                None => (Vec::new(), None),
-            },
         };
+        self.check_arity(&sig, name, args.len(), final_.is_some())?;
+        if let Callee::Builtin(b @ (Builtin::And | Builtin::Or)) = callee {
+            return self.eval_and_or(dot, b == Builtin::Or, args, final_);
+        }
+        let argv = self.eval_args(dot, &sig, args, final_)?;
+        self.invoke(callee, node, name, args, argv)
+    }
+
+    #[inline(never)]
+    fn check_arity(
+        &self,
+        sig: &Params<'_>,
+        name: &str,
+        given: usize,
+        has_final: bool,
+    ) -> Result<(), Error> {
+        let num_in = given + usize::from(has_final);
+        let fixed = sig.fixed_len();
+        if sig.variadic().is_some() {
+            if num_in < fixed {
+                return Err(self.fail(|| {
+                    format!("wrong number of args for {name}: want at least {fixed} got {given}")
+                }));
+            }
+        } else if num_in != fixed {
+            return Err(
+                self.fail(|| format!("wrong number of args for {name}: want {fixed} got {num_in}"))
+            );
+        }
+        Ok(())
+    }
+
+    /// `and` / `or`: evaluate operands until one decides, and return it.
+    #[inline(never)]
+    fn eval_and_or(
+        &mut self,
+        dot: &Val,
+        is_or: bool,
+        args: &'s [Arg],
+        final_: Option<Val>,
+    ) -> Result<Val, Error> {
+        let mut value = Val::Missing;
+        for arg in args {
+            value = self.eval_arg(dot, Param::Reflect, arg)?;
+            if value.truth() == is_or {
+                return Ok(value);
+            }
+        }
+        Ok(final_.unwrap_or(value))
+    }
+
+    #[inline(never)]
+    fn eval_args(
+        &mut self,
+        dot: &Val,
+        sig: &Params<'_>,
+        args: &'s [Arg],
+        final_: Option<Val>,
+    ) -> Result<Vec<Val>, Error> {
         let num_in = args.len() + usize::from(final_.is_some());
+        let variadic = sig.variadic();
         let num_fixed = if variadic.is_some() {
-            params.len()
+            sig.fixed_len()
         } else {
             args.len()
         };
-        if variadic.is_some() {
-            if num_in < num_fixed {
-                let msg = format!(
-                    "wrong number of args for {name}: want at least {} got {}",
-                    params.len(),
-                    args.len()
-                );
-                return Err(self.error(msg));
-            }
-        } else if num_in != params.len() {
-            let msg = format!(
-                "wrong number of args for {name}: want {} got {num_in}",
-                params.len()
-            );
-            return Err(self.error(msg));
-        }
-
-        if let Callee::Builtin(b @ (Builtin::And | Builtin::Or)) = callee {
-            let is_or = b == Builtin::Or;
-            let mut value = Val::Missing;
-            for arg in args {
-                value = self.eval_arg(dot, Param::Reflect, arg)?;
-                if value.truth() == is_or {
-                    return Ok(value);
-                }
-            }
-            if let Some(final_) = final_ {
-                value = final_;
-            }
-            return Ok(value);
-        }
-
         let mut argv = Vec::with_capacity(num_in);
-        let mut i = 0;
-        while i < num_fixed && i < args.len() {
-            argv.push(self.eval_arg(dot, params[i], &args[i])?);
-            i += 1;
-        }
-        if let Some(rest) = variadic {
-            while i < args.len() {
-                argv.push(self.eval_arg(dot, rest, &args[i])?);
-                i += 1;
-            }
+        for (i, arg) in args.iter().enumerate() {
+            let param = if i < num_fixed {
+                sig.fixed(i)
+            } else {
+                variadic.unwrap_or(Param::Reflect)
+            };
+            argv.push(self.eval_arg(dot, param, arg)?);
         }
         if let Some(final_) = final_ {
             let param = match variadic {
                 Some(rest) if num_in > num_fixed => rest,
-                _ => params.get(num_in - 1).copied().unwrap_or(Param::Reflect),
+                _ => sig.fixed(num_in - 1),
             };
             argv.push(self.validate_type(final_, param)?);
         }
+        Ok(argv)
+    }
 
+    #[inline(never)]
+    fn invoke(
+        &mut self,
+        callee: Callee<'s>,
+        node: At<'s>,
+        name: &'s str,
+        args: &'s [Arg],
+        argv: Vec<Val>,
+    ) -> Result<Val, Error> {
         let result = match callee {
-            Callee::Builtin(b) => b
-                .call(argv)
-                .map_err(|msg| Error::new(ErrorKind::Function, msg)),
+            Callee::Builtin(b) => {
+                let callee = args
+                    .first()
+                    .map(|a| At::Arg(a).to_string())
+                    .unwrap_or_default();
+                b.call(argv, &callee)
+                    .map_err(|msg| Error::new(ErrorKind::Function, msg))
+            }
             Callee::Func(f) => {
                 let values: Vec<Value> = argv.into_iter().map(Val::into_value).collect();
                 (f.body)(self, &values)
@@ -395,8 +474,9 @@ impl<'s> Exec<'s> {
                     return Err(limit);
                 }
                 self.at = node;
-                let msg = format!("error calling {name}: {}", cause.text());
-                Err(self.error(msg).with_cause(cause))
+                Err(self
+                    .fail(|| format!("error calling {name}: {}", cause.text()))
+                    .with_cause(cause))
             }
         }
     }
@@ -413,21 +493,25 @@ impl<'s> Exec<'s> {
         match &value {
             Val::Missing => match zero(ty) {
                 Some(z) => Ok(Val::Con(z)),
-                None => Err(self.error(format!("invalid value; expected {}", ty.go_name()))),
+                None => Err(self.fail(|| format!("invalid value; expected {}", ty.go_name()))),
             },
-            Val::Con(Value::Nil) | Val::Iface(Value::Nil) => Err(self.error(format!(
-                "wrong type for value; expected {}; got interface {{}}",
-                ty.go_name()
-            ))),
+            Val::Con(Value::Nil) | Val::Iface(Value::Nil) => Err(self.fail(|| {
+                format!(
+                    "wrong type for value; expected {}; got interface {{}}",
+                    ty.go_name()
+                )
+            })),
             Val::Con(v) | Val::Iface(v) => {
                 if assignable(v, ty) {
                     Ok(Val::Con(v.clone()))
                 } else {
-                    Err(self.error(format!(
-                        "wrong type for value; expected {}; got {}",
-                        ty.go_name(),
-                        v.go_type_name()
-                    )))
+                    Err(self.fail(|| {
+                        format!(
+                            "wrong type for value; expected {}; got {}",
+                            ty.go_name(),
+                            v.go_type_name()
+                        )
+                    }))
                 }
             }
         }
@@ -444,7 +528,7 @@ impl<'s> Exec<'s> {
                     Param::Reflect | Param::Go(ParamType::Any) => Ok(Val::Missing),
                     Param::Go(ty) => match zero(ty) {
                         Some(z) => Ok(Val::Con(z)),
-                        None => Err(self.error(format!("cannot assign nil to {}", ty.go_name()))),
+                        None => Err(self.fail(|| format!("cannot assign nil to {}", ty.go_name()))),
                     },
                 };
             }
@@ -474,9 +558,9 @@ impl<'s> Exec<'s> {
                     Arg::Bool { value, .. } => Ok(Val::Con(Value::Bool(*value))),
                     Arg::Number(n) => self.ideal_constant(n),
                     Arg::String { value, .. } => Ok(Val::Con(Value::String(value.clone()))),
-                    _ => Err(self.error(format!(
-                        "can't handle assignment of {arg} to empty interface argument"
-                    ))),
+                    _ => Err(self.fail(|| {
+                        format!("can't handle assignment of {arg} to empty interface argument")
+                    })),
                 };
             }
             Param::Go(ty) => ty,
@@ -484,11 +568,11 @@ impl<'s> Exec<'s> {
         let converted = match (ty, arg) {
             (ParamType::Bool, Arg::Bool { value, .. }) => Some(Value::Bool(*value)),
             (ParamType::Bool, _) => {
-                return Err(self.error(format!("expected bool; found {arg}")));
+                return Err(self.fail(|| format!("expected bool; found {arg}")));
             }
             (ParamType::String, Arg::String { value, .. }) => Some(Value::String(value.clone())),
             (ParamType::String, _) => {
-                return Err(self.error(format!("expected string; found {arg}")));
+                return Err(self.fail(|| format!("expected string; found {arg}")));
             }
             (ParamType::Int | ParamType::Int64, Arg::Number(n)) if n.int.is_some() => {
                 n.int.map(|i| {
@@ -500,19 +584,18 @@ impl<'s> Exec<'s> {
                 })
             }
             (ParamType::Int | ParamType::Int64, _) => {
-                return Err(self.error(format!("expected integer; found {arg}")));
+                return Err(self.fail(|| format!("expected integer; found {arg}")));
             }
             (ParamType::Float, Arg::Number(n)) if n.float.is_some() => n.float.map(Value::Float),
             (ParamType::Float, _) => {
-                return Err(self.error(format!("expected float; found {arg}")));
+                return Err(self.fail(|| format!("expected float; found {arg}")));
             }
             _ => None,
         };
         match converted {
             Some(v) => Ok(Val::Con(v)),
             None => {
-                let msg = format!("can't handle {arg} for arg of type {}", ty.go_name());
-                Err(self.error(msg))
+                Err(self.fail(|| format!("can't handle {arg} for arg of type {}", ty.go_name())))
             }
         }
     }
