@@ -356,6 +356,54 @@ class Charts(unittest.TestCase):
             self.assertTrue((chart / "values.schema.json").exists(), chart.name)
 
 
+def render_chart(chart: str, *sets: str) -> list[dict]:
+    """Render a chart with its ci/lint-values.yaml plus --set expressions (real Helm)."""
+    path = fleet.DEPLOY / "charts" / chart
+    cmd = [str(fleet.HELM_TEMPLATE), "template", "lint-node", str(path), "-n", "lint", "-f", str(path / "ci" / "lint-values.yaml")]
+    for s in sets:
+        cmd += ["--set", s]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise fleet.FleetError(r.stderr.strip())
+    return [d for d in yaml.safe_load_all(r.stdout) if d is not None]
+
+
+class Destructive(unittest.TestCase):
+    """The reset hook and the uninstall option of ten-node (lesson 7), on the CI values."""
+
+    def test_reset_is_a_presync_hook_scoped_to_this_node(self):
+        out = render_chart("ten-node")
+        hooks = [d for d in out if "argocd.argoproj.io/hook" in (d["metadata"].get("annotations") or {})]
+        self.assertEqual(sorted(d["kind"] for d in hooks), ["Job", "Role", "RoleBinding", "ServiceAccount"])
+        for h in hooks:
+            ann = h["metadata"]["annotations"]
+            self.assertEqual(ann["argocd.argoproj.io/hook"], "PreSync")
+            self.assertEqual(ann["helm.sh/hook"], "pre-upgrade")
+        role = [d for d in hooks if d["kind"] == "Role"][0]
+        for rule in role["rules"]:
+            if "delete" in rule["verbs"] or "patch" in rule["verbs"]:
+                self.assertTrue(rule.get("resourceNames"), rule)
+                for n in rule["resourceNames"]:
+                    self.assertTrue(n.startswith("lint-node-ten-node-"), n)
+        job = [d for d in hooks if d["kind"] == "Job"][0]
+        script = "\n".join(a for c in job["spec"]["template"]["spec"]["initContainers"] for a in c["args"])
+        self.assertIn('DROP DATABASE IF EXISTS "host_0x00000000000000000000000000000000000000aa"', script)
+        self.assertNotRegex(script, r"LIKE|host\\?_%")
+        self.assertIn("kubectl get configmap lint-node-ten-node-reset-2026-11-25", script)
+
+    def test_reset_needs_an_id(self):
+        with self.assertRaises(fleet.FleetError) as e:
+            render_chart("ten-node", "reset.id=")
+        self.assertIn("reset.id is required", str(e.exception))
+
+    def test_only_the_named_option_lets_uninstall_delete_enclave_data(self):
+        kept = [d for d in render_chart("ten-node") if d["kind"] == "PersistentVolumeClaim"]
+        self.assertTrue(all(d["metadata"]["annotations"].get("helm.sh/resource-policy") == "keep" for d in kept))
+        gone = [d for d in render_chart("ten-node", "dangerouslyDeleteEnclaveDataOnUninstall=true") if d["kind"] == "PersistentVolumeClaim"]
+        self.assertEqual(len(gone), len(kept))
+        self.assertFalse(any("helm.sh/resource-policy" in d["metadata"]["annotations"] for d in gone))
+
+
 def leaf_keys(v, prefix=""):
     if isinstance(v, dict) and v:
         for k, x in v.items():
