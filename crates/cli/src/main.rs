@@ -10,6 +10,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod commands;
+
 /// A GitOps engine for Helm charts and Argo CD Applications.
 #[derive(Debug, Parser)]
 #[command(name = "capstan", version, about, long_about = None)]
@@ -20,6 +22,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Locally render a chart exactly as `helm template` does.
+    Template(commands::template::TemplateArgs),
     /// Print the version and the reference versions capstan matches.
     Version,
 }
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Template(args) => Ok(ExitCode::from(commands::template::run(args)?)),
         Command::Version => {
             write_stdout(&format!(
                 "capstan {}\nrenders as: Helm v4.2.3 (Go text/template)\n",
@@ -47,7 +52,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn write_stdout(text: &str) -> anyhow::Result<()> {
+pub(crate) fn write_stdout(text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;

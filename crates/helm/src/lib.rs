@@ -13,3 +13,4 @@ pub mod sprig;
 pub mod yaml;
 pub mod render;
 pub mod values;
+pub mod template;

@@ -1,5 +1,13 @@
-//! Rendering a loaded chart: the engine wiring (built-in objects, Helm functions), and the `helm template` output stream.
+//! Rendering a loaded chart: the engine wiring (built-in objects, Helm's
+//! functions, Helm's error texts) and the `helm template` output stream.
 
+mod engine;
+mod errors;
+mod functions;
 pub mod glob;
 pub mod manifest;
 pub mod objects;
+
+pub use engine::{Release, RenderOptions, render};
+pub use errors::RenderError;
+pub use functions::{Lookup, NoCluster, helm_functions};

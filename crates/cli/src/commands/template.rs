@@ -1,0 +1,188 @@
+//! `capstan template`: `helm template` with Helm's flags, stdout, stderr and
+//! exit status. Flags that need a cluster or the network fail with a clear
+//! message instead of being ignored.
+
+use std::path::PathBuf;
+
+use capstan_helm::template::{DEBUG_HINT, TemplateOptions, template};
+use capstan_helm::values::{LocalFiles, Options};
+use clap::Args;
+
+/// Locally render chart templates, exactly as `helm template` does.
+#[derive(Debug, Args)]
+#[command(after_help = "Renders offline: no cluster is contacted. Output, errors and exit status are those of Helm v4's `helm template`.")]
+pub(crate) struct TemplateArgs {
+    /// `[NAME] CHART`: the release name (default `release-name`) and a chart
+    /// directory or `.tgz` archive.
+    #[arg(num_args = 1.., required = true, value_name = "NAME] [CHART")]
+    args: Vec<String>,
+    /// Namespace scope for this request.
+    #[arg(short = 'n', long)]
+    namespace: Option<String>,
+    /// Specify values in a YAML file (can specify multiple).
+    #[arg(short = 'f', long = "values", value_delimiter = ',')]
+    values: Vec<String>,
+    /// Set values on the command line (`key1=val1,key2=val2`).
+    #[arg(long = "set")]
+    set: Vec<String>,
+    /// Set STRING values on the command line.
+    #[arg(long = "set-string")]
+    set_string: Vec<String>,
+    /// Set JSON values on the command line.
+    #[arg(long = "set-json")]
+    set_json: Vec<String>,
+    /// Set values from files (`key=path`).
+    #[arg(long = "set-file")]
+    set_file: Vec<String>,
+    /// Set a literal STRING value on the command line.
+    #[arg(long = "set-literal")]
+    set_literal: Vec<String>,
+    /// Kubernetes version used for Capabilities.KubeVersion.
+    #[arg(long = "kube-version")]
+    kube_version: Option<String>,
+    /// Kubernetes api versions used for Capabilities.APIVersions.
+    #[arg(short = 'a', long = "api-versions", value_delimiter = ',')]
+    api_versions: Vec<String>,
+    /// Include CRDs in the templated output.
+    #[arg(long = "include-crds")]
+    include_crds: bool,
+    /// If set, no CRDs will be installed (no effect on template output).
+    #[arg(long = "skip-crds")]
+    skip_crds: bool,
+    /// Prevent hooks from running (leaves them out of the output).
+    #[arg(long = "no-hooks")]
+    no_hooks: bool,
+    /// Skip tests from templated output.
+    #[arg(long = "skip-tests")]
+    skip_tests: bool,
+    /// Set .Release.IsUpgrade instead of .Release.IsInstall.
+    #[arg(long = "is-upgrade")]
+    is_upgrade: bool,
+    /// Only show manifests rendered from the given templates.
+    #[arg(short = 's', long = "show-only")]
+    show_only: Vec<String>,
+    /// Writes the executed templates to files in output-dir instead of stdout.
+    #[arg(long = "output-dir")]
+    output_dir: Option<PathBuf>,
+    /// Use release name in the output-dir path.
+    #[arg(long = "release-name")]
+    release_name: bool,
+    /// Generate the name (and omit the NAME parameter).
+    #[arg(short = 'g', long = "generate-name")]
+    generate_name: bool,
+    /// Specify template used to name the release.
+    #[arg(long = "name-template")]
+    name_template: Option<String>,
+    /// Simulate client-side (the default) or server-side (needs a cluster).
+    #[arg(long = "dry-run", num_args = 0..=1, default_missing_value = "client")]
+    dry_run: Option<String>,
+    /// Deprecated: validate against a cluster (needs a cluster).
+    #[arg(long)]
+    validate: bool,
+    /// Chart repository URL (needs the network).
+    #[arg(long)]
+    repo: Option<String>,
+    /// Chart version constraint (charts from repositories need the network).
+    #[arg(long)]
+    version: Option<String>,
+    /// Update dependencies before installing (needs the network).
+    #[arg(long = "dependency-update")]
+    dependency_update: bool,
+    /// Post-renderer binary (not supported).
+    #[arg(long = "post-renderer")]
+    post_renderer: Option<String>,
+    /// Enable DNS lookups when rendering templates (needs the network).
+    #[arg(long = "enable-dns")]
+    enable_dns: bool,
+    /// Disable the OpenAPI validation (no effect offline).
+    #[arg(long = "disable-openapi-validation")]
+    disable_openapi_validation: bool,
+    /// Skip values.schema.json validation.
+    #[arg(long = "skip-schema-validation")]
+    skip_schema_validation: bool,
+    /// Create the release namespace if not present (no effect on output).
+    #[arg(long = "create-namespace")]
+    create_namespace: bool,
+}
+
+/// Runs the command; returns the exit status.
+pub(crate) fn run(a: TemplateArgs) -> anyhow::Result<u8> {
+    if let Some(reason) = unsupported(&a) {
+        return Ok(fail(&reason, false));
+    }
+    let opts = TemplateOptions {
+        args: a.args,
+        namespace: a.namespace,
+        values: Options {
+            value_files: a.values,
+            json_values: a.set_json,
+            values: a.set,
+            string_values: a.set_string,
+            file_values: a.set_file,
+            literal_values: a.set_literal,
+        },
+        kube_version: a.kube_version,
+        api_versions: a.api_versions,
+        include_crds: a.include_crds,
+        no_hooks: a.no_hooks,
+        skip_tests: a.skip_tests,
+        is_upgrade: a.is_upgrade,
+        show_only: a.show_only,
+        output_dir: a.output_dir,
+        release_name_dir: a.release_name,
+        generate_name: a.generate_name,
+        name_template: a.name_template,
+    };
+    match template(&opts, &mut LocalFiles) {
+        Ok(out) => {
+            crate::write_stdout(&out.stdout)?;
+            Ok(0)
+        }
+        Err(err) => Ok(fail(&err.message, err.rendered)),
+    }
+}
+
+fn unsupported(a: &TemplateArgs) -> Option<String> {
+    let needs_cluster = |flag: &str| {
+        format!("{flag} needs a Kubernetes cluster; capstan template renders offline (use --dry-run=client)")
+    };
+    if a.validate {
+        return Some(needs_cluster("--validate"));
+    }
+    match a.dry_run.as_deref() {
+        None | Some("client") | Some("true") => {}
+        Some("server") => return Some(needs_cluster("--dry-run=server")),
+        Some(other) => {
+            return Some(format!(
+                "invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\""
+            ));
+        }
+    }
+    if let Some(repo) = &a.repo {
+        return Some(format!(
+            "--repo {repo}: chart repositories need the network; vendor the chart and pass its directory or .tgz"
+        ));
+    }
+    if a.dependency_update {
+        return Some("--dependency-update needs the network; vendor dependencies under charts/".into());
+    }
+    if a.post_renderer.is_some() {
+        return Some("--post-renderer is not supported by capstan template".into());
+    }
+    if a.enable_dns {
+        return Some("--enable-dns needs the network; capstan renders getHostByName as \"\" like Helm's default".into());
+    }
+    if a.version.is_some() {
+        return Some("--version selects a chart from a repository, which needs the network".into());
+    }
+    let _ = (a.skip_crds, a.disable_openapi_validation, a.skip_schema_validation, a.create_namespace);
+    None
+}
+
+/// Prints Helm's error form and returns exit status 1.
+fn fail(message: &str, rendered: bool) -> u8 {
+    use std::io::Write;
+    let hint = if rendered { DEBUG_HINT } else { "" };
+    let _ = std::io::stderr().write_all(format!("Error: {message}{hint}\n").as_bytes());
+    1
+}

@@ -1,0 +1,197 @@
+//! The render step of `helm template`: every template of the chart tree
+//! parsed into one template set, then each non-partial executed with its
+//! chart's scoped objects (Helm's `pkg/engine`).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use capstan_gotmpl::{Map, MissingKey, TemplateSet, Value};
+
+use super::errors::{RenderError, exec_error, parse_error};
+use super::functions::{Lookup, NoCluster, helm_functions};
+use super::objects::{Capabilities, FilesObject};
+use crate::chart::Chart;
+
+/// `.Release`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Release {
+    pub name: String,
+    pub namespace: String,
+    pub revision: i64,
+    pub is_upgrade: bool,
+    pub service: String,
+}
+
+impl Release {
+    /// A first install, as `helm template` renders by default.
+    pub fn install(name: &str, namespace: &str) -> Release {
+        Release {
+            name: name.into(),
+            namespace: namespace.into(),
+            revision: 1,
+            is_upgrade: false,
+            service: "Helm".into(),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("IsInstall".into(), Value::Bool(!self.is_upgrade));
+        m.insert("IsUpgrade".into(), Value::Bool(self.is_upgrade));
+        m.insert("Name".into(), Value::str(self.name.as_str()));
+        m.insert("Namespace".into(), Value::str(self.namespace.as_str()));
+        m.insert("Revision".into(), Value::Int(self.revision));
+        m.insert("Service".into(), Value::str(self.service.as_str()));
+        Value::map(m)
+    }
+}
+
+/// What a render needs besides the chart and its values.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    pub release: Release,
+    pub capabilities: Arc<Capabilities>,
+    /// `missingkey=error` (Helm's strict mode, used by lint).
+    pub strict: bool,
+    /// Answers `lookup`; offline by default.
+    pub lookup: Arc<dyn Lookup>,
+}
+
+impl RenderOptions {
+    /// Options for a first install of `release` into `namespace`, with Helm's
+    /// default capabilities and no cluster.
+    pub fn new(release: &str, namespace: &str) -> RenderOptions {
+        RenderOptions {
+            release: Release::install(release, namespace),
+            capabilities: Arc::new(Capabilities::default()),
+            strict: false,
+            lookup: Arc::new(NoCluster),
+        }
+    }
+}
+
+struct Renderable {
+    name: String,
+    text: Arc<str>,
+    base_path: String,
+    /// Index into the per-chart objects.
+    scope: usize,
+}
+
+/// Renders every template of `chart` (already dependency-processed) with
+/// the coalesced top-level `values`. Returns rendered text by template name
+/// (partials excluded, `NOTES.txt` included), `<no value>` removed.
+pub fn render(
+    chart: &Chart,
+    values: &Map,
+    opts: &RenderOptions,
+) -> Result<BTreeMap<String, String>, RenderError> {
+    let mut scopes: Vec<Map> = Vec::new();
+    let mut templates: Vec<Renderable> = Vec::new();
+    let release = opts.release.to_value();
+    let caps = Value::Object(opts.capabilities.clone());
+    collect(
+        chart,
+        true,
+        chart.name().to_string(),
+        Value::map(values.clone()),
+        &release,
+        &caps,
+        &mut scopes,
+        &mut templates,
+    );
+
+    // Helm parses deeper paths first, and within a depth in reverse
+    // alphabetical order, so a parent's `define` overrides a subchart's.
+    templates.sort_by(|a, b| {
+        let (ca, cb) = (a.name.matches('/').count(), b.name.matches('/').count());
+        cb.cmp(&ca).then_with(|| b.name.cmp(&a.name))
+    });
+
+    let mut set = TemplateSet::new();
+    set.set_name("gotpl");
+    set.set_missing_key(if opts.strict { MissingKey::Error } else { MissingKey::Zero });
+    for (name, f) in helm_functions(opts.lookup.clone()) {
+        set.add_function(name, f);
+    }
+    for t in &templates {
+        set.parse(&t.name, &t.text).map_err(|e| parse_error(&t.name, &e))?;
+    }
+
+    let mut out = BTreeMap::new();
+    for t in &templates {
+        let base = t.name.rsplit('/').next().unwrap_or(&t.name);
+        if base.starts_with('_') {
+            continue;
+        }
+        let mut data = scopes[t.scope].clone();
+        let mut template = Map::new();
+        template.insert("BasePath".into(), Value::str(t.base_path.as_str()));
+        template.insert("Name".into(), Value::str(t.name.as_str()));
+        data.insert("Template".into(), Value::map(template));
+        let text = set.execute(&t.name, &Value::map(data)).map_err(|e| exec_error(&t.name, &e))?;
+        out.insert(t.name.clone(), text.replace("<no value>", ""));
+    }
+    Ok(out)
+}
+
+/// Builds the objects of `chart` and its subcharts (Helm's `recAllTpls`):
+/// returns this chart's top-level map, which the parent lists under
+/// `.Subcharts`.
+#[allow(clippy::too_many_arguments)]
+fn collect(
+    chart: &Chart,
+    is_root: bool,
+    full_path: String,
+    values: Value,
+    release: &Value,
+    caps: &Value,
+    scopes: &mut Vec<Map>,
+    templates: &mut Vec<Renderable>,
+) -> Map {
+    let mut subcharts = Map::new();
+    for dep in &chart.dependencies {
+        let dep_values = match &values {
+            Value::Map(m) => match m.get(dep.name()) {
+                Some(v @ Value::Map(_)) => v.clone(),
+                _ => Value::map(Map::new()),
+            },
+            _ => Value::map(Map::new()),
+        };
+        let sub = collect(
+            dep,
+            false,
+            format!("{full_path}/charts/{}", dep.name()),
+            dep_values,
+            release,
+            caps,
+            scopes,
+            templates,
+        );
+        subcharts.insert(dep.name().to_string(), Value::map(sub));
+    }
+    let mut next = Map::new();
+    next.insert("Capabilities".into(), caps.clone());
+    next.insert("Chart".into(), chart.chart_value(is_root));
+    next.insert("Files".into(), Value::Object(Arc::new(FilesObject::new(chart.files.iter()))));
+    next.insert("Release".into(), release.clone());
+    next.insert("Subcharts".into(), Value::map(subcharts));
+    next.insert("Values".into(), values);
+    let scope = scopes.len();
+    scopes.push(next.clone());
+    for t in &chart.templates {
+        if chart.is_library() {
+            let base = t.name.rsplit('/').next().unwrap_or("");
+            if !base.starts_with('_') {
+                continue;
+            }
+        }
+        templates.push(Renderable {
+            name: crate::chart::archive::clean_path(&format!("{full_path}/{}", t.name)),
+            text: Arc::from(String::from_utf8_lossy(&t.data).as_ref()),
+            base_path: format!("{full_path}/templates"),
+            scope,
+        });
+    }
+    next
+}

@@ -1,0 +1,156 @@
+//! The template functions Helm adds to Sprig's (`pkg/engine/funcs.go` and
+//! the late-bound ones of `engine.go`): `include`, `tpl`, `required`,
+//! `fail`, the YAML/JSON/TOML codecs, `lookup`, and the DNS override of
+//! `getHostByName`. Sprig's `env` and `expandenv` are removed, as Helm does.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use capstan_gotmpl::{CallContext, FuncError, Function, Map, ParamType as P, Signature, Value};
+
+use crate::{json, yaml};
+
+/// Helm's limit on nested `include`s of one template name.
+const INCLUDE_RECURSION_MAX: usize = 1000;
+
+/// Wraps a message the way Helm marks `required`/`fail` errors, so the
+/// error formatter can print them as `execution error at (LOCATION): MSG`.
+pub(crate) const WARN_START: &str = "HELM_ERR_START";
+pub(crate) const WARN_END: &str = "HELM_ERR_END";
+
+/// Answers `lookup` (apiVersion, kind, namespace, name). Offline rendering
+/// answers an empty map, as `helm template` does; the sync engine can answer
+/// from a cluster.
+pub trait Lookup: Send + Sync + std::fmt::Debug {
+    /// The object (or list) found, or an error message.
+    fn lookup(&self, api_version: &str, kind: &str, namespace: &str, name: &str)
+    -> Result<Map, String>;
+}
+
+/// The offline `lookup`: always an empty map.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoCluster;
+
+impl Lookup for NoCluster {
+    fn lookup(&self, _: &str, _: &str, _: &str, _: &str) -> Result<Map, String> {
+        Ok(Map::new())
+    }
+}
+
+fn warn_wrap(msg: &str) -> FuncError {
+    FuncError::msg(format!("{WARN_START}{msg}{WARN_END}"))
+}
+
+fn arg_str(args: &[Value], i: usize) -> &str {
+    args.get(i).and_then(Value::as_str).unwrap_or("")
+}
+
+fn arg(args: &[Value], i: usize) -> Value {
+    args.get(i).cloned().unwrap_or(Value::Nil)
+}
+
+/// Every function a Helm template can call: Sprig without `env` and
+/// `expandenv`, then Helm's own (which replace Sprig's of the same name).
+pub fn helm_functions(lookup: Arc<dyn Lookup>) -> Vec<(&'static str, Function)> {
+    let mut out: Vec<(&'static str, Function)> = crate::sprig::functions()
+        .into_iter()
+        .filter(|(name, _)| !matches!(*name, "env" | "expandenv"))
+        .collect();
+
+    let included: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+    out.push((
+        "include",
+        Function::new(Signature::fixed(&[P::String, P::Any]), move |ctx, args| {
+            let name = arg_str(args, 0).to_string();
+            {
+                let mut counts = included.lock().map_err(|_| FuncError::msg("include: poisoned"))?;
+                let count = counts.entry(name.clone()).or_insert(0);
+                if *count > INCLUDE_RECURSION_MAX {
+                    return Err(FuncError::msg(format!(
+                        "rendering template has a nested reference name: {name}: unable to execute template"
+                    )));
+                }
+                *count += 1;
+            }
+            let result = ctx.execute_template(&name, arg(args, 1));
+            if let Ok(mut counts) = included.lock()
+                && let Some(c) = counts.get_mut(&name)
+            {
+                *c = c.saturating_sub(1);
+            }
+            result.map(Value::from).map_err(FuncError::from_template_error)
+        }),
+    ));
+    out.push((
+        "tpl",
+        Function::new(Signature::fixed(&[P::String, P::Any]), |ctx: &mut dyn CallContext, args| {
+            let text = arg_str(args, 0);
+            let quoted = capstan_gotmpl::format::quote(text);
+            match ctx.execute_text("gotpl", text, arg(args, 1)) {
+                Ok(out) => Ok(Value::from(out.replace("<no value>", ""))),
+                Err(err) if err.kind() == capstan_gotmpl::ErrorKind::Parse => {
+                    Err(FuncError::msg(format!("cannot parse template {quoted}: {err}")))
+                }
+                Err(err) => Err(FuncError::msg(format!(
+                    "error during tpl function execution for {quoted}: {err}"
+                ))),
+            }
+        }),
+    ));
+    out.push((
+        "required",
+        Function::new(Signature::fixed(&[P::String, P::Any]), |_, args| {
+            let val = arg(args, 1);
+            match &val {
+                Value::Nil => Err(warn_wrap(arg_str(args, 0))),
+                Value::String(s) if s.is_empty() => Err(warn_wrap(arg_str(args, 0))),
+                _ => Ok(val),
+            }
+        }),
+    ));
+    out.push((
+        "fail",
+        Function::new(Signature::fixed(&[P::String]), |_, args| Err(warn_wrap(arg_str(args, 0)))),
+    ));
+    let one = || Signature::fixed(&[P::Any]);
+    let text = || Signature::fixed(&[P::String]);
+    out.push(("toYaml", Function::new(one(), |_, a| Ok(Value::from(yaml::to_yaml(&arg(a, 0)))))));
+    out.push((
+        "mustToYaml",
+        Function::new(one(), |_, a| {
+            yaml::must_to_yaml(&arg(a, 0)).map(Value::from).map_err(|e| FuncError::msg(e.to_string()))
+        }),
+    ));
+    out.push((
+        "toYamlPretty",
+        Function::new(one(), |_, a| Ok(Value::from(yaml::to_yaml_pretty(&arg(a, 0))))),
+    ));
+    out.push(("fromYaml", Function::new(text(), |_, a| Ok(yaml::from_yaml(arg_str(a, 0))))));
+    out.push((
+        "fromYamlArray",
+        Function::new(text(), |_, a| Ok(yaml::from_yaml_array(arg_str(a, 0)))),
+    ));
+    out.push(("toJson", Function::new(one(), |_, a| Ok(Value::from(json::to_json_lossy(&arg(a, 0)))))));
+    out.push((
+        "mustToJson",
+        Function::new(one(), |_, a| {
+            json::to_json(&arg(a, 0)).map(Value::from).map_err(|e| FuncError::msg(e.message()))
+        }),
+    ));
+    out.push(("fromJson", Function::new(text(), |_, a| Ok(json::from_json(arg_str(a, 0))))));
+    out.push((
+        "fromJsonArray",
+        Function::new(text(), |_, a| Ok(json::from_json_array(arg_str(a, 0)))),
+    ));
+    out.push((
+        "lookup",
+        Function::new(Signature::fixed(&[P::String, P::String, P::String, P::String]), move |_, a| {
+            lookup
+                .lookup(arg_str(a, 0), arg_str(a, 1), arg_str(a, 2), arg_str(a, 3))
+                .map(Value::map)
+                .map_err(FuncError::msg)
+        }),
+    ));
+    out.push(("getHostByName", Function::new(text(), |_, _| Ok(Value::from("")))));
+    out
+}

@@ -1,0 +1,287 @@
+//! `helm template` as a library call: from command-line choices to the exact
+//! bytes Helm prints (or the exact error after `Error: `), following Helm
+//! v4's install-in-client-dry-run path: name and chart arguments, values,
+//! loading, the installable and dependency checks, dependency processing,
+//! coalescing, the `kubeVersion` check, rendering, notes, sorting, CRDs and
+//! hooks, then `--show-only` / `--output-dir`.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
+
+use regex::Regex;
+
+use crate::chart::{self, helmignore::glob_match};
+use crate::render::manifest::{self, write_document};
+use crate::render::objects::{Capabilities, KubeVersion};
+use crate::render::{RenderOptions, render};
+use crate::values::{self, Options, ValueSources};
+
+/// Everything `helm template` takes besides the network flags.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateOptions {
+    /// `[NAME] CHART` as given.
+    pub args: Vec<String>,
+    pub namespace: Option<String>,
+    pub values: Options,
+    pub kube_version: Option<String>,
+    pub api_versions: Vec<String>,
+    pub include_crds: bool,
+    pub no_hooks: bool,
+    pub skip_tests: bool,
+    pub is_upgrade: bool,
+    pub show_only: Vec<String>,
+    pub output_dir: Option<PathBuf>,
+    /// `--release-name`: put files under `<output-dir>/<release>`.
+    pub release_name_dir: bool,
+    pub generate_name: bool,
+    pub name_template: Option<String>,
+}
+
+/// What `helm template` printed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TemplateOutput {
+    pub stdout: String,
+    /// Lines Helm logs (warnings), for stderr.
+    pub warnings: Vec<String>,
+}
+
+/// A failure: `message` is what Helm prints after `Error: `. `rendered`
+/// tells whether Helm had a release object when it failed, in which case
+/// the real CLI appends its "--debug" hint.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct TemplateError {
+    pub message: String,
+    pub rendered: bool,
+}
+
+impl TemplateError {
+    fn early(message: impl Into<String>) -> TemplateError {
+        TemplateError { message: message.into(), rendered: false }
+    }
+
+    fn late(message: impl Into<String>) -> TemplateError {
+        TemplateError { message: message.into(), rendered: true }
+    }
+}
+
+/// The hint the real `helm template` appends to errors raised after the
+/// release object exists (rendering and later).
+pub const DEBUG_HINT: &str = "\n\nUse --debug flag to render out invalid YAML";
+
+static RELEASE_NAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$").ok()
+});
+
+fn validate_release_name(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 53
+        && RELEASE_NAME.as_ref().is_some_and(|r| r.is_match(name));
+    if ok {
+        return Ok(());
+    }
+    if name.is_empty() {
+        return Err("release name check failed: no name provided".into());
+    }
+    Err(format!(
+        "release name check failed: release name \"{name}\": invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53"
+    ))
+}
+
+/// Runs `helm template` with `sources` for `-f`/`--set-file` contents.
+pub fn template(
+    opts: &TemplateOptions,
+    sources: &mut dyn ValueSources,
+) -> Result<TemplateOutput, TemplateError> {
+    let kube_version = match &opts.kube_version {
+        Some(v) => Some(KubeVersion::parse(v).ok_or_else(|| {
+            TemplateError::early(format!(
+                "invalid kube version '{v}': could not parse \"{v}\" as version"
+            ))
+        })?),
+        None => None,
+    };
+    let (name, chart_ref) = name_and_chart(opts)?;
+    let chart_path = Path::new(&chart_ref);
+    if std::fs::metadata(chart_path).is_err() {
+        return Err(TemplateError::early(format!("path \"{chart_ref}\" not found")));
+    }
+    let user = opts.values.merge_values(sources).map_err(|e| TemplateError::early(e.0))?;
+    let chart = chart::load(chart_path).map_err(|e| TemplateError::early(e.message))?;
+    let prepared = values::prepare(chart, &user).map_err(|e| match e {
+        values::PrepareError::MissingDependencies(msg) => TemplateError::early(format!(
+            "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: {msg}"
+        )),
+        values::PrepareError::Dependencies(msg) => {
+            TemplateError::early(format!("chart dependencies processing failed: {msg}"))
+        }
+        other => TemplateError::early(other.to_string()),
+    })?;
+    validate_release_name(&name).map_err(TemplateError::early)?;
+
+    let mut caps = Capabilities::default();
+    if let Some(kv) = kube_version {
+        caps.kube_version = kv;
+    }
+    caps.api_versions.0.extend(opts.api_versions.iter().cloned());
+    let namespace = opts.namespace.clone().unwrap_or_else(|| "default".to_string());
+    let mut render_opts = RenderOptions::new(&name, &namespace);
+    render_opts.release.is_upgrade = opts.is_upgrade;
+    render_opts.capabilities = Arc::new(caps);
+
+    let meta = &prepared.chart.metadata;
+    if !meta.kube_version.is_empty()
+        && !crate::deps::is_compatible_range(&meta.kube_version, &render_opts.capabilities.kube_version.normalized)
+    {
+        return Err(TemplateError::late(format!(
+            "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
+            meta.kube_version, render_opts.capabilities.kube_version.version
+        )));
+    }
+
+    let files = render(&prepared.chart, &prepared.values, &render_opts)
+        .map_err(|e| TemplateError::late(e.message))?;
+    let manifests_only = files.iter().filter(|(k, _)| !k.ends_with("NOTES.txt"));
+    let parse = |doc: &str| crate::yaml::unmarshal(doc).map_err(|e| e.to_string());
+    let sorted = manifest::sort_manifests(manifests_only.map(|(k, v)| (k.as_str(), v.as_str())), &parse)
+        .map_err(|e| TemplateError::late(e.to_string()))?;
+
+    let mut out = TemplateOutput { stdout: String::new(), warnings: prepared.warnings.clone() };
+    let out_dir = opts.output_dir.as_ref().map(|d| {
+        if opts.release_name_dir { d.join(&name) } else { d.clone() }
+    });
+    let mut writer = OutputDir::default();
+    let mut release_manifest = String::new();
+    if opts.include_crds {
+        for (path, file) in prepared.chart.crds() {
+            let text = String::from_utf8_lossy(&file.data);
+            match &out_dir {
+                None => write_document(&mut release_manifest, &path, &text),
+                Some(dir) => writer.write(dir, &path, &text, &mut out.stdout)?,
+            }
+        }
+    }
+    for m in &sorted.manifests {
+        match &out_dir {
+            None => write_document(&mut release_manifest, &m.path, &m.content),
+            Some(dir) => writer.write(dir, &m.path, &m.content, &mut out.stdout)?,
+        }
+    }
+    let mut stream = release_manifest.trim().to_string();
+    stream.push('\n');
+    if !opts.no_hooks {
+        for h in &sorted.hooks {
+            if opts.skip_tests && h.is_test() {
+                continue;
+            }
+            match &out_dir {
+                None => write_document(&mut stream, &h.manifest.path, &h.manifest.content),
+                Some(dir) => writer.write(dir, &h.manifest.path, &h.manifest.content, &mut out.stdout)?,
+            }
+        }
+    }
+    if opts.show_only.is_empty() {
+        if out_dir.is_none() {
+            out.stdout.push_str(&stream);
+        } else if stream.trim().is_empty() {
+            out.stdout.push('\n');
+        }
+        return Ok(out);
+    }
+    out.stdout.push_str(&show_only(&stream, &opts.show_only)?);
+    Ok(out)
+}
+
+fn name_and_chart(opts: &TemplateOptions) -> Result<(String, String), TemplateError> {
+    let args = &opts.args;
+    if args.is_empty() {
+        return Err(TemplateError::early("\"helm template\" requires at least 1 argument"));
+    }
+    if args.len() > 2 {
+        return Err(TemplateError::early(format!(
+            "expected at most two arguments, unexpected arguments: {}",
+            args[2..].join(", ")
+        )));
+    }
+    if args.len() == 2 {
+        if opts.generate_name {
+            return Err(TemplateError::early("cannot set --generate-name and also specify a name"));
+        }
+        if opts.name_template.is_some() {
+            return Err(TemplateError::early("cannot set --name-template and also specify a name"));
+        }
+        return Ok((args[0].clone(), args[1].clone()));
+    }
+    if opts.name_template.is_some() {
+        return Err(TemplateError::early(
+            "--name-template is not supported by capstan: it would render a name from the clock and randomness",
+        ));
+    }
+    // `helm template` presets the release name, so one argument renders as
+    // `release-name` (with or without --generate-name).
+    Ok(("release-name".to_string(), args[0].clone()))
+}
+
+static SOURCE_LINE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"# Source: [^/]+/(.+)").ok());
+
+/// `--show-only`: the documents of the full stream whose template path (the
+/// `# Source:` path without the chart name) matches each pattern.
+fn show_only(stream: &str, patterns: &[String]) -> Result<String, TemplateError> {
+    let docs = manifest::split_documents(stream);
+    let mut out = String::new();
+    for pattern in patterns {
+        let pattern = pattern.replace('\\', "/");
+        let mut found = false;
+        for doc in &docs {
+            let Some(caps) = SOURCE_LINE.as_ref().and_then(|r| r.captures(doc)) else {
+                continue;
+            };
+            let path = caps.get(1).map_or("", |m| m.as_str());
+            if glob_match(&pattern, path).unwrap_or(false) {
+                out.push_str("---\n");
+                out.push_str(doc);
+                out.push('\n');
+                found = true;
+            }
+        }
+        if !found {
+            return Err(TemplateError::late(format!("could not find template {pattern} in chart")));
+        }
+    }
+    Ok(out)
+}
+
+/// `--output-dir`: one file per template path, documents appended in order;
+/// a file is truncated the first time it is written in this run.
+#[derive(Debug, Default)]
+struct OutputDir {
+    written: std::collections::HashSet<PathBuf>,
+}
+
+impl OutputDir {
+    fn write(&mut self, dir: &Path, name: &str, content: &str, log: &mut String) -> Result<(), TemplateError> {
+        if name.split('/').any(|p| p == "..") || name.starts_with('/') {
+            return Err(TemplateError::late(format!("refusing to write outside the output directory: {name}")));
+        }
+        let path = dir.join(name);
+        let io = |e: std::io::Error| TemplateError::late(format!("{}: {e}", path.display()));
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        let append = !self.written.insert(path.clone());
+        let mut doc = String::new();
+        write_document(&mut doc, name, content);
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(append)
+            .truncate(!append)
+            .open(&path)
+            .map_err(io)?;
+        f.write_all(doc.as_bytes()).map_err(io)?;
+        log.push_str(&format!("wrote {}\n", path.display()));
+        Ok(())
+    }
+}
