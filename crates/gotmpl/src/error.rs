@@ -84,10 +84,10 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)?;
-        if f.alternate() {
-            if let Some(snippet) = &self.snippet {
-                write!(f, "\n{snippet}")?;
-            }
+        if f.alternate()
+            && let Some(snippet) = &self.snippet
+        {
+            write!(f, "\n{snippet}")?;
         }
         Ok(())
     }
