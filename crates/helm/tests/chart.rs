@@ -139,9 +139,11 @@ fn check_case(dir: &Path) -> Vec<String> {
         (Outcome::Rendered(p), None, Some(out)) => {
             let golden = golden_docs(&out);
             let templates = p.chart.templates();
-            // Partials (`_*`) are rendered but never printed.
+            // Partials (`_*`) are rendered but never printed, nor are
+            // templates that render to nothing.
             let ours: Vec<&str> = templates
                 .iter()
+                .filter(|t| !t.file.data.iter().all(u8::is_ascii_whitespace))
                 .map(|t| t.name.as_str())
                 .filter(|n| !n.rsplit('/').next().is_some_and(|b| b.starts_with('_')))
                 .collect();

@@ -98,18 +98,9 @@ fn dispatch_version(files: &[File]) -> Result<(), LoadError> {
 
 fn check_api_version(data: &[u8]) -> Result<(), LoadError> {
     let text = String::from_utf8_lossy(data);
-    let mut probe = Metadata::default();
-    // Only apiVersion is read here; other fields' errors surface later.
-    let md = match Metadata::from_yaml(&text) {
-        Ok(md) => md,
-        Err(_) => {
-            probe
-                .merge_yaml(&text)
-                .map_err(|e| LoadError::new(format!("cannot load Chart.yaml: {}", e.0)))?;
-            probe
-        }
-    };
-    match md.api_version.as_str() {
+    let api = super::metadata::api_version_of(&text)
+        .map_err(|e| LoadError::new(format!("cannot load Chart.yaml: {}", e.0)))?;
+    match api.as_str() {
         "" | "v1" | "v2" | "v3" => Ok(()),
         _ => Err(LoadError::new("unsupported chart version")),
     }

@@ -14,6 +14,7 @@ use crate::chart::yaml_input::{format_float_g, json_kind, json_round_trip};
 use crate::deps::version::Version;
 use capstan_gotmpl::{Map, Value};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// `apiVersion: v1`: dependencies live in `requirements.yaml`.
 pub const API_VERSION_V1: &str = "v1";
@@ -116,17 +117,8 @@ impl Metadata {
     /// Decodes `text` over the existing fields, as Helm unmarshals
     /// `requirements.yaml` into the already decoded `Chart.yaml` struct.
     pub fn merge_yaml(&mut self, text: &str) -> Result<(), DecodeError> {
-        let docs = crate::chart::yaml_input::decode_native(text)
-            .map_err(|e| DecodeError(format!("error converting YAML to JSON: {e}")))?;
-        let Some(doc) = docs.into_iter().next() else {
+        let Some(map) = top_map(text, "v2.Metadata")? else {
             return Ok(());
-        };
-        let map = match doc {
-            Value::Nil => return Ok(()),
-            Value::Map(m) => m,
-            other => {
-                return Err(type_error(&other, None, "v2.Metadata"));
-            }
         };
         let mut first_err = None;
         for (key, v) in map.iter() {
@@ -386,6 +378,39 @@ impl Metadata {
         m.insert("IsRoot".into(), Value::Bool(is_root));
         Value::map(m)
     }
+}
+
+/// The top-level mapping of a metadata file, read with go-yaml v2's
+/// native scalar types. The crate's YAML codec judges the syntax first, so
+/// syntax errors read exactly as Helm prints them; the native tree (which
+/// keeps integers apart from floats for string fields) comes from
+/// `yaml_input`, with the codec's float-only tree as a fallback.
+fn top_map(text: &str, go_type: &str) -> Result<Option<Arc<Map>>, DecodeError> {
+    let codec = crate::yaml::unmarshal(text).map_err(|e| DecodeError(e.message().to_string()))?;
+    let doc = match crate::chart::yaml_input::decode_native(text) {
+        Ok(docs) => docs.into_iter().next().unwrap_or(Value::Nil),
+        Err(_) => codec,
+    };
+    match doc {
+        Value::Nil => Ok(None),
+        Value::Map(m) => Ok(Some(m)),
+        other => Err(type_error(&other, None, go_type)),
+    }
+}
+
+/// Only `apiVersion`, as Helm's loader reads it to pick the chart format
+/// (other fields' errors surface later).
+pub(crate) fn api_version_of(text: &str) -> Result<String, DecodeError> {
+    let Some(map) = top_map(text, "loader.chartBase")? else {
+        return Ok(String::new());
+    };
+    let mut out = String::new();
+    for (k, v) in map.iter() {
+        if k.eq_ignore_ascii_case("apiversion") {
+            set_string(&mut out, v, Some("chartBase.apiVersion".into()))?;
+        }
+    }
+    Ok(out)
 }
 
 impl Dependency {

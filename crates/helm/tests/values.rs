@@ -1,0 +1,189 @@
+//! Coalescing and the value flags, on in-memory charts: the rules of Helm's
+//! `coalesce.go` and `values.Options.MergeValues` that the fixture suite
+//! (`tests/chart.rs`) cannot isolate, including the warnings Helm logs.
+
+use capstan_gotmpl::{Map, Value};
+use capstan_helm::chart::{self, Chart, File};
+use capstan_helm::values::{
+    self, Options, OptionsError, ValueSources, coalesce_values, merge_values, scoped_values,
+};
+use std::collections::HashMap;
+
+fn yaml(text: &str) -> Map {
+    capstan_helm::yaml::parse_values(text).expect("yaml")
+}
+
+fn chart_with(name: &str, values: &str, subs: Vec<Chart>) -> Chart {
+    let mut c = chart::load_files(vec![
+        File::new(
+            "Chart.yaml",
+            format!("apiVersion: v2\nname: {name}\nversion: 1.0.0\n").into_bytes(),
+        ),
+        File::new("values.yaml", values.as_bytes().to_vec()),
+    ])
+    .expect("chart");
+    c.dependencies = subs;
+    c
+}
+
+#[test]
+fn user_null_deletes_a_default_but_merge_keeps_it() {
+    let c = chart_with("c", "a: 1\nb: {x: 1, y: 2}\n", vec![]);
+    let user = yaml("a: null\nb: {x: null}\nnew: null\n");
+    let mut w = Vec::new();
+    let got = coalesce_values(&c, &user, &mut w).expect("coalesces");
+    assert_eq!(got, yaml("b: {y: 2}\nnew: null\n"));
+    let merged = merge_values(&c, &user, &mut w).expect("merges");
+    assert_eq!(merged, yaml("a: null\nb: {x: null, y: 2}\nnew: null\n"));
+}
+
+#[test]
+fn lists_replace_and_maps_merge() {
+    let c = chart_with("c", "l: [1, 2]\nm: {a: 1, n: {b: 2}}\n", vec![]);
+    let got =
+        coalesce_values(&c, &yaml("l: [3]\nm: {n: {c: 3}}\n"), &mut Vec::new()).expect("coalesces");
+    assert_eq!(got, yaml("l: [3]\nm: {a: 1, n: {b: 2, c: 3}}\n"));
+}
+
+#[test]
+fn kind_conflicts_are_warnings_with_helms_text() {
+    let c = chart_with("c", "t: {a: 1}\ns: 5\nd: {x: {q: 1}}\n", vec![]);
+    let mut w = Vec::new();
+    let got = coalesce_values(&c, &yaml("t: 7\ns: {k: v}\nd: {x: 3}\n"), &mut w).expect("ok");
+    assert_eq!(got, yaml("t: 7\ns: {k: v}\nd: {x: 3}\n"));
+    assert_eq!(
+        w,
+        [
+            "warning: cannot overwrite table with non table for c.d.x (map[q:1])",
+            "warning: skipped value for c.s: Not a table.",
+        ]
+    );
+}
+
+#[test]
+fn subchart_values_are_scoped_and_globals_flow_down() {
+    let sub = chart_with("sub", "own: 1\nglobal: {g: sub, only: sub}\n", vec![]);
+    let c = chart_with("top", "global: {g: top}\nsub: {fromParent: 2}\n", vec![sub]);
+    let got = coalesce_values(&c, &Map::new(), &mut Vec::new()).expect("ok");
+    let sub_vals = scoped_values(&got, &["top", "sub"]);
+    assert_eq!(
+        sub_vals,
+        yaml("own: 1\nfromParent: 2\nglobal: {g: top, only: sub}\n")
+    );
+    // The parent's own globals do not receive the subchart's top-level keys.
+    assert_eq!(got["global"], Value::map(yaml("g: top\n")));
+}
+
+#[test]
+fn a_scalar_where_subchart_values_belong_is_an_error() {
+    let sub = chart_with("sub", "", vec![]);
+    let c = chart_with("top", "", vec![sub]);
+    let mut user = Map::new();
+    user.insert("sub".into(), Value::Int64(1));
+    let e = coalesce_values(&c, &user, &mut Vec::new()).expect_err("mismatch");
+    assert_eq!(e.0, "type mismatch on sub: %!t(int64=1)");
+}
+
+struct Mem(HashMap<&'static str, &'static str>);
+
+impl ValueSources for Mem {
+    fn read(&mut self, path: &str) -> Result<Vec<u8>, String> {
+        self.0
+            .get(path)
+            .map(|s| s.as_bytes().to_vec())
+            .ok_or_else(|| format!("open {path}: no such file or directory"))
+    }
+}
+
+#[test]
+fn flags_apply_in_helms_order_whatever_the_command_line() {
+    let mut src = Mem(HashMap::from([
+        ("a.yaml", "x: file\nlist: [1, 2, 3]\nm: {k: 1}\n"),
+        ("b.yaml", "m: {j: 2}\n"),
+        ("note", "text"),
+    ]));
+    let opts = Options {
+        value_files: vec!["a.yaml".into(), "b.yaml".into()],
+        json_values: vec!["x=\"json\"".into(), "{\"obj\": {\"num\": 1}}".into()],
+        values: vec!["x=set,list[1]=9".into()],
+        string_values: vec!["s=1".into()],
+        file_values: vec!["f=note".into()],
+        literal_values: vec!["x=lit,eral".into()],
+    };
+    let got = opts.merge_values(&mut src).expect("merges");
+    assert_eq!(got["x"], Value::str("lit,eral"));
+    // --set patches the list read from the -f file in place.
+    assert_eq!(
+        got["list"],
+        Value::list(vec![Value::Float(1.0), Value::Int64(9), Value::Float(3.0)])
+    );
+    assert_eq!(got["m"], Value::map(yaml("k: 1\nj: 2\n")));
+    assert_eq!(got["s"], Value::str("1"));
+    assert_eq!(got["f"], Value::str("text"));
+    assert_eq!(got["obj"], Value::map(yaml("num: 1\n")));
+}
+
+#[test]
+fn flag_errors_read_as_helms() {
+    let mut src = Mem(HashMap::from([("bad.yaml", "a: [\n")]));
+    let e = |o: Options, src: &mut Mem| o.merge_values(src).expect_err("fails");
+    let OptionsError(m) = e(
+        Options {
+            value_files: vec!["missing.yaml".into()],
+            ..Options::default()
+        },
+        &mut src,
+    );
+    assert_eq!(m, "open missing.yaml: no such file or directory");
+    let OptionsError(m) = e(
+        Options {
+            values: vec!["a".into()],
+            ..Options::default()
+        },
+        &mut src,
+    );
+    assert_eq!(m, "failed parsing --set data: key \"a\" has no value");
+    let OptionsError(m) = e(
+        Options {
+            json_values: vec!["{nope".into()],
+            ..Options::default()
+        },
+        &mut src,
+    );
+    assert_eq!(m, "failed parsing --set-json data JSON: {nope");
+    let OptionsError(m) = e(
+        Options {
+            json_values: vec!["a=nope".into()],
+            ..Options::default()
+        },
+        &mut src,
+    );
+    assert_eq!(m, "failed parsing --set-json data a=nope");
+    let OptionsError(m) = e(
+        Options {
+            file_values: vec!["a=nowhere".into()],
+            ..Options::default()
+        },
+        &mut src,
+    );
+    assert_eq!(
+        m,
+        "failed parsing --set-file data: open nowhere: no such file or directory"
+    );
+    let OptionsError(m) = e(
+        Options {
+            value_files: vec!["bad.yaml".into()],
+            ..Options::default()
+        },
+        &mut src,
+    );
+    assert!(m.starts_with("failed to parse bad.yaml: "), "{m}");
+}
+
+#[test]
+fn library_charts_are_refused_for_rendering() {
+    let mut c = chart_with("lib", "", vec![]);
+    c.metadata.chart_type = "library".into();
+    let e = values::prepare(c, &Map::new()).expect_err("refused");
+    assert_eq!(e.to_string(), "library charts are not installable");
+}
