@@ -63,6 +63,9 @@ pub(crate) struct Exec<'s> {
     vars: Vec<(&'s str, Val)>,
     var_base: usize,
     out: String,
+    /// Bytes of output held in suspended buffers (the callers of an
+    /// `include` in progress): the output cap bounds them all together.
+    held: usize,
     /// Template calls in progress (including embedder calls).
     depth: usize,
     /// Recursive entries in progress.
@@ -87,6 +90,7 @@ impl std::fmt::Debug for Exec<'_> {
 /// Counters carried from an execution into a nested one (`tpl`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Budget {
+    pub(crate) held: usize,
     pub(crate) depth: usize,
     pub(crate) nesting: usize,
     pub(crate) fuel: u64,
@@ -101,6 +105,7 @@ impl<'s> Exec<'s> {
             vars: Vec::new(),
             var_base: 0,
             out: String::new(),
+            held: budget.held,
             depth: budget.depth,
             nesting: budget.nesting,
             fuel: budget.fuel,
@@ -156,8 +161,12 @@ impl<'s> Exec<'s> {
 
     fn write(&mut self, text: &str) -> Result<(), Error> {
         self.out.push_str(text);
+        self.check_output()
+    }
+
+    fn check_output(&mut self) -> Result<(), Error> {
         let max = self.limits().max_output;
-        if self.out.len() > max {
+        if self.held + self.out.len() > max {
             return Err(
                 self.fail_limit(|| format!("output exceeds the maximum size ({max} bytes)"))
             );
@@ -169,10 +178,32 @@ impl<'s> Exec<'s> {
     fn print(&mut self, value: &Val) -> Result<(), Error> {
         match value {
             Val::Missing => self.write("<no value>"),
-            Val::Con(Value::String(s)) | Val::Iface(Value::String(s)) => self.write(s),
             Val::Con(v) | Val::Iface(v) => {
-                let text = format::format_value(v);
-                self.write(&text)
+                format::write_value(&mut self.out, v);
+                self.check_output()
+            }
+        }
+    }
+
+    /// Charges fuel for the size of a value a function produced: building
+    /// it took work proportional to its size, which one step does not
+    /// account for (`{{range ...}}{{$s = print $huge}}{{end}}`).
+    fn charge(&mut self, value: &Val) -> Result<(), Error> {
+        let size = match value.concrete() {
+            Some(Value::String(s)) => s.len() / 64,
+            Some(Value::Bytes(b)) => b.len() / 64,
+            Some(Value::List(l)) => l.len() / 8,
+            Some(Value::Map(m)) => m.len() / 8,
+            _ => 0,
+        };
+        match self.fuel.checked_sub(size as u64) {
+            Some(left) => {
+                self.fuel = left;
+                Ok(())
+            }
+            None => {
+                self.fuel = 0;
+                self.tick()
             }
         }
     }

@@ -187,6 +187,7 @@ impl TemplateSet {
             ));
         };
         let budget = Budget {
+            held: 0,
             depth: 0,
             nesting: 0,
             fuel: self.limits.fuel,

@@ -141,8 +141,10 @@ impl CallContext for Exec<'_> {
         self.begin_call()?;
         let dot = Val::from_data(data);
         let saved_out = std::mem::take(&mut self.out);
+        self.held += saved_out.len();
         let saved_at = self.at;
         let result = self.call_template(tree, dot);
+        self.held -= saved_out.len();
         let output = std::mem::replace(&mut self.out, saved_out);
         self.at = saved_at;
         self.nesting = saved_nesting;
@@ -170,6 +172,7 @@ impl CallContext for Exec<'_> {
             ));
         };
         let budget = Budget {
+            held: self.held + self.out.len(),
             depth: self.depth + 1,
             nesting,
             fuel: self.fuel,

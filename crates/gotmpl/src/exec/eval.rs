@@ -441,6 +441,9 @@ impl<'s> Exec<'s> {
         args: &'s [Arg],
         argv: Vec<Val>,
     ) -> Result<Val, Error> {
+        // `index` hands out a part of its operand; everything else may have
+        // built its result.
+        let built = !matches!(callee, Callee::Builtin(Builtin::Index));
         let result = match callee {
             Callee::Builtin(b) => {
                 let callee = args
@@ -467,6 +470,9 @@ impl<'s> Exec<'s> {
             Ok(v) => {
                 // A limit a function ran into and recovered from is over.
                 self.limit_error = None;
+                if built {
+                    self.charge(&v)?;
+                }
                 Ok(v)
             }
             Err(cause) => {
