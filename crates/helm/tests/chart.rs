@@ -227,9 +227,88 @@ fn archive_chart_loads_like_its_directory() {
     want.insert("p".into(), Value::Float(1.0));
     assert_eq!(c.values, want);
     assert_eq!(c.templates.len(), 1);
-    // Truncated and corrupted archives fail cleanly.
+    // Truncated archives fail cleanly, except when only the gzip trailer is
+    // cut: Go's tar reader stops at the end-of-archive blocks and Helm never
+    // reads the trailer (checked with the oracle).
     for cut in [10, data.len() / 2] {
         assert!(chart::load_archive(&data[..cut]).is_err(), "cut at {cut}");
+    }
+    for cut in [1, 4, 8] {
+        assert!(
+            chart::load_archive(&data[..data.len() - cut]).is_ok(),
+            "trailer cut {cut}"
+        );
+    }
+}
+
+/// xorshift: deterministic pseudo-random bytes without a dependency.
+fn rng(seed: &mut u64) -> u64 {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    *seed
+}
+
+#[test]
+fn mutated_archives_never_panic() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts");
+    let mut seeds = Vec::new();
+    for case in [
+        "undeclared/chart/charts/packed-0.2.0.tgz",
+        "archive_symlink/chart/charts/evil-1.0.0.tgz",
+    ] {
+        seeds.push(std::fs::read(root.join(case)).expect("fixture"));
+    }
+    // Mutate the decompressed tar too, so the tar reader sees damage the
+    // gzip checksum would otherwise catch first.
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    for base in &seeds {
+        let mut tar = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(base.as_slice()), &mut tar)
+            .expect("gunzip");
+        for _ in 0..400 {
+            let mut t = tar.clone();
+            for _ in 0..(1 + rng(&mut seed) % 8) {
+                let i = (rng(&mut seed) as usize) % t.len();
+                t[i] = rng(&mut seed) as u8;
+            }
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            std::io::Write::write_all(&mut gz, &t).expect("gzip");
+            let _ = chart::load_archive(&gz.finish().expect("gzip"));
+            let mut raw = base.clone();
+            let i = (rng(&mut seed) as usize) % raw.len();
+            raw[i] = rng(&mut seed) as u8;
+            let _ = chart::load_archive(&raw);
+        }
+    }
+}
+
+#[test]
+fn hostile_chart_files_never_panic() {
+    let inputs = [
+        "",
+        "~",
+        "[]",
+        "- a",
+        "name: {a: [",
+        "apiVersion: v2\nname: x\nversion: 1.0.0\ndependencies: [~]\n",
+        "apiVersion: v2\nname: x\nversion: 1.0.0\nmaintainers: {a: 1}\n",
+        "&a [*a]",
+        "a: &x {b: *x}",
+        "apiVersion: v2\nname: x\nversion: 1.0.0\ndependencies:\n- import-values: 5\n",
+    ];
+    for text in inputs {
+        let files = vec![
+            chart::File::new("Chart.yaml", text.as_bytes().to_vec()),
+            chart::File::new("values.yaml", text.as_bytes().to_vec()),
+            chart::File::new("requirements.yaml", text.as_bytes().to_vec()),
+        ];
+        let _ = chart::load_files(files);
+    }
+    for rules in [
+        "[", "\\", "!", "/", "!/", "a/**", "[]a]", "[^", "*[a-", "\u{0}",
+    ] {
+        let _ = capstan_helm::chart::helmignore::Rules::parse(rules);
     }
 }
 

@@ -171,4 +171,10 @@ fn hostile_input_never_panics() {
             let _ = parse(s, m);
         }
     }
+    let deep_lists = format!("a{}=1", "[0]".repeat(5000));
+    assert!(parse(&deep_lists, Mode::Typed).is_err());
+    let deep_mixed = format!("a{}=1", "[0].b".repeat(5000));
+    assert!(parse(&deep_mixed, Mode::Typed).is_err());
+    let ok_lists = format!("a{}=1", "[0]".repeat(50));
+    assert!(parse(&ok_lists, Mode::Typed).is_ok());
 }

@@ -147,7 +147,12 @@ type R<T> = Result<T, Fail>;
 /// Parses `s` into `dest` with the rules of `mode` (Helm's `ParseInto`,
 /// `ParseIntoString`, `ParseJSON`, `ParseIntoFile`, `ParseLiteralInto`).
 pub fn parse_into(s: &str, dest: &mut Map, mode: Mode<'_>) -> Result<(), StrvalsError> {
-    let mut p = Parser { s, pos: 0, mode };
+    let mut p = Parser {
+        s,
+        pos: 0,
+        mode,
+        depth: 0,
+    };
     loop {
         match p.key(dest, 0) {
             Ok(()) => {}
@@ -168,7 +173,14 @@ struct Parser<'s, 'm> {
     s: &'s str,
     pos: usize,
     mode: Mode<'m>,
+    /// Nesting of `key`/`list_item` calls. Helm bounds dotted names only
+    /// (30 levels) and relies on Go's growable stacks for `a[0][0]...` and
+    /// `a[0].b[0].c...`; here that nesting is capped instead.
+    depth: usize,
 }
+
+/// Deepest nesting of keys and list indexes accepted in one expression.
+const MAX_PARSE_DEPTH: usize = 200;
 
 /// The Go panic Helm recovers when a key meets a value of the wrong kind.
 fn conversion_panic(found: &Value, want: &str) -> Fail {
@@ -223,6 +235,16 @@ impl Parser<'_, '_> {
     }
 
     fn key(&mut self, data: &mut Map, level: usize) -> R<()> {
+        if self.depth >= MAX_PARSE_DEPTH {
+            return Err(too_deep());
+        }
+        self.depth += 1;
+        let r = self.key_inner(data, level);
+        self.depth -= 1;
+        r
+    }
+
+    fn key_inner(&mut self, data: &mut Map, level: usize) -> R<()> {
         let stop: &[char] = if self.literal() {
             &['=', '[', '.']
         } else {
@@ -320,7 +342,22 @@ impl Parser<'_, '_> {
     }
 
     /// Go returns the (possibly updated) list together with the error.
-    fn list_item(&mut self, mut list: Vec<Value>, i: i64, level: usize) -> (Vec<Value>, R<()>) {
+    fn list_item(&mut self, list: Vec<Value>, i: i64, level: usize) -> (Vec<Value>, R<()>) {
+        if self.depth >= MAX_PARSE_DEPTH {
+            return (list, Err(too_deep()));
+        }
+        self.depth += 1;
+        let r = self.list_item_inner(list, i, level);
+        self.depth -= 1;
+        r
+    }
+
+    fn list_item_inner(
+        &mut self,
+        mut list: Vec<Value>,
+        i: i64,
+        level: usize,
+    ) -> (Vec<Value>, R<()>) {
         if i < 0 {
             return (
                 list,
@@ -486,6 +523,12 @@ impl Parser<'_, '_> {
         self.empty_val();
         Ok(())
     }
+}
+
+fn too_deep() -> Fail {
+    Fail::msg(format!(
+        "value nested level is greater than maximum supported nested level of {MAX_PARSE_DEPTH}"
+    ))
 }
 
 enum ListEnd {
