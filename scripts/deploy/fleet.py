@@ -86,6 +86,17 @@ def roots() -> dict[str, dict]:
     return out
 
 
+def projects() -> dict[str, dict]:
+    """cluster -> the AppProject its root creates for the component apps."""
+    out = {}
+    for cluster, root in roots().items():
+        found = [d for _, d in directory_manifests(root["spec"]["source"]) if d.get("kind") == "AppProject"]
+        if len(found) != 1:
+            raise FleetError("cluster %s must define exactly one AppProject" % cluster)
+        out[cluster] = found[0]
+    return out
+
+
 def directory_manifests(source: dict) -> list[tuple[Path, dict]]:
     """The manifests a directory source yields, as Argo CD reads them (recurse or not)."""
     base = _git_path(source["path"])
@@ -104,6 +115,8 @@ def env_apps() -> dict[str, dict]:
     out = {}
     for cluster, root in roots().items():
         for f, d in directory_manifests(root["spec"]["source"]):
+            if d.get("kind") == "AppProject":
+                continue
             env = d.get("metadata", {}).get("labels", {}).get("ten.xyz/environment")
             if env in out:
                 raise FleetError("environment %s has two app-of-apps (%s)" % (env, f))

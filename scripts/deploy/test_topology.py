@@ -126,13 +126,32 @@ class AppTopology(unittest.TestCase):
         envs = fleet.env_apps()
         self.assertEqual(sorted(envs), sorted(fleet.ENVIRONMENTS))
         for cluster, root in roots.items():
-            children = [d["metadata"]["name"] for _, d in fleet.directory_manifests(root["spec"]["source"])]
+            children = [d["metadata"]["name"] for _, d in fleet.directory_manifests(root["spec"]["source"])
+                        if d["kind"] == "Application"]
             want = sorted("ten-%s-apps" % e for e, c in fleet.ENVIRONMENTS.items() if c == cluster)
             self.assertEqual(sorted(children), want, cluster)
         for env, d in envs.items():
             src = d["spec"]["source"]
             self.assertEqual(src["path"], "deploy/environments/%s/apps" % env)
             self.assertTrue(src["directory"]["recurse"])
+
+    def test_component_apps_are_confined_to_their_clusters_project(self):
+        projects = fleet.projects()
+        for cluster, p in projects.items():
+            self.assertEqual(p["metadata"]["name"], "ten-%s" % cluster)
+            self.assertEqual(p["spec"]["sourceRepos"], [fleet.REPO_URL])
+            want = sorted(e for e, c in fleet.ENVIRONMENTS.items() if c == cluster)
+            self.assertEqual(sorted(d["namespace"] for d in p["spec"]["destinations"]), want)
+        for a in apps():
+            cluster = fleet.ENVIRONMENTS[a.env]
+            self.assertEqual(a.manifest["spec"]["project"], "ten-%s" % cluster, a.name)
+            allowed = {(w["group"], w["kind"]) for w in projects[cluster]["spec"]["clusterResourceWhitelist"]}
+            for d in docs(a.name):
+                if "namespace" not in d["metadata"]:
+                    group = d["apiVersion"].rpartition("/")[0]
+                    self.assertIn((group, d["kind"]), allowed, "%s renders cluster-scoped %s" % (a.name, d["kind"]))
+                else:
+                    self.assertEqual(d["metadata"]["namespace"], a.namespace, a.name)
 
     def test_every_component_app_creates_its_namespace(self):
         for a in apps():

@@ -144,10 +144,27 @@ _APPLICATION_SPEC = _obj(
     ("project", "source", "destination"),
 )
 
+# AppProject, argoproj.io/v1alpha1 (closed over the fields used here).
+_APP_PROJECT_SPEC = _obj(
+    {
+        "description": {"type": "string"},
+        "sourceRepos": {"type": "array", "items": _STR, "minItems": 1},
+        "destinations": {
+            "type": "array",
+            "minItems": 1,
+            "items": _obj({"server": _STR, "name": _STR, "namespace": _STR}),
+        },
+        "clusterResourceWhitelist": {"type": "array", "items": _obj({"group": {"type": "string"}, "kind": _STR}, ("group", "kind"))},
+        "namespaceResourceBlacklist": {"type": "array", "items": _obj({"group": {"type": "string"}, "kind": _STR}, ("group", "kind"))},
+    },
+    ("sourceRepos", "destinations"),
+)
+
 CRDS = {
     ("external-secrets.io/v1", "ExternalSecret"): _EXTERNAL_SECRET_SPEC,
     ("traefik.io/v1alpha1", "IngressRoute"): _INGRESS_ROUTE_SPEC,
     ("argoproj.io/v1alpha1", "Application"): _APPLICATION_SPEC,
+    ("argoproj.io/v1alpha1", "AppProject"): _APP_PROJECT_SPEC,
 }
 
 _ARGO_ANNOTATION = re.compile(r"^argocd\.argoproj\.io/")
