@@ -34,11 +34,12 @@ pub(crate) const MAX_DEPTH: usize = 100;
 /// The result of parsing one text.
 #[derive(Debug)]
 pub(crate) struct Parsed {
-    /// The trees of the text in order of definition: the main tree (named
-    /// after the parse) and each `define`/`block`. Go's rule within one
-    /// parse is applied: a later empty definition never replaces an
-    /// earlier non-empty one, and two non-empty definitions of one name
-    /// are an error.
+    /// The trees of the text: each `define`/`block` in the order they end,
+    /// then the main tree (named after the parse). Go's rule within one
+    /// parse is applied: a later empty tree never replaces an earlier
+    /// non-empty one of the same name (so an empty main tree yields to a
+    /// `define` of its name), and two non-empty trees of one name are an
+    /// error.
     pub(crate) trees: Vec<Tree>,
 }
 
