@@ -11,7 +11,7 @@
 //! Helm's order with Helm's `validation: ...` messages.
 
 use crate::chart::yaml_input::{format_float_g, json_kind, json_round_trip};
-use crate::deps::version::Version;
+use crate::deps::version::is_valid_version;
 use capstan_gotmpl::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -273,7 +273,7 @@ impl Metadata {
         if self.version.is_empty() {
             return fail("chart.metadata.version is required".into());
         }
-        if Version::parse(&self.version).is_err() {
+        if !is_valid_version(&self.version) {
             return fail(format!(
                 "chart.metadata.version {:?} is invalid",
                 self.version
