@@ -2,6 +2,8 @@
 //! read with our `fromJson`/`fromJsonArray` and printed with `toJson`,
 //! `toYaml` and `toYamlPretty`, and compared with what Helm printed.
 
+#[allow(dead_code)] // shared helpers: each suite uses a subset
+#[path = "codec/golden.rs"]
 mod codec_golden;
 
 use capstan_helm::{json, yaml};

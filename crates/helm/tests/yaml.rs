@@ -2,6 +2,8 @@
 //! is read and printed by our code and compared with what Helm printed
 //! (tests/codec/expected, made by tests/codec/regen).
 
+#[allow(dead_code)] // shared helpers: each suite uses a subset
+#[path = "codec/golden.rs"]
 mod codec_golden;
 
 use std::sync::Arc;

@@ -12,9 +12,16 @@ use capstan_gotmpl::{Map, Value};
 
 use super::JsonError;
 
-/// Nesting accepted before "exceeded max depth" (Go allows 10000; we stop
-/// earlier to stay within small thread stacks).
-const MAX_DEPTH: usize = 2_000;
+/// Nesting accepted before "exceeded max depth" (Go allows 10000; deeper
+/// values would make later recursive walks, even dropping them, risky).
+const MAX_DEPTH: usize = 1_000;
+
+/// An open container while parsing.
+enum Frame {
+    Array(Vec<Value>),
+    /// The map so far and the key whose value is being parsed.
+    Object(Map, String),
+}
 
 /// Parses one JSON text (with surrounding whitespace) into a value. Like Go,
 /// a number too large for float64 does not stop decoding: it becomes nil and
@@ -24,7 +31,6 @@ pub(super) fn parse(text: &str) -> Result<(Value, Option<JsonError>), JsonError>
         b: text.as_bytes(),
         s: text,
         i: 0,
-        depth: 0,
         type_error: None,
     };
     p.ws();
@@ -40,7 +46,6 @@ struct Parser<'a> {
     b: &'a [u8],
     s: &'a str,
     i: usize,
-    depth: usize,
     type_error: Option<JsonError>,
 }
 
@@ -81,84 +86,99 @@ impl Parser<'_> {
         }
     }
 
+    /// Parses one value without recursion: open containers live on an
+    /// explicit stack, so nesting depth costs heap, not call stack.
     fn value(&mut self) -> Result<Value, JsonError> {
-        let c = self.peek().ok_or_else(eof)?;
-        match c {
-            b'{' => self.object(),
-            b'[' => self.array(),
-            b'"' => Ok(Value::String(self.string()?.into())),
-            b'-' | b'0'..=b'9' => self.number(),
-            b't' => self.literal("true", Value::Bool(true)),
-            b'f' => self.literal("false", Value::Bool(false)),
-            b'n' => self.literal("null", Value::Nil),
-            c => Err(self.bad(c, "looking for beginning of value")),
-        }
-    }
-
-    fn enter(&mut self) -> Result<(), JsonError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(JsonError::new("exceeded max depth".into()));
-        }
-        Ok(())
-    }
-
-    fn object(&mut self) -> Result<Value, JsonError> {
-        self.enter()?;
-        self.i += 1;
-        let mut map = Map::new();
-        self.ws();
-        if self.peek() == Some(b'}') {
-            self.i += 1;
-            self.depth -= 1;
-            return Ok(Value::Map(Arc::new(map)));
-        }
-        loop {
+        let mut stack: Vec<Frame> = Vec::new();
+        'parse: loop {
+            // Parse the start of a value.
             let c = self.peek().ok_or_else(eof)?;
-            if c != b'"' {
-                return Err(self.bad(c, "looking for beginning of object key string"));
-            }
-            let key = self.string()?;
-            self.ws();
-            let c = self.next()?;
-            if c != b':' {
-                return Err(self.bad(c, "after object key"));
-            }
-            self.ws();
-            let v = self.value()?;
-            map.insert(key, v);
-            self.ws();
-            match self.next()? {
-                b',' => self.ws(),
-                b'}' => break,
-                c => return Err(self.bad(c, "after object key:value pair")),
+            let mut done = match c {
+                b'{' | b'[' => {
+                    if stack.len() >= MAX_DEPTH {
+                        return Err(self.bad(c, "exceeded max depth"));
+                    }
+                    self.i += 1;
+                    self.ws();
+                    if c == b'{' {
+                        if self.peek() == Some(b'}') {
+                            self.i += 1;
+                            Value::Map(Arc::new(Map::new()))
+                        } else {
+                            let key = self.key()?;
+                            stack.push(Frame::Object(Map::new(), key));
+                            continue 'parse;
+                        }
+                    } else if self.peek() == Some(b']') {
+                        self.i += 1;
+                        Value::list(Vec::new())
+                    } else {
+                        stack.push(Frame::Array(Vec::new()));
+                        continue 'parse;
+                    }
+                }
+                b'"' => Value::String(self.string()?.into()),
+                b'-' | b'0'..=b'9' => self.number()?,
+                b't' => self.literal("true", Value::Bool(true))?,
+                b'f' => self.literal("false", Value::Bool(false))?,
+                b'n' => self.literal("null", Value::Nil)?,
+                c => return Err(self.bad(c, "looking for beginning of value")),
+            };
+            // Hand finished values to their containers.
+            loop {
+                let Some(top) = stack.last_mut() else {
+                    return Ok(done);
+                };
+                self.ws();
+                match top {
+                    Frame::Array(items) => {
+                        items.push(done);
+                        match self.next()? {
+                            b',' => {
+                                self.ws();
+                                continue 'parse;
+                            }
+                            b']' => {}
+                            c => return Err(self.bad(c, "after array element")),
+                        }
+                    }
+                    Frame::Object(map, key) => {
+                        map.insert(std::mem::take(key), done);
+                        match self.next()? {
+                            b',' => {
+                                self.ws();
+                                *key = self.key()?;
+                                continue 'parse;
+                            }
+                            b'}' => {}
+                            c => return Err(self.bad(c, "after object key:value pair")),
+                        }
+                    }
+                }
+                // The frame just filled is on top; close it.
+                done = match stack.pop() {
+                    Some(Frame::Array(items)) => Value::list(items),
+                    Some(Frame::Object(map, _)) => Value::Map(Arc::new(map)),
+                    None => Value::Nil,
+                };
             }
         }
-        self.depth -= 1;
-        Ok(Value::Map(Arc::new(map)))
     }
 
-    fn array(&mut self) -> Result<Value, JsonError> {
-        self.enter()?;
-        self.i += 1;
-        let mut items = Vec::new();
+    /// An object key and its colon, leaving the parser at the value.
+    fn key(&mut self) -> Result<String, JsonError> {
+        let c = self.peek().ok_or_else(eof)?;
+        if c != b'"' {
+            return Err(self.bad(c, "looking for beginning of object key string"));
+        }
+        let key = self.string()?;
         self.ws();
-        if self.peek() == Some(b']') {
-            self.i += 1;
-            self.depth -= 1;
-            return Ok(Value::list(items));
+        let c = self.next()?;
+        if c != b':' {
+            return Err(self.bad(c, "after object key"));
         }
-        loop {
-            items.push(self.value()?);
-            self.ws();
-            match self.next()? {
-                b',' => self.ws(),
-                b']' => break,
-                c => return Err(self.bad(c, "after array element")),
-            }
-        }
-        self.depth -= 1;
-        Ok(Value::list(items))
+        self.ws();
+        Ok(key)
     }
 
     fn literal(&mut self, word: &str, v: Value) -> Result<Value, JsonError> {

@@ -11,9 +11,9 @@ use capstan_gotmpl::Value;
 use super::JsonError;
 use super::float::json_float;
 
-/// Deepest value `to_json` walks; template values are trees, so this only
-/// guards the stack.
-const MAX_DEPTH: usize = 10_000;
+/// Deepest value `to_json` walks (Go has no limit; template values are
+/// trees, so this only guards our stack).
+const MAX_DEPTH: usize = 1_000;
 
 pub(super) fn encode(v: &Value, out: &mut String, depth: usize) -> Result<(), JsonError> {
     if depth > MAX_DEPTH {

@@ -22,6 +22,10 @@ use super::load::{GoYaml, go_sharp};
 use super::scalar::{Resolved, Schema, needs_quotes, resolve};
 use crate::json::{go_format_g, json_float};
 
+/// Deepest template value `toYaml`/`toYamlPretty` print; values read from
+/// YAML are far shallower, and this keeps the emitter's recursion bounded.
+const MAX_VALUE_DEPTH: usize = 500;
+
 /// sigs.k8s.io/yaml's `convertToJSONableObject` followed by the JSON round
 /// trip into `interface{}`.
 pub(crate) fn to_value(v: GoYaml) -> Result<Value, YamlError> {
@@ -142,7 +146,7 @@ fn unsupported(v: &Value) -> YamlError {
 
 /// `toYaml`'s tree: `json.Marshal`, then go-yaml v2 reading that JSON.
 pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
-    if depth > 10_000 {
+    if depth > MAX_VALUE_DEPTH {
         return Err(YamlError::limit("yaml: value nested too deeply".into()));
     }
     Ok(match v {
@@ -190,7 +194,7 @@ pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
 
 /// `toYamlPretty`'s tree: go-yaml v3 marshalling Go values directly.
 pub(crate) fn v3_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
-    if depth > 10_000 {
+    if depth > MAX_VALUE_DEPTH {
         return Err(YamlError::limit("yaml: value nested too deeply".into()));
     }
     Ok(match v {

@@ -295,7 +295,12 @@ fn translate(kind: &ErrorKind) -> (Stage, String) {
             Stage::Scanner,
             "found a tab character that violates indentation",
         ),
-        K::RecursionLimitExceeded => (Stage::Reader, "exceeded max depth"),
+        K::RecursionLimitExceeded => {
+            return (
+                Stage::Reader,
+                format!("exceeded max depth of {}", super::load::MAX_PARSE_NESTING),
+            );
+        }
         other => return (Stage::Scanner, other.to_string()),
     };
     (stage, text.to_string())

@@ -64,6 +64,10 @@ enum Node {
     },
 }
 
+/// Nesting the parser accepts (go-yaml allows 10000; the decoder's
+/// recursion and [`Limits::max_depth`] stay far below stack limits).
+pub(crate) const MAX_PARSE_NESTING: usize = 1000;
+
 const TAG_PREFIX: &str = "tag:yaml.org,2002:";
 
 /// Parses the first document of `text` (go-yaml's `Unmarshal` reads only the
@@ -110,6 +114,8 @@ fn build(text: &str) -> Result<Graph, YamlError> {
         emit_anchor_events: true,
         emit_unresolved_aliases: true,
         emit_comments: false,
+        flow_nesting_limit: MAX_PARSE_NESTING,
+        block_nesting_limit: MAX_PARSE_NESTING,
     };
     let mut parser = Parser::new_from_str_with_options(text, options);
     let mut nodes: Vec<Node> = Vec::new();

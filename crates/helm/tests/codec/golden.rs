@@ -1,15 +1,16 @@
-//! Shared helpers for the codec golden suites (tests/yaml.rs, tests/json.rs).
+//! Shared helpers for the codec golden suites (tests/yaml.rs, tests/json.rs,
+//! tests/codec_robust.rs), included with `#[path]` so it is not a test target itself.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The folder holding `cases/` and `expected/`.
-pub fn codec_dir() -> PathBuf {
+pub(crate) fn codec_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/codec")
 }
 
 /// Every case of one kind: (name, input text, expected output text).
-pub fn cases(kind: &str, ext: &str) -> Vec<(String, String, String)> {
+pub(crate) fn cases(kind: &str, ext: &str) -> Vec<(String, String, String)> {
     cases_bytes(kind, ext)
         .into_iter()
         .map(|(n, i, e)| (n, String::from_utf8_lossy(&i).into_owned(), e))
@@ -17,7 +18,7 @@ pub fn cases(kind: &str, ext: &str) -> Vec<(String, String, String)> {
 }
 
 /// Like [`cases`], with the input as raw bytes.
-pub fn cases_bytes(kind: &str, ext: &str) -> Vec<(String, Vec<u8>, String)> {
+pub(crate) fn cases_bytes(kind: &str, ext: &str) -> Vec<(String, Vec<u8>, String)> {
     let dir = codec_dir();
     let mut out = Vec::new();
     let mut names: Vec<_> = std::fs::read_dir(dir.join("cases").join(kind))
@@ -49,7 +50,7 @@ pub fn cases_bytes(kind: &str, ext: &str) -> Vec<(String, Vec<u8>, String)> {
 
 /// Splits an oracle output into its `### name` sections. Each section holds
 /// the text printed by its template line, without the line's own newline.
-pub fn sections(text: &str) -> BTreeMap<String, String> {
+pub(crate) fn sections(text: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut current: Option<(String, String)> = None;
     for line in text.split_inclusive('\n') {
@@ -75,9 +76,9 @@ pub fn sections(text: &str) -> BTreeMap<String, String> {
 
 /// Collects mismatches so that one run reports all of them.
 #[derive(Debug, Default)]
-pub struct Report {
-    pub checked: usize,
-    pub failures: Vec<String>,
+pub(crate) struct Report {
+    pub(crate) checked: usize,
+    pub(crate) failures: Vec<String>,
 }
 
 /// Probes where we knowingly differ from Helm, with the reason.
@@ -88,7 +89,7 @@ const KNOWN_DIVERGENCES: &[(&str, &str, &str)] = &[(
 )];
 
 impl Report {
-    pub fn check(&mut self, case: &str, probe: &str, expected: &str, actual: &str) {
+    pub(crate) fn check(&mut self, case: &str, probe: &str, expected: &str, actual: &str) {
         if KNOWN_DIVERGENCES
             .iter()
             .any(|(c, p, _)| *c == case && *p == probe)
@@ -103,7 +104,7 @@ impl Report {
         }
     }
 
-    pub fn finish(self) {
+    pub(crate) fn finish(self) {
         assert!(self.checked > 0, "no golden case was checked");
         if !self.failures.is_empty() {
             panic!(
