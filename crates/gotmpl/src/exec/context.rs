@@ -93,16 +93,17 @@ impl Exec<'_> {
 
 /// A human-readable pointer at `pos`: the source line and a caret.
 fn snippet(name: &str, text: &str, pos: Pos, line: usize, col: usize) -> String {
-    let pos = pos.min(text.len());
-    let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-    let source_line = &text[start..end];
+    let bytes = text.as_bytes();
+    let pos = pos.min(bytes.len());
+    let start = bytes[..pos].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let end = bytes[pos..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| pos + i);
+    // Offsets come from the parser and fall on character boundaries; a
+    // lossy view keeps this total anyway.
+    let source_line = String::from_utf8_lossy(&bytes[start..end]);
+    let before = String::from_utf8_lossy(&bytes[start..pos]);
     let gutter = line.to_string();
     let pad = " ".repeat(gutter.len());
-    let caret_pad: String = source_line[..col.min(source_line.len())]
-        .chars()
-        .map(|c| if c == '\t' { '\t' } else { ' ' })
-        .collect();
+    let caret_pad: String = before.chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
     format!("{pad}--> {name}:{line}:{col}\n{pad} |\n{gutter} | {source_line}\n{pad} | {caret_pad}^")
 }
 

@@ -617,6 +617,229 @@ const GO_CASES: &[(&str, &str, Result<&str, &str>)] = &[
     ),
     ("-", "{{$x := 1}}{{$y := 2}}{{$x}}{{$y}}", Ok("12")),
     ("-", "{{block \"b\" .s}}[{{.}}]{{end}}", Ok("[str]")),
+    ("-", "{{with $x := 0}}a{{else}}{{$x}}{{end}}", Ok("0")),
+    (
+        "-",
+        "{{$x := .l}}{{range $x}}{{.}}{{end}}",
+        Ok("1a<no value>"),
+    ),
+    ("-", "{{ .m.a | printf \"%v-%v\" 1 }}", Ok("1-1")),
+    (
+        "-",
+        "{{ and (eq 1 1) .missing }}|{{ or .missing .n }}|{{ and .s .l }}",
+        Ok("<no value>|<no value>|[1 a <nil>]"),
+    ),
+    (
+        "-",
+        "{{ (index .nested \"a\").x }}",
+        Err(
+            "template: t:1:18: executing \"t\" at <\"a\">: can't evaluate field x in type []interface {}",
+        ),
+    ),
+    (
+        "-",
+        "{{ index .m \"a\" | printf \"%T\" }}|{{ len (index .nested \"a\") }}",
+        Ok("float64|2"),
+    ),
+    (
+        "-",
+        "{{range $i, $e := .l}}{{printf \"%T\" $i}}{{end}}|{{range $k, $v := .m}}{{printf \"%T\" $k}}{{end}}|{{range .l}}{{printf \"%T\" .}}{{end}}",
+        Ok("intintint|stringstringstring|float64string<nil>"),
+    ),
+    (
+        "-",
+        "{{ lt .i .i64 }}|{{ le .i64 .i }}|{{ eq .i64 1 }}|{{ gt .z -1.5 }}",
+        Ok("false|true|true|true"),
+    ),
+    (
+        "-",
+        "{{ eq .f .i }}",
+        Err(
+            "template: t:1:3: executing \"t\" at <eq .f .i>: error calling eq: incompatible types for comparison: float64 and int",
+        ),
+    ),
+    (
+        "-",
+        "{{ print nil }}|{{ 1 | print 2 }}|{{ \"a\" | printf }}|{{ .s | len }}|{{ print }}|{{ println }}",
+        Ok("<nil>|2 1|a|3||\n"),
+    ),
+    (
+        "-",
+        "{{ nil | print }}",
+        Err("template: t:1:3: executing \"t\" at <nil>: nil is not a command"),
+    ),
+    (
+        "-",
+        "{{ .missing | len }}",
+        Err(
+            "template: t:1:14: executing \"t\" at <len>: error calling len: reflect: call of reflect.Value.Type on zero Value",
+        ),
+    ),
+    (
+        "zero",
+        "{{ .missing | printf \"%v\" }}|{{ .missing }}",
+        Ok("<nil>|<no value>"),
+    ),
+    (
+        "zero",
+        "{{ index .missing \"x\" }}",
+        Err(
+            "template: t:1:3: executing \"t\" at <index .missing \"x\">: error calling index: index of untyped nil",
+        ),
+    ),
+    (
+        "-",
+        "{{ html .b }}|{{ js 1 }}|{{ urlquery \"a\" \"b\" 1 2 }}|{{ html \"a\" 1 }}|{{ js .missing 2 }}",
+        Ok("[104 105]|1|ab1+2|a1|\\u003Cno value\\u003E2"),
+    ),
+    ("-", "{{ slice .s 1 }}|{{ index .s 0 }}", Ok("tr|115")),
+    (
+        "-",
+        "{{ not }}",
+        Err(
+            "template: t:1:3: executing \"t\" at <not>: wrong number of args for not: want 1 got 0",
+        ),
+    ),
+    (
+        "-",
+        "{{ call }}",
+        Err(
+            "template: t:1:3: executing \"t\" at <call>: wrong number of args for call: want at least 1 got 0",
+        ),
+    ),
+    (
+        "-",
+        "{{ .l | index 1 }}",
+        Err(
+            "template: t:1:8: executing \"t\" at <index 1>: error calling index: can't index item of type int",
+        ),
+    ),
+    (
+        "-",
+        "{{ printf \"%d %s %v %q\" 1 \"a\" .l .s }}|{{ printf \"%v\" .m }}|{{ printf \"%s\" .b }}",
+        Ok("1 a [1 a <nil>] \"str\"|map[a:1 b:2 c:3]|hi"),
+    ),
+    (
+        "-",
+        "{{ $x := 5 }}{{ $x = \"s\" }}{{ $x }}{{ $y := $x | printf \"%s!\" }}{{ $y }}",
+        Ok("ss!"),
+    ),
+    (
+        "-",
+        "{{ template \"t2\" }}{{ define \"t2\" }}T2{{ end }}",
+        Ok("T2"),
+    ),
+    (
+        "-",
+        "{{ .m.a.b.c }}",
+        Err(
+            "template: t:1:5: executing \"t\" at <.m.a.b.c>: can't evaluate field b in type interface {}",
+        ),
+    ),
+    (
+        "zero",
+        "{{ .m.zz.b }}",
+        Err("template: t:1:5: executing \"t\" at <.m.zz.b>: nil pointer evaluating interface {}.b"),
+    ),
+    (
+        "-",
+        "{{ .i.x }}",
+        Err(
+            "template: t:1:5: executing \"t\" at <.i.x>: can't evaluate field x in type interface {}",
+        ),
+    ),
+    (
+        "-",
+        "{{ .t.x }}",
+        Err(
+            "template: t:1:5: executing \"t\" at <.t.x>: can't evaluate field x in type interface {}",
+        ),
+    ),
+    (
+        "-",
+        "{{ .b.x }}",
+        Err(
+            "template: t:1:5: executing \"t\" at <.b.x>: can't evaluate field x in type interface {}",
+        ),
+    ),
+    (
+        "-",
+        "{{ (1).x }}",
+        Err("template: t:1:4: executing \"t\" at <1>: can't evaluate field x in type int"),
+    ),
+    (
+        "-",
+        "{{ $x := 1 }}{{ $x.y }}",
+        Err("template: t:1:18: executing \"t\" at <$x.y>: can't evaluate field y in type int"),
+    ),
+    (
+        "-",
+        "{{ printf \"%v\" (.s) }}|{{ (.s) }}|{{ (print 1) }}",
+        Ok("str|str|1"),
+    ),
+    (
+        "-",
+        "{{ index .m }}|{{ slice .b }}",
+        Ok("map[a:1 b:2 c:3]|[104 105]"),
+    ),
+    ("-", "{{ if and .l (index .l 1) }}yes{{ end }}", Ok("yes")),
+    (
+        "-",
+        "{{ range $i, $c := \"ab\" }}{{ $c }}{{ end }}",
+        Err("template: t:1:19: executing \"t\" at <\"ab\">: range can't iterate over ab"),
+    ),
+    (
+        "-",
+        "{{ range .m }}{{ . }}{{ else }}none{{ end }}",
+        Ok("123"),
+    ),
+    (
+        "-",
+        "{{ eq .s .s .s }}|{{ eq \"x\" .s \"str\" }}|{{ ne .n .missing }}",
+        Ok("true|false|false"),
+    ),
+    (
+        "-",
+        "{{ eq .b .b }}",
+        Err(
+            "template: t:1:3: executing \"t\" at <eq .b .b>: error calling eq: non-comparable type hi: []uint8",
+        ),
+    ),
+    (
+        "-",
+        "{{ eq .t 1 }}",
+        Err(
+            "template: t:1:3: executing \"t\" at <eq .t 1>: error calling eq: incompatible types for comparison: bool and int",
+        ),
+    ),
+    (
+        "-",
+        "{{ lt \"a\" \"b\" \"c\" }}",
+        Err("template: t:1:3: executing \"t\" at <lt>: wrong number of args for lt: want 2 got 3"),
+    ),
+    (
+        "-",
+        "{{ eq .l 1 }}",
+        Err(
+            "template: t:1:3: executing \"t\" at <eq .l 1>: error calling eq: incompatible types for comparison: []interface {} and int",
+        ),
+    ),
+    ("-", "{{ len .html }}|{{ len \"é\" }}", Ok("14|2")),
+    (
+        "-",
+        "{{ printf \"%5.2f|%-4d|%x\" 3.14159 7 255 }}",
+        Ok(" 3.14|7   |ff"),
+    ),
+    (
+        "-",
+        "{{ 1.0 }}|{{ 1e100 }}|{{ 0.1 }}|{{ -0.0 }}|{{ 1e6 }}|{{ 1e21 }}|{{ 123456789.0 }}",
+        Ok("1|1e+100|0.1|-0|1e+06|1e+21|1.23456789e+08"),
+    ),
+    (
+        "-",
+        "{{ .f }}|{{ printf \"%v\" 1e21 }}|{{ 100000000.0 }}",
+        Ok("3|1e+21|1e+08"),
+    ),
 ];
 
 #[test]

@@ -10,6 +10,7 @@ mod context;
 mod go_cases;
 mod limits;
 mod newer_go;
+mod robust;
 
 use std::sync::Arc;
 
