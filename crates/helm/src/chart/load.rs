@@ -108,6 +108,9 @@ fn check_api_version(data: &[u8]) -> Result<(), LoadError> {
 
 /// Loads a chart directory (`LoadDir`).
 pub fn load_dir(dir: &Path) -> Result<Chart, LoadError> {
+    // Helm works from the absolute path, and its messages show it.
+    let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let dir = abs.as_path();
     let chart_yaml = dir.join("Chart.yaml");
     let data = std::fs::read(&chart_yaml).map_err(|e| {
         LoadError::new(format!(
