@@ -4,7 +4,7 @@
 
 /// Go's `strconv.Quote` (`%q` of a string).
 pub(crate) fn go_quote(s: &str) -> String {
-    crate::print::go_quote(s)
+    crate::format::quote(s)
 }
 
 /// Go's `template.HTMLEscapeString`.
@@ -38,7 +38,7 @@ pub(crate) fn js_escape(s: &str) -> String {
             '=' => out.push_str("\\u003D"),
             c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04X}", c as u32)),
             c if (c as u32) < 0x80 => out.push(c),
-            c if crate::print::is_go_printable(c) => out.push(c),
+            c if crate::format::is_print(c) => out.push(c),
             c => out.push_str(&format!("\\u{:04X}", c as u32)),
         }
     }
