@@ -36,12 +36,15 @@ pub enum PrepareError {
     #[error("{0} charts are not installable")]
     NotInstallable(String),
     /// A declared dependency has no vendored chart: the bare text of Helm's
-    /// `CheckDependencies`; `helm template` prints it after `chart
-    /// dependencies are missing; run dependency update/build first: `.
+    /// `CheckDependencies`. The `helm` CLI prints it after `an error occurred
+    /// while checking for chart dependencies. You may need to run 'helm
+    /// dependency build' to fetch missing dependencies: ` (the oracle's SDK
+    /// after `chart dependencies are missing; run dependency update/build
+    /// first: `), so the prefix is left to the caller.
     #[error("{0}")]
     MissingDependencies(String),
-    /// Dependency processing failed (Helm: `chart dependencies processing failed: ...`).
-    #[error("{0}")]
+    /// Dependency processing failed (Helm's `action.Install` wording).
+    #[error("chart dependencies processing failed: {0}")]
     Dependencies(String),
     /// Coalescing failed (e.g. `type mismatch on sub: ...`).
     #[error("{0}")]
