@@ -210,6 +210,17 @@ class Enclaves(unittest.TestCase):
                 self.assertNotIn("edbtool", names, "debug sidecar in %s" % a.name)
         self.assertGreaterEqual(seen, 16)
 
+    def test_mainnet_enclaves_are_protected_from_drains(self):
+        for a in node_apps():
+            pdbs = {p["metadata"]["name"]: p for p in by_kind(a.name, "PodDisruptionBudget")}
+            for s in by_kind(a.name, "StatefulSet"):
+                if a.env == "mainnet":
+                    pdb = pdbs[s["metadata"]["name"]]
+                    self.assertEqual(pdb["spec"]["maxUnavailable"], 0)
+                    self.assertEqual(pdb["spec"]["selector"], s["spec"]["selector"])
+                else:
+                    self.assertNotIn(s["metadata"]["name"], pdbs)
+
     def test_sequencers_run_an_ha_pair_that_never_shares_a_node(self):
         for a in node_apps():
             if not a.name.endswith("-sequencer"):
