@@ -10,6 +10,7 @@ pub mod chart;
 pub mod deps;
 pub mod json;
 pub mod sprig;
+pub mod toml;
 pub mod yaml;
 pub mod render;
 pub mod values;

@@ -9,7 +9,7 @@ mod codec_golden;
 use std::sync::Arc;
 
 use capstan_gotmpl::{Map, Value};
-use capstan_helm::{json, yaml};
+use capstan_helm::{json, toml, yaml};
 use codec_golden::{Report, cases, cases_bytes, sections};
 
 /// Helm's coalescing drops null values from chart defaults; the `values`
@@ -63,6 +63,9 @@ fn yaml_cases_match_helm() {
         }
         if let Some(want) = s.get("toYamlPretty") {
             report.check(&name, "toYamlPretty", want, &yaml::to_yaml_pretty(&v));
+        }
+        if let Some(want) = s.get("toToml") {
+            report.check(&name, "toToml", want, &toml::to_toml(&v));
         }
         if let Some(want) = s.get("fromYamlArray") {
             let list = match yaml::unmarshal_bytes(&input) {
@@ -191,6 +194,7 @@ fn typed_template_values_match_helm() {
             ("toYaml", yaml::to_yaml(&v)),
             ("toJson", json::to_json_lossy(&v)),
             ("toYamlPretty", yaml::to_yaml_pretty(&v)),
+            ("toToml", toml::to_toml(&v)),
         ] {
             let want = s
                 .get(probe)

@@ -6,7 +6,8 @@ Every case is rendered through generated minimal charts in a temp dir:
 - cases/yaml/NAME.yaml  -> expected/yaml/NAME.out
     "### values": the file as the chart's values.yaml, printed with `.Values | toJson`
                   (or "ERROR: <chart load error>"); nulls are dropped by Helm's coalescing.
-    "### toYaml", "### toJson", "### toYamlPretty", "### types", "### fromYamlArray":
+    "### toYaml", "### toJson", "### toYamlPretty", "### toToml", "### types",
+    "### fromYamlArray":
                   the file read with `.Files.Get | fromYaml` (no coalescing) and printed.
 - cases/json/NAME.json  -> expected/json/NAME.out: fromJson/fromJsonArray probes.
 - cases/values/NAME.yaml -> expected/values/NAME.out: only the "### values" probe (load
@@ -39,6 +40,7 @@ YAML_TPL = (
     "### toYaml\n{{ $v | toYaml }}\n"
     "### toJson\n{{ $v | toJson }}\n"
     "### toYamlPretty\n{{ $v | toYamlPretty }}\n"
+    "### toToml\n{{ $v | toToml }}\n"
     "### types\n" + TYPES + "\n"
     "### fromYamlArray\n{{ .Files.Get \"case.yaml\" | fromYamlArray | toJson }}\n"
 )
@@ -58,6 +60,7 @@ TMPL_TPL = (
     "### toYaml\n{{ toYaml $v }}\n"
     "### toJson\n{{ toJson $v }}\n"
     "### toYamlPretty\n{{ toYamlPretty $v }}\n"
+    "### toToml\n{{ toToml $v }}\n"
 )
 
 
