@@ -15,6 +15,7 @@ pub mod version;
 
 use crate::chart::{Chart, Dependency};
 use crate::values::coalesce::{self, coalesce_tables};
+use crate::values::strvals::quote;
 use capstan_gotmpl::format::sprint;
 use capstan_gotmpl::{Map, Value};
 
@@ -162,12 +163,15 @@ fn apply_conditions(c: &mut Chart, cvals: &Map, path: &str, w: &mut Vec<String>)
                     r.enabled = b;
                     break;
                 }
-                Ok(_) => w.push(format!(
-                    "returned non-bool value path={cond} chart={}",
-                    r.name
+                Ok(_) => w.push(slog_warn(
+                    "returned non-bool value",
+                    &[("path", cond), ("chart", &r.name)],
                 )),
                 Err(None) => {}
-                Err(Some(e)) => w.push(format!("the method PathValue returned error error={e}")),
+                Err(Some(e)) => w.push(slog_warn(
+                    "the method PathValue returned error",
+                    &[("error", &e)],
+                )),
             }
         }
     }
@@ -229,13 +233,15 @@ fn process_import_values(
                     out.push(child_parent(&child, &parent));
                     let path = format!("{}.{child}", r.name);
                     let parts: Vec<&str> = path.split('.').collect();
-                    let Some(vv) = table(&cvals, &parts) else {
-                        w.push(format!(
-                            "ImportValues missing table from chart chart={} error=no table named {:?}",
-                            r.name,
-                            parts.last().copied().unwrap_or("")
-                        ));
-                        continue;
+                    let vv = match table_or_missing(&cvals, &parts) {
+                        Ok(vv) => vv,
+                        Err(missing) => {
+                            w.push(slog_warn(
+                                "ImportValues missing table from chart",
+                                &[("chart", &r.name), ("error", &no_table(missing))],
+                            ));
+                            continue;
+                        }
                     };
                     coalesce_tables(&mut b, path_to_map(&parent, vv.clone()), "", true, w);
                 }
@@ -244,12 +250,15 @@ fn process_import_values(
                     out.push(child_parent(&child, "."));
                     let path = format!("{}.{child}", r.name);
                     let parts: Vec<&str> = path.split('.').collect();
-                    let Some(vm) = table(&cvals, &parts) else {
-                        w.push(format!(
-                            "ImportValues missing table error=no table named {:?}",
-                            parts.last().copied().unwrap_or("")
-                        ));
-                        continue;
+                    let vm = match table_or_missing(&cvals, &parts) {
+                        Ok(vm) => vm,
+                        Err(missing) => {
+                            w.push(slog_warn(
+                                "ImportValues missing table",
+                                &[("error", &no_table(missing))],
+                            ));
+                            continue;
+                        }
                     };
                     coalesce_tables(&mut b, vm.clone(), "", true, w);
                 }
@@ -262,6 +271,40 @@ fn process_import_values(
     coalesce_tables(&mut merged, b, "", true, w);
     c.values = merged;
     Ok(())
+}
+
+/// Helm's `Values.Table`, telling which part was missing or not a map.
+fn table_or_missing<'a, 'p>(vals: &'a Map, parts: &[&'p str]) -> Result<&'a Map, &'p str> {
+    let mut t = vals;
+    for p in parts {
+        match t.get(*p) {
+            Some(Value::Map(m)) => t = m,
+            _ => return Err(p),
+        }
+    }
+    Ok(t)
+}
+
+/// `ErrNoTable`'s text.
+fn no_table(key: &str) -> String {
+    format!("{} is not a table", quote(key))
+}
+
+/// A line as Go's default `slog` logger prints it (after the timestamp):
+/// `WARN msg key=value ...`, values quoted when they need it.
+fn slog_warn(msg: &str, attrs: &[(&str, &str)]) -> String {
+    let mut out = format!("WARN {msg}");
+    for (k, v) in attrs {
+        let needs_quote = v.is_empty()
+            || v.chars()
+                .any(|c| c.is_whitespace() || c == '"' || c == '=' || c.is_control());
+        if needs_quote {
+            out.push_str(&format!(" {k}={}", quote(v)));
+        } else {
+            out.push_str(&format!(" {k}={v}"));
+        }
+    }
+    out
 }
 
 fn child_parent(child: &str, parent: &str) -> Value {

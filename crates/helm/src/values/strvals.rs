@@ -35,7 +35,7 @@ fn quote_runes(s: &str) -> String {
 }
 
 /// Go's `strconv.Quote` (`%q`) for the key names in error messages.
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
