@@ -97,46 +97,10 @@ enum Stage {
 }
 
 pub(crate) fn scan_error(text: &str, e: &ScanError) -> YamlError {
-    let (stage, mut problem) = translate(e.kind());
-    // libyaml's 0-based problem line: at the end of input for "unexpected
-    // end" problems (granit marks where the construct started).
-    let at_eof = matches!(
-        e.kind(),
-        ErrorKind::UnclosedQuotedScalar
-            | ErrorKind::UnexpectedEof
-            | ErrorKind::UnexpectedEofBlockMapping
-            | ErrorKind::UnexpectedEofBlockSequence
-            | ErrorKind::UnexpectedEofFlowMapping
-            | ErrorKind::UnexpectedEofFlowSequence
-            | ErrorKind::UnexpectedEofImplicitFlowMapping
-            | ErrorKind::UnclosedFlowCollection { .. }
-    );
-    // At the end of input, libyaml still wanted a node after `[`, `{` or `,`.
-    if at_eof
-        && text.trim_end().ends_with(['[', '{', ','])
-        && problem.starts_with("did not find expected ','")
-    {
-        problem = "did not find expected node content".to_string();
-    }
+    let (stage, problem) = translate(e.kind());
     let before: String = text.chars().take(e.marker().index()).collect();
-    if matches!(e.kind(), ErrorKind::MisplacedFlowCollectionEnd)
-        && before.trim_end().ends_with([':', '-'])
-    {
-        problem = "did not find expected node content".to_string();
-    }
-    let index = if at_eof {
-        text.matches('\n').count()
-    } else if matches!(e.kind(), ErrorKind::TabInPlainScalar) {
-        // libyaml stops at the tab itself, granit at the scalar.
-        let tab = text
-            .char_indices()
-            .skip(e.marker().index())
-            .find(|(_, c)| *c == '\t')
-            .map_or(text.len(), |(i, _)| i);
-        text[..tab].matches('\n').count()
-    } else {
-        e.marker().line().saturating_sub(1)
-    };
+    let problem = refine_problem(text, &before, e.kind(), problem);
+    let index = problem_line(text, &before, e);
     let line = match stage {
         _ if index == 0 => 0,
         Stage::Scanner => index + 1,
@@ -147,6 +111,106 @@ pub(crate) fn scan_error(text: &str, e: &ScanError) -> YamlError {
         YamlError::syntax(format!("yaml: line {line}: {problem}"))
     } else {
         YamlError::syntax(format!("yaml: {problem}"))
+    }
+}
+
+fn at_eof(kind: &ErrorKind) -> bool {
+    matches!(
+        kind,
+        ErrorKind::UnclosedQuotedScalar
+            | ErrorKind::UnexpectedEof
+            | ErrorKind::UnexpectedEofBlockMapping
+            | ErrorKind::UnexpectedEofBlockSequence
+            | ErrorKind::UnexpectedEofFlowMapping
+            | ErrorKind::UnexpectedEofFlowSequence
+            | ErrorKind::UnexpectedEofImplicitFlowMapping
+            | ErrorKind::UnclosedFlowCollection { .. }
+    )
+}
+
+/// Where granit and libyaml disagree on the problem, decide from the text.
+fn refine_problem(text: &str, before: &str, kind: &ErrorKind, problem: String) -> String {
+    // At the end of input, libyaml still wanted a node after `[`, `{` or `,`.
+    if at_eof(kind)
+        && text.trim_end().ends_with(['[', '{', ','])
+        && problem.starts_with("did not find expected ','")
+    {
+        return "did not find expected node content".to_string();
+    }
+    if matches!(kind, ErrorKind::MisplacedFlowCollectionEnd)
+        && before.trim_end().ends_with([':', '-'])
+    {
+        return "did not find expected node content".to_string();
+    }
+    // Inside `[...]`, a flow pair's problem is reported against the sequence.
+    if matches!(
+        kind,
+        ErrorKind::ExpectedFlowMappingSeparator | ErrorKind::UnexpectedEofImplicitFlowMapping
+    ) && innermost_open_bracket(before) == Some('[')
+    {
+        return "did not find expected ',' or ']'".to_string();
+    }
+    problem
+}
+
+/// The innermost unclosed `[` or `{` in `text`, skipping quoted scalars.
+fn innermost_open_bracket(text: &str) -> Option<char> {
+    let mut stack = Vec::new();
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => stack.push(c),
+            (None, ']' | '}') => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.last().copied()
+}
+
+/// libyaml's 0-based problem line for the error.
+fn problem_line(text: &str, before: &str, e: &ScanError) -> usize {
+    let marker_index = e.marker().line().saturating_sub(1);
+    match e.kind() {
+        kind if at_eof(kind) => text.matches('\n').count(),
+        ErrorKind::TabInPlainScalar => {
+            // libyaml stops at the tab itself, granit at the scalar.
+            let tab = text
+                .char_indices()
+                .skip(e.marker().index())
+                .find(|(_, c)| *c == '\t')
+                .map_or(text.len(), |(i, _)| i);
+            text[..tab].matches('\n').count()
+        }
+        ErrorKind::DocumentIndicatorInQuotedScalar => {
+            // libyaml points at the `---`/`...` line inside the scalar.
+            let rest = &text[before.len().min(text.len())..];
+            let mut line = before.matches('\n').count();
+            for l in rest.split('\n').skip(1) {
+                line += 1;
+                if l.starts_with("---") || l.starts_with("...") {
+                    return line;
+                }
+            }
+            marker_index
+        }
+        ErrorKind::SimpleKeyExpected => {
+            // libyaml notices the stale key at the next token: the next line
+            // with content, or the end of input.
+            text.split('\n')
+                .enumerate()
+                .skip(marker_index + 1)
+                .find(|(_, l)| {
+                    let t = l.trim();
+                    !t.is_empty() && !t.starts_with('#')
+                })
+                .map_or(text.matches('\n').count(), |(i, _)| i)
+        }
+        _ => marker_index,
     }
 }
 
@@ -275,7 +339,9 @@ fn translate(kind: &ErrorKind) -> (Stage, String) {
             (Stage::Parser, "did not find expected ',' or ']'")
         }
         K::UnclosedFlowCollection { .. } => (Stage::Parser, "did not find expected ',' or '}'"),
-        K::BlockEntryInFlowCollection | K::BlockSequenceEntryNotAllowed => (
+        // libyaml leaves a `-` inside a flow collection to its parser.
+        K::BlockEntryInFlowCollection => (Stage::Parser, "did not find expected node content"),
+        K::BlockSequenceEntryNotAllowed => (
             Stage::Scanner,
             "block sequence entries are not allowed in this context",
         ),
@@ -295,6 +361,7 @@ fn translate(kind: &ErrorKind) -> (Stage, String) {
             Stage::Scanner,
             "found a tab character that violates indentation",
         ),
+        K::UnclosedVerbatimTag => (Stage::Scanner, "did not find the expected '>'"),
         K::RecursionLimitExceeded => {
             return (
                 Stage::Reader,

@@ -83,7 +83,7 @@ pub(crate) fn decode_first(text: &str, limits: &Limits) -> Result<Option<GoYaml>
     if let Some(e) = control_char_error(text).or_else(|| directive_error(text)) {
         return Err(e);
     }
-    let graph = build(text)?;
+    let graph = build_lenient(text)?;
     let Some(root) = graph.root else {
         return Ok(None);
     };
@@ -99,6 +99,46 @@ pub(crate) fn decode_first(text: &str, limits: &Limits) -> Result<Option<GoYaml>
     d.unmarshal(root).map(Some)
 }
 
+/// libyaml accepts a comment right after a quoted scalar (`"a"#c`); granit
+/// insists on whitespace. Such comments get the space they lack and the
+/// text is parsed again (a bounded number of times).
+fn build_lenient(text: &str) -> Result<Graph, YamlError> {
+    let mut owned: Option<String> = None;
+    for _ in 0..64 {
+        let current = owned.as_deref().unwrap_or(text);
+        match build_raw(current) {
+            Ok(g) => return Ok(g),
+            Err(BuildError::Yaml(e)) => return Err(e),
+            Err(BuildError::Scan(e))
+                if matches!(e.kind(), granit_parser::ErrorKind::CommentNotSeparated) =>
+            {
+                let at = e.marker().index();
+                let mut chars: Vec<char> = current.chars().collect();
+                let after_quote = at > 0
+                    && chars.get(at) == Some(&'#')
+                    && matches!(chars.get(at - 1), Some('"' | '\''));
+                if !after_quote {
+                    return Err(scan_err(text, &e));
+                }
+                chars.insert(at, ' ');
+                owned = Some(chars.into_iter().collect());
+            }
+            Err(BuildError::Scan(e)) => return Err(scan_err(text, &e)),
+        }
+    }
+    match build_raw(owned.as_deref().unwrap_or(text)) {
+        Ok(g) => Ok(g),
+        Err(BuildError::Yaml(e)) => Err(e),
+        Err(BuildError::Scan(e)) => Err(scan_err(text, &e)),
+    }
+}
+
+/// A failure while building the node graph.
+enum BuildError {
+    Scan(ScanError),
+    Yaml(YamlError),
+}
+
 struct Graph {
     nodes: Vec<Node>,
     root: Option<usize>,
@@ -109,7 +149,7 @@ enum Open {
     Map(usize, Option<usize>),
 }
 
-fn build(text: &str) -> Result<Graph, YamlError> {
+fn build_raw(text: &str) -> Result<Graph, BuildError> {
     let options = granit_parser::options! {
         emit_anchor_events: true,
         emit_unresolved_aliases: true,
@@ -129,7 +169,7 @@ fn build(text: &str) -> Result<Graph, YamlError> {
         let (event, span) = match parser.next() {
             None => break,
             Some(Ok(e)) => e,
-            Some(Err(e)) => return Err(scan_err(text, &e)),
+            Some(Err(e)) => return Err(BuildError::Scan(e)),
         };
         let new_node = match event {
             Event::StreamStart => continue,
@@ -157,16 +197,18 @@ fn build(text: &str) -> Result<Graph, YamlError> {
             }
             Event::Alias(id) => {
                 let Some(&target) = anchors.get(&id) else {
-                    return Err(YamlError::syntax("yaml: unknown anchor referenced".into()));
+                    return Err(BuildError::Yaml(YamlError::syntax(
+                        "yaml: unknown anchor referenced".into(),
+                    )));
                 };
                 let name = names.get(&id).cloned().unwrap_or_default();
                 nodes.push(Node::Alias { target, name });
                 nodes.len() - 1
             }
             Event::UnresolvedAlias(name) => {
-                return Err(YamlError::syntax(format!(
+                return Err(BuildError::Yaml(YamlError::syntax(format!(
                     "yaml: unknown anchor '{name}' referenced"
-                )));
+                ))));
             }
             Event::Scalar(value, style, _anchor, tag) => {
                 let tag = tag.map(|t| format!("{}{}", t.handle(), t.suffix()));
@@ -186,7 +228,7 @@ fn build(text: &str) -> Result<Graph, YamlError> {
             Event::SequenceStart(..) => {
                 nodes.push(Node::Seq(Vec::new()));
                 let id = nodes.len() - 1;
-                attach(&mut nodes, &mut stack, &mut root, id)?;
+                attach(&mut nodes, &mut stack, &mut root, id);
                 stack.push(Open::Seq(id));
                 last_node = Some(id);
                 continue;
@@ -194,7 +236,7 @@ fn build(text: &str) -> Result<Graph, YamlError> {
             Event::MappingStart(..) => {
                 nodes.push(Node::Map(Vec::new()));
                 let id = nodes.len() - 1;
-                attach(&mut nodes, &mut stack, &mut root, id)?;
+                attach(&mut nodes, &mut stack, &mut root, id);
                 stack.push(Open::Map(id, None));
                 last_node = Some(id);
                 continue;
@@ -207,19 +249,14 @@ fn build(text: &str) -> Result<Graph, YamlError> {
             _ => continue,
         };
         let _ = span;
-        attach(&mut nodes, &mut stack, &mut root, new_node)?;
+        attach(&mut nodes, &mut stack, &mut root, new_node);
         last_node = Some(new_node);
     }
     Ok(Graph { nodes, root })
 }
 
 /// Adds a finished or just-opened node to its parent.
-fn attach(
-    nodes: &mut [Node],
-    stack: &mut [Open],
-    root: &mut Option<usize>,
-    id: usize,
-) -> Result<(), YamlError> {
+fn attach(nodes: &mut [Node], stack: &mut [Open], root: &mut Option<usize>, id: usize) {
     match stack.last_mut() {
         None => {
             if root.is_none() {
@@ -240,7 +277,6 @@ fn attach(
             }
         },
     }
-    Ok(())
 }
 
 fn scan_err(text: &str, e: &ScanError) -> YamlError {
