@@ -162,16 +162,35 @@ impl TemplateSet {
     /// the earlier one unless it is empty (only spaces and comments), so a
     /// file that merely defines helpers does not wipe a template of its name.
     pub fn parse(&mut self, name: &str, text: &str) -> Result<(), Error> {
+        self.parse_main(name, text).map(|_| ())
+    }
+
+    /// [`TemplateSet::parse`], returning the tree of `text` itself (its main
+    /// template), which the set keeps under `name` unless it is empty and
+    /// `name` was defined before. Go's `t.New(name).Parse(text)` followed
+    /// by executing that new template (Helm's `tpl`) runs this tree either
+    /// way.
+    pub(crate) fn parse_main(&mut self, name: &str, text: &str) -> Result<Arc<Tree>, Error> {
         let parsed = crate::parse::parse(name, text, &|f| self.has_function(f))?;
         let templates = Arc::make_mut(&mut self.templates);
+        let mut main = None;
         for tree in parsed.trees {
+            let tree = Arc::new(tree);
+            if &*tree.name == name {
+                main = Some(Arc::clone(&tree));
+            }
             if tree.is_empty() && templates.contains_key(&tree.name) {
                 continue;
             }
-            templates.insert(tree.name.clone(), Arc::new(tree));
+            templates.insert(tree.name.clone(), tree);
         }
         self.last_parsed = Some(Arc::from(name));
-        Ok(())
+        main.ok_or_else(|| {
+            Error::new(
+                ErrorKind::Parse,
+                format!("template: {name}: no main template parsed"),
+            )
+        })
     }
 
     /// Executes the template `name` with `data` as dot.

@@ -95,15 +95,24 @@ impl Exec<'_> {
 fn snippet(name: &str, text: &str, pos: Pos, line: usize, col: usize) -> String {
     let bytes = text.as_bytes();
     let pos = pos.min(bytes.len());
-    let start = bytes[..pos].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let end = bytes[pos..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| pos + i);
+    let start = bytes[..pos]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = bytes[pos..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| pos + i);
     // Offsets come from the parser and fall on character boundaries; a
     // lossy view keeps this total anyway.
     let source_line = String::from_utf8_lossy(&bytes[start..end]);
     let before = String::from_utf8_lossy(&bytes[start..pos]);
     let gutter = line.to_string();
     let pad = " ".repeat(gutter.len());
-    let caret_pad: String = before.chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+    let caret_pad: String = before
+        .chars()
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
     format!("{pad}--> {name}:{line}:{col}\n{pad} |\n{gutter} | {source_line}\n{pad} | {caret_pad}^")
 }
 
@@ -165,20 +174,14 @@ impl CallContext for Exec<'_> {
         self.begin_call()?;
         let nesting = std::mem::replace(&mut self.nesting, saved_nesting);
         let mut set = self.set.clone();
-        set.parse(name, text)?;
-        let Some(tree) = set.lookup(name) else {
-            return Err(Error::new(
-                ErrorKind::NoSuchTemplate,
-                format!("template: no template {} associated", go_quote(name)),
-            ));
-        };
+        let tree = set.parse_main(name, text)?;
         let budget = Budget {
             held: self.held + self.out.len(),
             depth: self.depth + 1,
             nesting,
             fuel: self.fuel,
         };
-        let (result, fuel) = Exec::run(&set, tree, Val::from_data(data), budget);
+        let (result, fuel) = Exec::run(&set, &tree, Val::from_data(data), budget);
         self.fuel = fuel;
         if let Err(err) = &result
             && err.kind() == ErrorKind::Limit

@@ -156,3 +156,12 @@ fn template_sets_are_shared_across_threads() {
         assert!(h.join().unwrap().iter().all(|o| o == "1a<no value>STR"));
     }
 }
+
+#[test]
+fn tpl_runs_its_own_text_even_when_empty() {
+    // The inner texts are empty (or only a comment): Go's `t.New(name).Parse`
+    // keeps the outer "gotpl" in the set but executes the new, empty tree
+    // (judged by Helm v4).
+    let out = helm_run(r#"{{ tpl "a{{ tpl \"\" . }}b{{ tpl \" {{/* c */}} \" . }}c" . }}"#);
+    assert_eq!(out.unwrap(), "ab  c");
+}
