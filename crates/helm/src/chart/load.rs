@@ -346,16 +346,29 @@ fn os_error(op: &str, path: &Path, e: &std::io::Error) -> String {
     format!("{op} {}: {what}", path.display())
 }
 
-/// A rough `http.DetectContentType` for the error Helm prints about a file
-/// that is not gzip.
+/// Go's `http.DetectContentType` as Helm's `EnsureArchive` calls it: on a
+/// 512-byte buffer, zero-padded when the file is shorter (so short files
+/// sniff as binary). Only the signatures a mistaken chart path is likely to
+/// hit are recognised; everything else is text or binary by Go's rule.
 fn sniff_content_type(data: &[u8]) -> &'static str {
-    let head = &data[..data.len().min(512)];
-    if head.is_empty() {
-        return "text/plain; charset=utf-8";
+    let mut buf = [0u8; 512];
+    let n = data.len().min(512);
+    buf[..n].copy_from_slice(&data[..n]);
+    let sigs: [(&[u8], &'static str); 5] = [
+        (b"%PDF-", "application/pdf"),
+        (b"\x89PNG\x0D\x0A\x1A\x0A", "image/png"),
+        (b"PK\x03\x04", "application/zip"),
+        (b"BZh", "application/x-bzip2"),
+        (b"\xFD7zXZ\x00", "application/x-xz"),
+    ];
+    for (sig, ct) in sigs {
+        if buf.starts_with(sig) {
+            return ct;
+        }
     }
-    let binary = head
-        .iter()
-        .any(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | 0x1b));
+    let binary = buf.iter().any(|&b| {
+        b <= 0x08 || b == 0x0B || (0x0E..=0x1A).contains(&b) || (0x1C..=0x1F).contains(&b)
+    });
     if binary {
         "application/octet-stream"
     } else {
