@@ -369,3 +369,30 @@ mod tests {
         assert_eq!(l[11], Value::str("2001-12-14"));
     }
 }
+
+#[cfg(test)]
+mod codec_agreement {
+    use super::*;
+
+    /// After the JSON round trip the interim reader must agree with the
+    /// crate's go-yaml v2 codec; only the int/float split is its own.
+    #[test]
+    fn native_tree_matches_the_codec() {
+        let inputs = [
+            "a: 1\nb: 1.5\nc: 0x1F\nd: 0777\ne: 1_000\nf: -3\ng: +4\nh: .5\ni: 1e3\n",
+            "k: [yes, no, on, off, y, n, true, False, ~, null, '', \"x\"]\n",
+            "t: 2001-12-14\nu: 12:30\nv: 1.2.3\nw: v1.2\nx: 0.1.0\ny: 010\nz: 0b101\n",
+            "anchors:\n  base: &b {p: 1, q: 2}\n  use: *b\n  merged:\n    <<: *b\n    q: 3\n",
+            "s: !!str 123\nf: !!float 1\nnested: {a: [1, {b: [2, 3]}]}\n",
+            "multi: |\n  line1\n  line2\nfold: >\n  a\n  b\n",
+            "1: int key\n1.5: float key\ntrue: bool key\n",
+            "big: 12345678901234567890\nneg: -0\nexp: 6.02e23\n",
+        ];
+        for text in inputs {
+            let codec = crate::yaml::unmarshal(text).expect("codec parses");
+            let ours = decode_native(text).expect("bridge parses");
+            let ours = json_round_trip(ours.into_iter().next().unwrap_or(Value::Nil));
+            assert_eq!(ours, codec, "input:\n{text}");
+        }
+    }
+}
