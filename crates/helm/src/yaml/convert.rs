@@ -97,6 +97,9 @@ fn float32_key(x: f64) -> String {
         return if x > 0.0 { ".inf" } else { "-.inf" }.into();
     }
     let f = x as f32;
+    if f.is_infinite() {
+        return if f > 0.0 { ".inf" } else { "-.inf" }.into();
+    }
     if f == 0.0 {
         return if f.is_sign_negative() { "-0" } else { "0" }.into();
     }

@@ -186,6 +186,14 @@ fn problem_line(text: &str, before: &str, e: &ScanError) -> usize {
                 .map_or(text.len(), |(i, _)| i);
             text[..tab].matches('\n').count()
         }
+        ErrorKind::UnknownQuotedScalarEscape | ErrorKind::InvalidQuotedScalarHexEscape => {
+            // granit marks the opening quote, libyaml the escape itself.
+            let chars: Vec<char> = text.chars().collect();
+            match super::load::first_bad_escape(&chars, e.marker().index()) {
+                Some(i) => chars[..i].iter().filter(|c| **c == '\n').count(),
+                None => marker_index,
+            }
+        }
         ErrorKind::DocumentIndicatorInQuotedScalar => {
             // libyaml points at the `---`/`...` line inside the scalar.
             let rest = &text[before.len().min(text.len())..];

@@ -99,38 +99,110 @@ pub(crate) fn decode_first(text: &str, limits: &Limits) -> Result<Option<GoYaml>
     d.unmarshal(root).map(Some)
 }
 
-/// libyaml accepts a comment right after a quoted scalar (`"a"#c`); granit
-/// insists on whitespace. Such comments get the space they lack and the
-/// text is parsed again (a bounded number of times).
+/// Where libyaml (go-yaml) is more lenient than granit, the text is adjusted
+/// to a form both read the same way and parsed again, a bounded number of
+/// times: a comment right after a quoted scalar (`"a"#c`) gets the space
+/// granit wants, and the `\'` escape libyaml allows in double quotes
+/// becomes a plain `'`.
 fn build_lenient(text: &str) -> Result<Graph, YamlError> {
     let mut owned: Option<String> = None;
     for _ in 0..64 {
         let current = owned.as_deref().unwrap_or(text);
-        match build_raw(current) {
+        let e = match build_raw(current) {
             Ok(g) => return Ok(g),
             Err(BuildError::Yaml(e)) => return Err(e),
-            Err(BuildError::Scan(e))
-                if matches!(e.kind(), granit_parser::ErrorKind::CommentNotSeparated) =>
-            {
-                let at = e.marker().index();
-                let mut chars: Vec<char> = current.chars().collect();
-                let after_quote = at > 0
+            Err(BuildError::Scan(e)) => e,
+        };
+        let at = e.marker().index();
+        let mut chars: Vec<char> = current.chars().collect();
+        let fixed = match e.kind() {
+            granit_parser::ErrorKind::CommentNotSeparated
+                if at > 0
                     && chars.get(at) == Some(&'#')
-                    && matches!(chars.get(at - 1), Some('"' | '\''));
-                if !after_quote {
-                    return Err(scan_err(text, &e));
-                }
+                    && matches!(chars.get(at - 1), Some('"' | '\'')) =>
+            {
                 chars.insert(at, ' ');
-                owned = Some(chars.into_iter().collect());
+                true
             }
-            Err(BuildError::Scan(e)) => return Err(scan_err(text, &e)),
+            granit_parser::ErrorKind::UnknownQuotedScalarEscape => {
+                match first_bad_escape(&chars, at) {
+                    Some(i) if chars.get(i + 1) == Some(&'\'') => {
+                        chars.remove(i);
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        };
+        if !fixed {
+            return Err(scan_err(text, &e));
         }
+        owned = Some(chars.into_iter().collect());
     }
     match build_raw(owned.as_deref().unwrap_or(text)) {
         Ok(g) => Ok(g),
         Err(BuildError::Yaml(e)) => Err(e),
         Err(BuildError::Scan(e)) => Err(scan_err(text, &e)),
     }
+}
+
+/// The index of the backslash of the first escape YAML 1.2 does not know
+/// (or whose hex digits are wrong), in the double-quoted scalar opening at
+/// `open`.
+pub(crate) fn first_bad_escape(chars: &[char], open: usize) -> Option<usize> {
+    let mut i = open + 1;
+    while i < chars.len() {
+        match chars[i] {
+            '"' => return None,
+            '\\' => {
+                let known = matches!(
+                    chars.get(i + 1),
+                    Some(
+                        '0' | 'a'
+                            | 'b'
+                            | 't'
+                            | '\t'
+                            | 'n'
+                            | 'v'
+                            | 'f'
+                            | 'r'
+                            | 'e'
+                            | ' '
+                            | '"'
+                            | '/'
+                            | '\\'
+                            | 'N'
+                            | '_'
+                            | 'L'
+                            | 'P'
+                            | 'x'
+                            | 'u'
+                            | 'U'
+                            | '\n'
+                            | '\r'
+                    )
+                );
+                if !known {
+                    return Some(i);
+                }
+                let digits = match chars.get(i + 1) {
+                    Some('x') => 2,
+                    Some('u') => 4,
+                    Some('U') => 8,
+                    _ => 0,
+                };
+                let hex_ok =
+                    (0..digits).all(|k| chars.get(i + 2 + k).is_some_and(char::is_ascii_hexdigit));
+                if !hex_ok {
+                    return Some(i);
+                }
+                i += 2 + digits;
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// A failure while building the node graph.
@@ -211,6 +283,9 @@ fn build_raw(text: &str) -> Result<Graph, BuildError> {
                 ))));
             }
             Event::Scalar(value, style, _anchor, tag) => {
+                if style == ScalarStyle::DoubleQuoted {
+                    check_escapes(text, &span)?;
+                }
                 let tag = tag.map(|t| format!("{}{}", t.handle(), t.suffix()));
                 let plain = match (&tag, style) {
                     (None, ScalarStyle::Plain) => true,
@@ -248,11 +323,37 @@ fn build_raw(text: &str) -> Result<Graph, BuildError> {
             #[allow(unreachable_patterns)]
             _ => continue,
         };
-        let _ = span;
         attach(&mut nodes, &mut stack, &mut root, new_node);
         last_node = Some(new_node);
     }
     Ok(Graph { nodes, root })
+}
+
+/// go-yaml (libyaml 0.1) does not know YAML 1.2's `\/` escape, which the
+/// parser accepts: refuse it as libyaml does.
+fn check_escapes(text: &str, span: &granit_parser::Span) -> Result<(), BuildError> {
+    let (Some(start), Some(end)) = (span.start.byte_offset(), span.end.byte_offset()) else {
+        return Ok(());
+    };
+    let Some(source) = text.get(start..end) else {
+        return Ok(());
+    };
+    let mut chars = source.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            continue;
+        }
+        if let Some((_, '/')) = chars.next() {
+            let index = text[..start + i].matches('\n').count();
+            let message = if index == 0 {
+                "yaml: found unknown escape character".to_string()
+            } else {
+                format!("yaml: line {}: found unknown escape character", index + 1)
+            };
+            return Err(BuildError::Yaml(YamlError::syntax(message)));
+        }
+    }
+    Ok(())
 }
 
 /// Adds a finished or just-opened node to its parent.
