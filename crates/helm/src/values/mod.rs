@@ -73,13 +73,21 @@ pub fn prepare(mut chart: Chart, user: &Map) -> Result<Prepared, PrepareError> {
 /// The `.Values` of the chart at `chart_path` (names from the root, the
 /// root's own name first): each level is the parent's entry under the
 /// subchart's name, or an empty map when that is missing or not a map.
+///
+/// Helm looks the name up as a dotted path (`Values.<name>`), so a
+/// subchart whose name contains dots reads nested tables instead of its
+/// own entry; that is reproduced.
 pub fn scoped_values(top: &Map, chart_path: &[&str]) -> Map {
     let mut cur = top.clone();
     for name in chart_path.iter().skip(1) {
-        cur = match cur.get(*name) {
-            Some(Value::Map(m)) => Map::clone(m),
-            _ => Map::new(),
-        };
+        let mut next = Some(cur);
+        for part in name.split('.') {
+            next = match next.as_ref().and_then(|m| m.get(part)) {
+                Some(Value::Map(m)) => Some(Map::clone(m)),
+                _ => None,
+            };
+        }
+        cur = next.unwrap_or_default();
     }
     cur
 }
