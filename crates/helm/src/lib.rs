@@ -13,5 +13,6 @@ pub mod sprig;
 pub mod toml;
 pub mod yaml;
 pub mod render;
+pub mod schema;
 pub mod values;
 pub mod template;

@@ -1,0 +1,174 @@
+//! `values.schema.json` validation exactly as Helm v4.2.3 performs it
+//! (`pkg/chart/common/util/jsonschema.go`): the coalesced values against the
+//! chart's schema, then each subchart's schema against its scoped values,
+//! errors gathered into per-chart sections under Helm's heading.
+//!
+//! Validation runs on boon; [`message`] words its error tree as the Go
+//! validator Helm uses, [`compile`] reads schemas as Go does and replaces
+//! Helm's network and disk loaders with clear offline errors.
+
+mod compile;
+mod message;
+mod text;
+
+use std::fmt;
+
+use capstan_gotmpl::{Map, Value};
+
+use crate::chart::Chart;
+
+/// Helm's heading for every schema failure.
+pub const HEADING: &str =
+    "values don't meet the specifications of the schema(s) in the following chart(s):\n";
+
+/// Values nested deeper than this are refused rather than walked.
+const MAX_DEPTH: usize = 1_000;
+
+/// Schema validation failed. Display is what Helm prints after `Error: `.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaError {
+    /// The per-chart sections (`<chart>:\n<validator output>`), concatenated.
+    pub details: String,
+    /// Lines Helm logs while validating (unresolved `urn:` references).
+    pub warnings: Vec<String>,
+}
+
+impl fmt::Display for SchemaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{HEADING}{}", self.details)
+    }
+}
+
+impl std::error::Error for SchemaError {}
+
+/// What a successful validation logged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validated {
+    /// Lines Helm logs while validating (unresolved `urn:` references).
+    pub warnings: Vec<String>,
+}
+
+/// Helm's `ValidateAgainstSchema` with its caller's heading: `values` are
+/// the coalesced top-level values, `chart` the tree after dependency
+/// processing (disabled subcharts removed, aliases applied).
+pub fn validate_chart_tree(chart: &Chart, values: &Map) -> Result<Validated, SchemaError> {
+    let mut warnings = Vec::new();
+    let details = chart_sections(chart, values, &mut warnings, 0);
+    if details.is_empty() {
+        Ok(Validated { warnings })
+    } else {
+        Err(SchemaError { details, warnings })
+    }
+}
+
+/// Validates `values` against one schema document. `Err` is the text Helm
+/// prints under the chart's name: the validator's lines ending in a
+/// newline, or a compile error without one.
+pub fn validate_single(
+    values: &Map,
+    schema: &[u8],
+    warnings: &mut Vec<String>,
+) -> Result<(), String> {
+    let compiled = compile::compile(schema, warnings)?;
+    let instance = map_to_json(values, 0)?;
+    // Helm recovers from a validator panic into this message; boon should
+    // not panic, but a schema is untrusted input.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        match compiled.schemas.validate(&instance, compiled.index) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(message::render(&e)),
+        }
+    }));
+    match outcome {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(text)) => {
+            // Helm drops the validator's first line and adds a newline.
+            let root = format!(
+                "jsonschema validation failed with '{}#'\n",
+                compile::SCHEMA_URL
+            );
+            let body = text.strip_prefix(&root).unwrap_or(&text);
+            Err(format!("{body}\n"))
+        }
+        Err(_) => Err("unable to validate schema: validator panicked".to_string()),
+    }
+}
+
+fn chart_sections(chart: &Chart, values: &Map, warnings: &mut Vec<String>, depth: usize) -> String {
+    let mut out = String::new();
+    if depth > MAX_DEPTH {
+        return out;
+    }
+    if let Some(schema) = &chart.schema
+        && let Err(text) = validate_single(values, schema, warnings)
+    {
+        out.push_str(chart.name());
+        out.push_str(":\n");
+        out.push_str(&text);
+    }
+    for sub in &chart.dependencies {
+        match values.get(sub.name()) {
+            None | Some(Value::Nil) => {}
+            Some(Value::Map(m)) => out.push_str(&chart_sections(sub, m, warnings, depth + 1)),
+            Some(other) => {
+                out.push_str(&format!(
+                    "{}:\ninvalid type for values: expected object (map), got {}\n",
+                    sub.name(),
+                    go_type(other)
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Go's `%T` of a value as it sits in Helm's values.
+fn go_type(v: &Value) -> &'static str {
+    match v {
+        Value::Nil => "<nil>",
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "int",
+        Value::Int64(_) => "int64",
+        Value::Float(_) => "float64",
+        Value::String(_) => "string",
+        Value::Bytes(_) => "[]uint8",
+        Value::List(_) => "[]interface {}",
+        Value::Map(_) => "map[string]interface {}",
+        _ => "object",
+    }
+}
+
+fn map_to_json(m: &Map, depth: usize) -> Result<serde_json::Value, String> {
+    let mut out = serde_json::Map::new();
+    for (k, v) in m {
+        out.insert(k.clone(), to_json(v, depth + 1)?);
+    }
+    Ok(serde_json::Value::Object(out))
+}
+
+/// The instance the validator sees: Go passes the values as they are
+/// (float64 numbers, int64 from `--set`), all of which it treats as JSON
+/// numbers.
+fn to_json(v: &Value, depth: usize) -> Result<serde_json::Value, String> {
+    use serde_json::Value as J;
+    if depth > MAX_DEPTH {
+        return Err("unable to validate schema: values nested too deeply".to_string());
+    }
+    Ok(match v {
+        Value::Nil => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Int(i) | Value::Int64(i) => J::Number((*i).into()),
+        Value::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
+        Value::String(s) => J::String(s.to_string()),
+        Value::Bytes(b) => J::Array(b.iter().map(|x| J::Number((*x).into())).collect()),
+        Value::List(l) => J::Array(
+            l.iter()
+                .map(|x| to_json(x, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Map(m) => map_to_json(m, depth)?,
+        _ => {
+            return Err("unable to validate schema: values hold a non-data object".to_string());
+        }
+    })
+}
