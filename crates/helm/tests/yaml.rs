@@ -179,6 +179,11 @@ fn typed_value(name: &str) -> Option<Value> {
             ])]),
         )]),
         "html_chars" => map(&[("h", "<b>&</b>".into())]),
+        "bytes" => {
+            // tests/codec/regen ships this file as data.bin.
+            let b = Value::Bytes(std::sync::Arc::from(&b"hi\n\x00\xffz"[..]));
+            map(&[("b", b.clone()), ("s", Value::list(vec![b]))])
+        }
         _ => return None,
     })
 }

@@ -63,6 +63,9 @@ TMPL_TPL = (
     "### toToml\n{{ toToml $v }}\n"
 )
 
+# A file the tmpl cases can read with .Files.GetBytes (bytes values).
+TMPL_DATA = b"hi\n\x00\xffz"
+
 
 def err_text(e: BaseException) -> str:
     return getattr(e, "detail", None) or str(e)
@@ -124,6 +127,7 @@ def main() -> int:
                     expr = data.decode().strip()
                     text = render(tmp, {
                         "Chart.yaml": CHART_YAML.encode(),
+                        "data.bin": TMPL_DATA,
                         "templates/t.yaml": (TMPL_TPL % expr).encode(),
                     })
                 else:

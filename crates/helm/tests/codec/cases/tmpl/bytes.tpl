@@ -1,0 +1,1 @@
+dict "b" (.Files.GetBytes "data.bin") "s" (list (.Files.GetBytes "data.bin"))
