@@ -11,6 +11,7 @@
 //! pipeline, a template call) counts towards [`Limits::max_nesting`], so the
 //! native stack it uses is bounded by the limits whatever the input.
 
+mod args;
 mod context;
 mod eval;
 pub(crate) mod val;
