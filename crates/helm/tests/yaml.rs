@@ -24,6 +24,33 @@ fn drop_nulls(m: Map) -> Map {
         .collect()
 }
 
+/// The `types` probe: for each top-level key, Sprig's `kindOf` and `typeOf`
+/// and the `%v` text of the value read by `fromYaml` (cross-checks the value
+/// kinds the loader produces, and gotmpl's formatting of them).
+fn types_probe(v: &Value) -> String {
+    let mut out = String::new();
+    if let Some(m) = v.as_map() {
+        for (k, x) in m {
+            let kind = match x {
+                Value::Nil => "invalid",
+                Value::Bool(_) => "bool",
+                Value::Float(_) => "float64",
+                Value::String(_) => "string",
+                Value::List(_) => "slice",
+                Value::Map(_) => "map",
+                _ => "other",
+            };
+            out.push_str(&format!(
+                "{}: {kind} {} {}\n",
+                json::go_quote(k),
+                x.go_type_name(),
+                json::go_quote(&capstan_gotmpl::format::format_value(x))
+            ));
+        }
+    }
+    out
+}
+
 fn values_probe(input: &[u8]) -> String {
     match yaml::parse_values_bytes(input) {
         Ok(m) => {
@@ -63,6 +90,9 @@ fn yaml_cases_match_helm() {
         }
         if let Some(want) = s.get("toYamlPretty") {
             report.check(&name, "toYamlPretty", want, &yaml::to_yaml_pretty(&v));
+        }
+        if let Some(want) = s.get("types") {
+            report.check(&name, "types", want, &types_probe(&v));
         }
         if let Some(want) = s.get("toToml") {
             report.check(&name, "toToml", want, &toml::to_toml(&v));
