@@ -1,0 +1,298 @@
+//! [`FileTree`]: a repository's files at one revision, read the same way
+//! whether they come from the working tree (uncommitted changes included)
+//! or straight from Git's object database at a branch, tag or commit (no
+//! checkout). Paths are `/`-separated and relative to the repository root;
+//! symbolic links are followed only while they stay inside the repository.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Symbolic links followed in a row before giving up (a loop).
+const MAX_LINK_HOPS: usize = 16;
+
+/// What a directory entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Dir,
+}
+
+/// One entry of a directory listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirEntry {
+    pub name: String,
+    pub kind: EntryKind,
+}
+
+/// A failure reading a tree.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct TreeError {
+    pub path: String,
+    pub message: String,
+}
+
+impl TreeError {
+    pub(crate) fn new(path: &str, message: impl Into<String>) -> TreeError {
+        TreeError { path: path.to_string(), message: message.into() }
+    }
+}
+
+/// A repository's files at one revision.
+pub trait FileTree: std::fmt::Debug {
+    /// The bytes of a file, `None` when there is no file at `path`.
+    fn read(&self, path: &str) -> Result<Option<Arc<[u8]>>, TreeError>;
+    /// A directory's entries sorted by name, `None` when `path` is not a directory.
+    fn list(&self, path: &str) -> Result<Option<Vec<DirEntry>>, TreeError>;
+    /// What the tree is: `worktree` or the commit id it was read at. Caches key on it.
+    fn revision(&self) -> &str;
+}
+
+/// Joins `rel` onto the directory `base` (both repository-relative) and
+/// resolves `.` and `..`; `None` when the result leaves the repository.
+/// A leading `/` in `rel` means the repository root, as Argo CD reads it.
+pub fn join(base: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    let start = if rel.starts_with('/') { "" } else { base };
+    for p in start.split('/').chain(rel.split('/')) {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The parent directory of a repository path (`""` for top-level entries).
+pub fn parent(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(p, _)| p)
+}
+
+/// The working tree of a directory on disk.
+#[derive(Debug, Clone)]
+pub struct WorkTree {
+    root: PathBuf,
+    canonical_root: PathBuf,
+}
+
+impl WorkTree {
+    /// The files under `root`.
+    pub fn new(root: &Path) -> Result<WorkTree, TreeError> {
+        let canonical_root = root
+            .canonicalize()
+            .map_err(|e| TreeError::new(&root.display().to_string(), e.to_string()))?;
+        Ok(WorkTree { root: root.to_path_buf(), canonical_root })
+    }
+
+    /// The directory on disk.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The on-disk path of `path`, refusing links that lead outside the root.
+    fn locate(&self, path: &str) -> Result<Option<PathBuf>, TreeError> {
+        let p = self.root.join(path);
+        let Ok(meta) = std::fs::symlink_metadata(&p) else {
+            return Ok(None);
+        };
+        if meta.file_type().is_symlink() || path.contains('/') {
+            match p.canonicalize() {
+                Ok(c) if c.starts_with(&self.canonical_root) => {}
+                Ok(_) => {
+                    return Err(TreeError::new(path, "symbolic link leads outside the repository"));
+                }
+                Err(_) => return Ok(None),
+            }
+        }
+        Ok(Some(p))
+    }
+}
+
+impl FileTree for WorkTree {
+    fn read(&self, path: &str) -> Result<Option<Arc<[u8]>>, TreeError> {
+        let Some(p) = self.locate(path)? else { return Ok(None) };
+        if !p.is_file() {
+            return Ok(None);
+        }
+        std::fs::read(&p).map(|b| Some(b.into())).map_err(|e| TreeError::new(path, e.to_string()))
+    }
+
+    fn list(&self, path: &str) -> Result<Option<Vec<DirEntry>>, TreeError> {
+        let Some(p) = self.locate(path)? else { return Ok(None) };
+        if !p.is_dir() {
+            return Ok(None);
+        }
+        let rd = std::fs::read_dir(&p).map_err(|e| TreeError::new(path, e.to_string()))?;
+        let mut out = Vec::new();
+        for e in rd {
+            let e = e.map_err(|e| TreeError::new(path, e.to_string()))?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name == ".git" {
+                continue;
+            }
+            // Follow links for the kind, as a checkout would present them.
+            let kind = match std::fs::metadata(e.path()) {
+                Ok(m) if m.is_dir() => EntryKind::Dir,
+                Ok(m) if m.is_file() => EntryKind::File,
+                _ => continue,
+            };
+            out.push(DirEntry { name, kind });
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(Some(out))
+    }
+
+    fn revision(&self) -> &str {
+        "worktree"
+    }
+}
+
+/// A Git repository's tree at one commit, read from the object database.
+pub struct GitTree {
+    repo: gix::Repository,
+    tree: gix::ObjectId,
+    commit: String,
+}
+
+impl std::fmt::Debug for GitTree {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GitTree").field("commit", &self.commit).finish()
+    }
+}
+
+/// A failure opening a repository or resolving a revision.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct GitError {
+    pub message: String,
+}
+
+impl GitTree {
+    /// The tree of `revision` (a branch, tag, commit id or `HEAD`; anything
+    /// `git rev-parse` takes) in the repository at or above `dir`.
+    pub fn open(dir: &Path, revision: &str) -> Result<GitTree, GitError> {
+        let repo = gix::discover(dir).map_err(|e| GitError {
+            message: format!("{}: not a Git repository: {e}", dir.display()),
+        })?;
+        GitTree::at(repo, revision)
+    }
+
+    /// The tree of `revision` in an opened repository.
+    pub fn at(repo: gix::Repository, revision: &str) -> Result<GitTree, GitError> {
+        let spec = if revision.is_empty() { "HEAD" } else { revision };
+        let (tree, commit) = {
+            let id = repo.rev_parse_single(spec).map_err(|e| GitError {
+                message: format!("revision {spec:?} not found: {e}"),
+            })?;
+            let commit = id
+                .object()
+                .map_err(|e| GitError { message: format!("revision {spec:?}: {e}") })?
+                .peel_to_commit()
+                .map_err(|e| GitError { message: format!("revision {spec:?} is not a commit: {e}") })?;
+            let tree = commit
+                .tree_id()
+                .map_err(|e| GitError { message: format!("revision {spec:?} has no tree: {e}") })?
+                .detach();
+            (tree, commit.id.to_string())
+        };
+        Ok(GitTree { repo, tree, commit })
+    }
+
+    /// The commit id the tree was read at.
+    pub fn commit(&self) -> &str {
+        &self.commit
+    }
+
+    fn git_error(path: &str, e: impl std::fmt::Display) -> TreeError {
+        TreeError::new(path, format!("reading Git objects: {e}"))
+    }
+
+    /// The entry at `path` with links resolved: (mode, object id).
+    fn entry(&self, path: &str) -> Result<Option<(gix::object::tree::EntryMode, gix::ObjectId)>, TreeError> {
+        let mut current = path.to_string();
+        for _ in 0..MAX_LINK_HOPS {
+            if current.is_empty() {
+                let mode = gix::object::tree::EntryKind::Tree.into();
+                return Ok(Some((mode, self.tree)));
+            }
+            let root = self.repo.find_tree(self.tree).map_err(|e| Self::git_error(path, e))?;
+            let Some(e) = root.lookup_entry_by_path(&current).map_err(|e| Self::git_error(path, e))?
+            else {
+                return Ok(None);
+            };
+            let mode = e.mode();
+            if !mode.is_link() {
+                return Ok(Some((mode, e.object_id())));
+            }
+            let blob = self.repo.find_blob(e.object_id()).map_err(|e| Self::git_error(path, e))?;
+            let target = String::from_utf8_lossy(&blob.data).into_owned();
+            current = join(parent(&current), &target).ok_or_else(|| {
+                TreeError::new(path, "symbolic link leads outside the repository")
+            })?;
+        }
+        Err(TreeError::new(path, "too many levels of symbolic links"))
+    }
+}
+
+impl FileTree for GitTree {
+    fn read(&self, path: &str) -> Result<Option<Arc<[u8]>>, TreeError> {
+        match self.entry(path)? {
+            Some((mode, id)) if mode.is_blob() => {
+                let blob = self.repo.find_blob(id).map_err(|e| Self::git_error(path, e))?;
+                Ok(Some(Arc::from(blob.data.as_slice())))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn list(&self, path: &str) -> Result<Option<Vec<DirEntry>>, TreeError> {
+        let Some((mode, id)) = self.entry(path)? else { return Ok(None) };
+        if !mode.is_tree() {
+            return Ok(None);
+        }
+        let tree = self.repo.find_tree(id).map_err(|e| Self::git_error(path, e))?;
+        let mut out = Vec::new();
+        for e in tree.iter() {
+            let e = e.map_err(|e| Self::git_error(path, e))?;
+            let name = e.filename().to_string();
+            let mode = e.mode();
+            let kind = if mode.is_tree() {
+                EntryKind::Dir
+            } else if mode.is_blob() {
+                EntryKind::File
+            } else if mode.is_link() {
+                let full = join(path, &name).unwrap_or_default();
+                match self.entry(&full)? {
+                    Some((m, _)) if m.is_tree() => EntryKind::Dir,
+                    Some((m, _)) if m.is_blob() => EntryKind::File,
+                    _ => continue,
+                }
+            } else {
+                continue; // submodules
+            };
+            out.push(DirEntry { name, kind });
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(Some(out))
+    }
+
+    fn revision(&self) -> &str {
+        &self.commit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn join_stays_inside() {
+        assert_eq!(join("deploy/charts/x", "../../env/a.yaml").as_deref(), Some("deploy/env/a.yaml"));
+        assert_eq!(join("a", "/b/c").as_deref(), Some("b/c"));
+        assert_eq!(join("a", "../../b"), None);
+        assert_eq!(join("", "./x/./y/").as_deref(), Some("x/y"));
+    }
+}
