@@ -91,7 +91,8 @@ pub(crate) fn to_float64(v: &Value) -> f64 {
 /// Go's `int64(f)` on amd64: truncation, and the "integer indefinite" value
 /// (the minimum int64) for NaN and out-of-range values.
 pub(crate) fn float_to_int(x: f64) -> i64 {
-    if x.is_nan() || x >= 9.223_372_036_854_775_807e18 || x < -9.223_372_036_854_775_808e18 {
+    let limit = 2f64.powi(63);
+    if x.is_nan() || !(-limit..limit).contains(&x) {
         i64::MIN
     } else {
         x as i64
@@ -169,7 +170,7 @@ fn underscores_ok(s: &str) -> bool {
     if b.len() >= 2 && b[0] == b'0' && matches!(b[1].to_ascii_lowercase(), b'b' | b'o' | b'x') {
         i = 2;
         saw = b'0';
-        hex = b[1].to_ascii_lowercase() == b'x';
+        hex = b[1].eq_ignore_ascii_case(&b'x');
     }
     while i < b.len() {
         let c = b[i];
@@ -299,6 +300,12 @@ fn push_exp_form(out: &mut String, digits: &str, exp: i32) {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::cloned_ref_to_slice_refs,
+    clippy::too_many_arguments,
+    reason = "a failed unwrap is a failed test"
+)]
 mod tests {
     use super::*;
 

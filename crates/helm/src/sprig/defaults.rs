@@ -53,6 +53,12 @@ pub(crate) fn empty(v: &Value) -> bool {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::cloned_ref_to_slice_refs,
+    clippy::too_many_arguments,
+    reason = "a failed unwrap is a failed test"
+)]
 mod tests {
     use super::super::testing::{call, i, s};
     use super::*;

@@ -117,13 +117,14 @@ fn merge_into(dst: &mut Map, src: &Map, overwrite: bool, depth: usize) {
                 continue;
             }
             Value::Map(sm) => {
-                if let Some(Value::Map(dm)) = dv {
-                    if !dm.is_empty() && depth < 10_000 {
-                        let mut merged = (**dm).clone();
-                        merge_into(&mut merged, sm, overwrite, depth + 1);
-                        dst.insert(key.clone(), Value::map(merged));
-                        continue;
-                    }
+                if let Some(Value::Map(dm)) = dv
+                    && !dm.is_empty()
+                    && depth < 10_000
+                {
+                    let mut merged = (**dm).clone();
+                    merge_into(&mut merged, &sm.snapshot(), overwrite, depth + 1);
+                    dst.insert(key.clone(), Value::map(merged));
+                    continue;
                 }
             }
             _ => {}
@@ -188,6 +189,12 @@ fn type_for_assertion(v: &Value) -> String {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::cloned_ref_to_slice_refs,
+    clippy::too_many_arguments,
+    reason = "a failed unwrap is a failed test"
+)]
 mod tests {
     use super::super::testing::{call, i, s};
     use super::*;

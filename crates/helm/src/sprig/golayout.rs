@@ -647,12 +647,12 @@ fn zone_name_len(value: &str) -> Option<usize> {
     }
     if value.starts_with("GMT") {
         let rest = &b[3..];
-        if let Some(&sign) = rest.first() {
-            if sign == b'+' || sign == b'-' {
-                let n = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
-                if n > 0 {
-                    return Some(4 + n);
-                }
+        if let Some(&sign) = rest.first()
+            && (sign == b'+' || sign == b'-')
+        {
+            let n = rest[1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if n > 0 {
+                return Some(4 + n);
             }
         }
         return Some(3);
@@ -671,6 +671,12 @@ fn zone_name_len(value: &str) -> Option<usize> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::cloned_ref_to_slice_refs,
+    clippy::too_many_arguments,
+    reason = "a failed unwrap is a failed test"
+)]
 mod tests {
     use super::*;
 

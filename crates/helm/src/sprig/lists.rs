@@ -223,7 +223,7 @@ fn slice(a: &[Value]) -> Result<Value, FuncError> {
     let start = a.get(1).map_or(0, to_int64);
     let end = a.get(2).map_or(len, to_int64);
     if start < 0 || end < start || end > len {
-        return Err(fail("reflect.Value.Slice: slice index out of range"));
+        return Err(fail("reflect.Value.Slice: slice index out of bounds"));
     }
     let part = &items[start as usize..end as usize];
     if let Value::Bytes(b) = list {
@@ -268,6 +268,12 @@ fn chunk(size: i64, list: &Value) -> Result<Value, FuncError> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::cloned_ref_to_slice_refs,
+    clippy::too_many_arguments,
+    reason = "a failed unwrap is a failed test"
+)]
 mod tests {
     use super::super::testing::{call, call_str, i, s};
     use super::*;

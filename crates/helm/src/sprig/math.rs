@@ -203,7 +203,7 @@ impl Decimal {
                 }),
             Op::Div => {
                 if other.mantissa == 0 {
-                    return Err(fail("decimal division by zero"));
+                    return Err(fail("decimal division by 0"));
                 }
                 // Quotient rounded half away from zero to 16 places.
                 let scale = self.exp - other.exp + 16;
@@ -271,6 +271,12 @@ fn decimal_op(first: &Value, rest: &[Value], op: Op) -> Result<Value, FuncError>
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::cloned_ref_to_slice_refs,
+    clippy::too_many_arguments,
+    reason = "a failed unwrap is a failed test"
+)]
 mod tests {
     use super::super::testing::{call, i, s};
     use super::*;

@@ -237,6 +237,15 @@ fn translate(p: &str) -> Result<String, String> {
                     {
                         return Err(format!("invalid escape sequence: `\\{e}`"));
                     }
+                    'p' | 'P' | 'x' if chars.get(i) == Some(&'{') => {
+                        // `\p{Greek}`, `\x{263a}`: copy the braces whole.
+                        let close = chars[i..].iter().position(|c| *c == '}').map(|k| i + k);
+                        let end = close.unwrap_or(chars.len() - 1);
+                        out.push('\\');
+                        out.push(e);
+                        out.extend(&chars[i..=end]);
+                        i = end + 1;
+                    }
                     e => {
                         out.push('\\');
                         out.push(e);
@@ -513,6 +522,12 @@ pub(crate) fn quote_meta(s: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::cloned_ref_to_slice_refs,
+    clippy::too_many_arguments,
+    reason = "a failed unwrap is a failed test"
+)]
 mod tests {
     use super::super::testing::{call, call_str, i, s};
     use super::*;

@@ -507,7 +507,7 @@ impl Constraint {
         if v.major != c.major {
             return false;
         }
-        !(v.minor != c.minor && !self.minor_dirty)
+        v.minor == c.minor || self.minor_dirty
     }
 }
 
@@ -573,6 +573,12 @@ impl Object for Version {
 const NIL_VERSION: &str = "runtime error: invalid memory address or nil pointer dereference";
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::cloned_ref_to_slice_refs,
+    clippy::too_many_arguments,
+    reason = "a failed unwrap is a failed test"
+)]
 mod tests {
     use super::*;
 

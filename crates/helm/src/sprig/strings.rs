@@ -537,6 +537,12 @@ fn is_go_printable(c: char) -> bool {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::unwrap_used,
+    clippy::cloned_ref_to_slice_refs,
+    clippy::too_many_arguments,
+    reason = "a failed unwrap is a failed test"
+)]
 mod tests {
     use super::super::testing::{call, call_str, i, s};
     use super::*;
