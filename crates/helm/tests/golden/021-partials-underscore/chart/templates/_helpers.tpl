@@ -1,0 +1,1 @@
+{{- define "demo.name" -}}demo-{{ .Release.Name }}{{- end -}}

@@ -1,0 +1,1 @@
+{{ define "nested" }}n{{ end }}should not print

@@ -1,0 +1,2 @@
+{{ define "x" }}{{ .Values.a }
+{{ end }}

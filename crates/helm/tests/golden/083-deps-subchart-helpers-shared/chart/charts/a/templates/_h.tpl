@@ -1,0 +1,1 @@
+{{ define "a.greet" }}hi {{ .Chart.Name }}{{ end }}

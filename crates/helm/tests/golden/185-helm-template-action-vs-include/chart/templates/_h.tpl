@@ -1,0 +1,2 @@
+{{ define "kv" }}
+  k: v{{ end }}

@@ -1,0 +1,1 @@
+{{ define "demo.h" }}helper-{{ .Chart.Name }}{{ end }}

@@ -1,0 +1,1 @@
+{{ define "guard" }}{{ fail "guard says no" }}{{ end }}

@@ -1,0 +1,1 @@
+{{ define "ping" }}{{ include "pong" . }}{{ end }}{{ define "pong" }}{{ include "ping" . }}{{ end }}

@@ -1,0 +1,1 @@
+{{ define "self" }}{{ template "self" . }}{{ end }}
