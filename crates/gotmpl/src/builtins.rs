@@ -91,9 +91,13 @@ impl Builtin {
     }
 
     /// Runs the built-in on checked arguments. The error is the message Go
-    /// wraps as `error calling NAME: ...`. `callee` is the source text of the
-    /// first argument, which `call` names in its errors (Go 1.24).
-    pub(crate) fn call(self, args: Vec<Val>, callee: &str) -> Result<Val, String> {
+    /// wraps as `error calling NAME: ...`. `callee` gives the source text of
+    /// the first argument, which `call` names in its errors (Go 1.24).
+    pub(crate) fn call(
+        self,
+        args: Vec<Val>,
+        callee: impl FnOnce() -> String,
+    ) -> Result<Val, String> {
         use Builtin::*;
         let con = |v: Value| Ok(Val::Con(v));
         match self {
@@ -139,7 +143,8 @@ impl Builtin {
                     None => Err("call of nil".to_string()),
                     // Values never hold Go functions.
                     Some(v) => Err(format!(
-                        "non-function {callee} of type {}",
+                        "non-function {} of type {}",
+                        callee(),
                         v.go_type_name()
                     )),
                 }
@@ -255,7 +260,7 @@ fn index(item: Val, indexes: Vec<Val>) -> Result<Val, String> {
                 }
             }
             Value::Map(m) => match ix.concrete() {
-                Some(Value::String(k)) => Val::Iface(m.get(&**k).cloned().unwrap_or(Value::Nil)),
+                Some(Value::String(k)) => Val::Iface(m.get(&**k).unwrap_or(Value::Nil)),
                 Some(other) => {
                     return Err(format!(
                         "value has type {}; should be string",

@@ -4,7 +4,8 @@
 //! This module owns the statement level: text, actions, `if`/`with`/`range`
 //! with `else` chains and `break`/`continue`, `template` calls, variable
 //! scopes and the execution limits. Expressions (pipelines, commands,
-//! fields, function calls) live in [`eval`]; errors and the
+//! fields, function calls) live in [`eval`], argument conversion in
+//! [`args`], the evaluator's view of values in [`val`], errors and the
 //! [`CallContext`](crate::CallContext) given to functions in [`context`].
 //!
 //! The walker is recursive. Every recursive entry (a list of nodes, a
@@ -321,7 +322,7 @@ impl<'s> Exec<'s> {
         let ran = match value.concrete() {
             None => false,
             Some(Value::List(items)) => self.range_list(branch, Arc::clone(items))?,
-            Some(Value::Map(map)) => self.range_map(branch, Arc::clone(map))?,
+            Some(Value::Map(map)) => self.range_map(branch, map.snapshot())?,
             Some(Value::Bytes(bytes)) => self.range_bytes(branch, Arc::clone(bytes))?,
             // Go 1.22+: range over an integer yields 0..n of its type.
             Some(Value::Int(n)) => self.range_int(branch, *n, Value::Int)?,

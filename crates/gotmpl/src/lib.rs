@@ -30,4 +30,4 @@ mod value;
 pub use error::{Error, ErrorKind};
 pub use func::{CallContext, FuncBody, FuncError, Function, ParamType, Signature};
 pub use set::{Limits, MissingKey, TemplateSet};
-pub use value::{Map, Object, Value};
+pub use value::{Map, MapRef, Object, Value};

@@ -9,11 +9,81 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
-/// A Go map with string keys. Go's `text/template` and `fmt` visit map keys in
-/// sorted order, so a sorted map is the natural representation.
+/// The contents of a Go map with string keys. Go's `text/template` and `fmt`
+/// visit map keys in sorted order, so a sorted map is the natural
+/// representation.
 pub type Map = BTreeMap<String, Value>;
+
+/// A Go map value: a shared, mutable reference, as Go maps are.
+///
+/// Templates rely on it: `{{ $_ := set $d "k" "v" }}` changes the map `$d`
+/// names, and every other path to the same map (`$outer.inner`, `.Values`)
+/// sees the change. Cloning a `MapRef` (or a `Value` holding one) therefore
+/// aliases, exactly like copying a Go map variable; Sprig's `deepCopy`
+/// makes a new map.
+///
+/// Reads take a cheap snapshot ([`MapRef::snapshot`]); writes
+/// ([`MapRef::update`]) copy the contents only while a snapshot is still
+/// held elsewhere.
+#[derive(Clone, Default)]
+pub struct MapRef(Arc<RwLock<Arc<Map>>>);
+
+impl MapRef {
+    /// A new map holding `map`.
+    pub fn new(map: Map) -> MapRef {
+        MapRef(Arc::new(RwLock::new(Arc::new(map))))
+    }
+
+    /// The current contents.
+    pub fn snapshot(&self) -> Arc<Map> {
+        match self.0.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Changes the contents in place; every alias sees the change.
+    pub fn update<R>(&self, f: impl FnOnce(&mut Map) -> R) -> R {
+        let mut guard = match self.0.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(Arc::make_mut(&mut guard))
+    }
+
+    /// The value of one key.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.snapshot().get(key).cloned()
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.snapshot().len()
+    }
+
+    /// Whether the map has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.snapshot().is_empty()
+    }
+
+    /// Whether both refer to the same Go map.
+    pub fn ptr_eq(&self, other: &MapRef) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// An address identifying the map (for `%p`).
+    pub fn addr(&self) -> usize {
+        Arc::as_ptr(&self.0) as *const () as usize
+    }
+}
+
+impl fmt::Debug for MapRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.snapshot().iter()).finish()
+    }
+}
 
 /// A value flowing through a template.
 ///
@@ -41,8 +111,8 @@ pub enum Value {
     /// [`Value::List`] users in the helm crate for the element type when `%T`
     /// needs it).
     List(Arc<Vec<Value>>),
-    /// `map[string]interface{}`.
-    Map(Arc<Map>),
+    /// `map[string]interface{}`: a shared, mutable reference (see [`MapRef`]).
+    Map(MapRef),
     /// A value provided by the embedder, with Go field names and methods
     /// (Helm's `.Chart`, `.Files`, `.Capabilities`, a semver version...).
     Object(Arc<dyn Object>),
@@ -119,7 +189,7 @@ impl Value {
 
     /// A map value.
     pub fn map(map: Map) -> Value {
-        Value::Map(Arc::new(map))
+        Value::Map(MapRef::new(map))
     }
 
     /// Go's type name for this value, as `printf "%T"` prints it.
@@ -146,8 +216,16 @@ impl Value {
         }
     }
 
-    /// Returns the map if the value is a Go map.
-    pub fn as_map(&self) -> Option<&Map> {
+    /// A snapshot of the map's contents if the value is a Go map.
+    pub fn as_map(&self) -> Option<Arc<Map>> {
+        match self {
+            Value::Map(m) => Some(m.snapshot()),
+            _ => None,
+        }
+    }
+
+    /// The shared map if the value is a Go map (to change it in place).
+    pub fn as_map_ref(&self) -> Option<&MapRef> {
         match self {
             Value::Map(m) => Some(m),
             _ => None,
@@ -159,6 +237,31 @@ impl Value {
         match self {
             Value::List(l) => Some(l),
             _ => None,
+        }
+    }
+
+    /// A copy sharing no map with the original (Sprig's `deepCopy`): every
+    /// map, also inside lists, is copied; nesting deeper than 512 levels
+    /// (only possible through a map that contains itself) is shared.
+    pub fn deep_copy(&self) -> Value {
+        self.deep_copy_at(0)
+    }
+
+    fn deep_copy_at(&self, depth: usize) -> Value {
+        if depth > 512 {
+            return self.clone();
+        }
+        match self {
+            Value::Map(m) => Value::map(
+                m.snapshot()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.deep_copy_at(depth + 1)))
+                    .collect(),
+            ),
+            Value::List(items) => {
+                Value::list(items.iter().map(|v| v.deep_copy_at(depth + 1)).collect())
+            }
+            other => other.clone(),
         }
     }
 
@@ -179,7 +282,7 @@ impl fmt::Debug for Value {
             Value::String(s) => write!(f, "String({s:?})"),
             Value::Bytes(b) => write!(f, "Bytes({b:?})"),
             Value::List(l) => f.debug_list().entries(l.iter()).finish(),
-            Value::Map(m) => f.debug_map().entries(m.iter()).finish(),
+            Value::Map(m) => m.fmt(f),
             Value::Object(o) => write!(f, "Object({o:?})"),
         }
     }
@@ -197,7 +300,7 @@ impl PartialEq for Value {
             (Value::String(a), Value::String(b)) => a == b,
             (Value::Bytes(a), Value::Bytes(b)) => a == b,
             (Value::List(a), Value::List(b)) => a == b,
-            (Value::Map(a), Value::Map(b)) => a == b,
+            (Value::Map(a), Value::Map(b)) => a.ptr_eq(b) || a.snapshot() == b.snapshot(),
             (Value::Object(a), Value::Object(b)) => Arc::ptr_eq(a, b),
             _ => false,
         }

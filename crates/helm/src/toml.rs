@@ -7,7 +7,12 @@
 //! are all maps as `[[a]]` sections, any other list inline (`[1, "x"]`,
 //! maps inside as `{k = v}`), nil values skipped, floats always with a
 //! decimal point or exponent (`1.0`, `1e+06`). Errors are BurntSushi's texts.
-//! Not here: `fromToml` (reading TOML).
+//! `fromToml` (reading TOML) is [`decode`]'s.
+
+mod decode;
+mod time;
+
+pub use decode::{from_toml, parse_toml};
 
 use std::fmt;
 
@@ -174,7 +179,7 @@ impl Encoder {
         }
         match v {
             Value::Nil => Ok(()),
-            Value::Map(m) => self.table(key, m, depth),
+            Value::Map(m) => self.table(key, &m.snapshot(), depth),
             Value::List(items) if kind_of(v)? == Kind::TableArray => {
                 if key.is_empty() {
                     return Err(TomlError::new(
@@ -187,7 +192,7 @@ impl Encoder {
                         let header = format!("{}[[{}]]", Self::indent(key), dotted(key));
                         self.write(&header);
                         self.newline();
-                        self.map_body(key, m, false, depth)?;
+                        self.map_body(key, &m.snapshot(), false, depth)?;
                     }
                 }
                 Ok(())
@@ -317,7 +322,7 @@ impl Encoder {
                 }
                 self.write("]");
             }
-            Value::Map(m) => self.map_body(&mut Vec::new(), m, true, depth + 1)?,
+            Value::Map(m) => self.map_body(&mut Vec::new(), &m.snapshot(), true, depth + 1)?,
             Value::Nil => {
                 return Err(TomlError::new("toml: cannot encode a nil value"));
             }

@@ -153,3 +153,15 @@ fn size_limit_is_enforced() {
     let err = yaml::unmarshal_with("a: 0123456789abcdef\n", &limits).expect_err("too big");
     assert_eq!(err.kind(), yaml::YamlErrorKind::Limit);
 }
+
+#[test]
+fn large_documents_stay_linear() {
+    // Quadratic key handling would make this take minutes.
+    let text: String = (0..50_000).map(|i| format!("key{i}: {i}\n")).collect();
+    let m = yaml::parse_values(&text).expect("many keys");
+    assert_eq!(m.len(), 50_000);
+    let out = yaml::to_yaml(&Value::map(m));
+    assert!(out.starts_with("key0: 0\nkey1: 1\nkey2: 2\n"));
+    let json_text = json::to_json(&yaml::from_yaml(&text)).expect("json");
+    assert!(json::parse_json_map(&json_text).is_ok());
+}

@@ -101,9 +101,10 @@ fn schema_of(json: &str) -> chart::Chart {
 }
 
 fn values_of(yaml: &str) -> Map {
-    match capstan_helm::yaml::unmarshal(yaml).expect("yaml") {
-        capstan_gotmpl::Value::Map(m) => Map::clone(&m),
-        other => panic!("not a map: {other:?}"),
+    let v = capstan_helm::yaml::unmarshal(yaml).expect("yaml");
+    match v.as_map() {
+        Some(m) => Map::clone(&m),
+        None => panic!("not a map: {v:?}"),
     }
 }
 

@@ -18,7 +18,7 @@ fn drop_nulls(m: Map) -> Map {
     m.into_iter()
         .filter(|(_, v)| !v.is_nil())
         .map(|(k, v)| match v {
-            Value::Map(inner) => (k, Value::map(drop_nulls(Arc::unwrap_or_clone(inner)))),
+            Value::Map(inner) => (k, Value::map(drop_nulls(Arc::unwrap_or_clone(inner.snapshot())))),
             v => (k, v),
         })
         .collect()
@@ -30,7 +30,7 @@ fn drop_nulls(m: Map) -> Map {
 fn types_probe(v: &Value) -> String {
     let mut out = String::new();
     if let Some(m) = v.as_map() {
-        for (k, x) in m {
+        for (k, x) in m.iter() {
             let kind = match x {
                 Value::Nil => "invalid",
                 Value::Bool(_) => "bool",

@@ -1,11 +1,22 @@
 //! Argo CD's repo-server role, offline.
 //!
 //! Owns reading repositories ([`tree`]: the working tree or any Git
-//! revision, without a checkout), generating manifests per Application
-//! source (Helm charts in Git, plain directories, multi-source `$ref`
-//! value files), and resolving the app-of-apps tree of an environment.
-//! Does not talk to a cluster, and does not fetch: repositories are local
-//! paths (chart repositories and remote Git are future work).
+//! revision, without a checkout; [`repos`]: which local repository serves a
+//! `repoURL`), generating manifests per Application source (Helm charts in
+//! Git through capstan-helm, plain directories, multi-source `$ref` value
+//! files), and resolving the app-of-apps tree of an environment
+//! ([`Engine`]). Does not talk to a cluster and does not fetch: chart
+//! repositories, OCI registries, remote Git, Kustomize and jsonnet are
+//! reported as not supported yet, naming the app.
 
+mod apps;
+mod directory;
 pub mod glob;
+mod helm;
+mod output;
+pub mod repos;
 pub mod tree;
+
+pub use apps::{AppError, AppNode, AppTree, Engine, ErrorKind, InputError, Settings};
+pub use output::{AppOutput, Manifest, RenderedDoc};
+pub use repos::{RepoError, Revision};

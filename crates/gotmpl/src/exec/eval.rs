@@ -6,6 +6,7 @@
 //! Argument lists follow Go's convention: `args[0]` is the callee's own node
 //! and an empty slice means "no argument list at all".
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::val::Val;
@@ -18,44 +19,32 @@ use crate::func::{FuncError, Function, Signature};
 use crate::set::MissingKey;
 use crate::value::{Object, Value};
 
-/// The parameters of a callee.
+/// The parameters of a callee: a built-in's, or a Go signature (borrowed
+/// from a registered function, copied out of a host object for a method).
 enum Params<'s> {
-    Builtin((&'static [Param], Option<Param>)),
-    Go(&'s Signature),
-    /// A host method's signature, copied out of the object.
-    Owned(Signature),
+    Builtin(&'static [Param], Option<Param>),
+    Go(Cow<'s, Signature>),
 }
 
 impl Params<'_> {
-    fn go(&self) -> Option<&Signature> {
-        match self {
-            Params::Builtin(_) => None,
-            Params::Go(sig) => Some(sig),
-            Params::Owned(sig) => Some(sig),
-        }
-    }
-
     fn fixed_len(&self) -> usize {
-        match (self, self.go()) {
-            (Params::Builtin((p, _)), _) => p.len(),
-            (_, Some(sig)) => sig.params.len(),
-            _ => 0,
+        match self {
+            Params::Builtin(p, _) => p.len(),
+            Params::Go(sig) => sig.params.len(),
         }
     }
 
     fn fixed(&self, i: usize) -> Param {
-        match (self, self.go()) {
-            (Params::Builtin((p, _)), _) => p.get(i).copied().unwrap_or(Param::Reflect),
-            (_, Some(sig)) => sig.params.get(i).map_or(Param::Reflect, |p| Param::Go(*p)),
-            _ => Param::Reflect,
+        match self {
+            Params::Builtin(p, _) => p.get(i).copied().unwrap_or(Param::Reflect),
+            Params::Go(sig) => sig.params.get(i).map_or(Param::Reflect, |p| Param::Go(*p)),
         }
     }
 
     fn variadic(&self) -> Option<Param> {
-        match (self, self.go()) {
-            (Params::Builtin((_, v)), _) => *v,
-            (_, Some(sig)) => sig.variadic.map(Param::Go),
-            _ => None,
+        match self {
+            Params::Builtin(_, v) => *v,
+            Params::Go(sig) => sig.variadic.map(Param::Go),
         }
     }
 }
@@ -339,13 +328,16 @@ impl<'s> Exec<'s> {
     ) -> Result<Val, Error> {
         let args = args.get(1..).unwrap_or(&[]);
         let sig = match &callee {
-            Callee::Builtin(b) => Params::Builtin(b.signature()),
-            Callee::Func(f) => Params::Go(&f.sig),
-            Callee::Method(o) => Params::Owned(
+            Callee::Builtin(b) => {
+                let (fixed, variadic) = b.signature();
+                Params::Builtin(fixed, variadic)
+            }
+            Callee::Func(f) => Params::Go(Cow::Borrowed(&f.sig)),
+            Callee::Method(o) => Params::Go(Cow::Owned(
                 o.method(name)
                     .cloned()
                     .unwrap_or_else(|| Signature::fixed(&[])),
-            ),
+            )),
         };
         self.check_arity(&sig, name, args.len(), final_.is_some())?;
         if let Callee::Builtin(b @ (Builtin::And | Builtin::Or)) = callee {
@@ -446,11 +438,12 @@ impl<'s> Exec<'s> {
         let built = !matches!(callee, Callee::Builtin(Builtin::Index));
         let result = match callee {
             Callee::Builtin(b) => {
-                let callee = args
-                    .first()
-                    .map(|a| At::Arg(a).to_string())
-                    .unwrap_or_default();
-                b.call(argv, &callee)
+                let callee = || {
+                    args.first()
+                        .map(|a| At::Arg(a).to_string())
+                        .unwrap_or_default()
+                };
+                b.call(argv, callee)
                     .map_err(|msg| Error::new(ErrorKind::Function, msg))
             }
             Callee::Func(f) => {

@@ -133,7 +133,7 @@ impl Printer<'_> {
     fn fmt_pointer(&mut self, v: &Value) {
         let addr = match v {
             Value::List(l) => std::sync::Arc::as_ptr(l) as *const () as usize,
-            Value::Map(m) => std::sync::Arc::as_ptr(m) as *const () as usize,
+            Value::Map(m) => m.addr(),
             Value::Bytes(b) => b.as_ptr() as usize,
             Value::Object(o) => std::sync::Arc::as_ptr(o) as *const () as usize,
             _ => return self.bad_verb('p', v),
@@ -188,6 +188,7 @@ impl Printer<'_> {
                 true
             }
             Value::Map(map) => {
+                let map = map.snapshot();
                 self.out.push_str(if self.f.sharp_v {
                     "map[string]interface {}{"
                 } else {

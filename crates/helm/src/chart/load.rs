@@ -327,7 +327,7 @@ pub fn merge_maps(mut a: Map, b: &Map) -> Map {
         if let Value::Map(bm) = v
             && let Some(Value::Map(am)) = a.get(k)
         {
-            let merged = merge_maps(Map::clone(am), bm);
+            let merged = merge_maps(Map::clone(&am.snapshot()), &bm.snapshot());
             a.insert(k.clone(), Value::map(merged));
             continue;
         }

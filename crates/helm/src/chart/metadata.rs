@@ -169,7 +169,7 @@ impl Metadata {
                 Value::Nil => self.maintainers.push(None),
                 Value::Map(m) => {
                     let mut mt = Maintainer::default();
-                    for (k, v) in m.iter() {
+                    for (k, v) in m.snapshot().iter() {
                         let f = |n: &str| Some(format!("Maintainer.maintainers.{n}"));
                         match k.to_ascii_lowercase().as_str() {
                             "name" => set_string(&mut mt.name, v, f("name"))?,
@@ -195,7 +195,7 @@ impl Metadata {
             Value::Map(m) => {
                 let mut out = self.annotations.take().unwrap_or_default();
                 let mut res = Ok(());
-                for (k, v) in m.iter() {
+                for (k, v) in m.snapshot().iter() {
                     let mut s = String::new();
                     if let Err(e) = set_string(&mut s, v, Some("Metadata.annotations".into())) {
                         res = res.and(Err(e));
@@ -229,7 +229,7 @@ impl Metadata {
         for item in items.iter() {
             match item {
                 Value::Nil => self.dependencies.push(None),
-                Value::Map(m) => self.dependencies.push(Some(Dependency::decode(m)?)),
+                Value::Map(m) => self.dependencies.push(Some(Dependency::decode(&m.snapshot())?)),
                 other => return Err(type_error(other, field, "v2.Dependency")),
             }
         }
@@ -393,7 +393,7 @@ fn top_map(text: &str, go_type: &str) -> Result<Option<Arc<Map>>, DecodeError> {
     };
     match doc {
         Value::Nil => Ok(None),
-        Value::Map(m) => Ok(Some(m)),
+        Value::Map(m) => Ok(Some(m.snapshot())),
         other => Err(type_error(&other, None, go_type)),
     }
 }

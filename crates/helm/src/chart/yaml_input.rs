@@ -57,7 +57,7 @@ pub(crate) fn json_round_trip(v: Value) -> Value {
         Value::Int64(i) | Value::Int(i) => Value::Float(i as f64),
         Value::List(l) => Value::list(l.iter().cloned().map(json_round_trip).collect()),
         Value::Map(m) => Value::map(
-            m.iter()
+            m.snapshot().iter()
                 .map(|(k, v)| (k.clone(), json_round_trip(v.clone())))
                 .collect(),
         ),
@@ -148,7 +148,7 @@ fn merge_into(map: &mut Map, v: Value) {
     };
     for s in sources {
         if let Value::Map(m) = s {
-            for (k, v) in m.iter() {
+            for (k, v) in m.snapshot().iter() {
                 map.entry(k.clone()).or_insert_with(|| v.clone());
             }
         }

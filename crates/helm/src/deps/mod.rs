@@ -193,13 +193,14 @@ fn path_value(vals: &Map, path: &str) -> Result<Value, Option<String>> {
 }
 
 /// Helm's `Values.Table` over already split path parts.
-fn table<'a>(vals: &'a Map, parts: &[&str]) -> Option<&'a Map> {
-    let mut t = vals;
+fn table(vals: &Map, parts: &[&str]) -> Option<std::sync::Arc<Map>> {
+    let mut t = std::sync::Arc::new(vals.clone());
     for p in parts {
-        match t.get(*p) {
-            Some(Value::Map(m)) => t = m,
+        let next = match t.get(*p) {
+            Some(Value::Map(m)) => m.snapshot(),
             _ => return None,
-        }
+        };
+        t = next;
     }
     Some(t)
 }
@@ -228,7 +229,7 @@ fn process_import_values(
         for iv in &r.import_values {
             match iv {
                 Value::Map(m) => {
-                    let show = |k: &str| sprint(&[m.get(k).cloned().unwrap_or(Value::Nil)]);
+                    let show = |k: &str| sprint(&[m.get(k).unwrap_or(Value::Nil)]);
                     let (child, parent) = (show("child"), show("parent"));
                     out.push(child_parent(&child, &parent));
                     let path = format!("{}.{child}", r.name);
@@ -243,7 +244,7 @@ fn process_import_values(
                             continue;
                         }
                     };
-                    coalesce_tables(&mut b, path_to_map(&parent, vv.clone()), "", true, w);
+                    coalesce_tables(&mut b, path_to_map(&parent, Map::clone(&vv)), "", true, w);
                 }
                 Value::String(s) => {
                     let child = format!("exports.{s}");
@@ -260,7 +261,7 @@ fn process_import_values(
                             continue;
                         }
                     };
-                    coalesce_tables(&mut b, vm.clone(), "", true, w);
+                    coalesce_tables(&mut b, Map::clone(&vm), "", true, w);
                 }
                 _ => {}
             }
@@ -274,13 +275,14 @@ fn process_import_values(
 }
 
 /// Helm's `Values.Table`, telling which part was missing or not a map.
-fn table_or_missing<'a, 'p>(vals: &'a Map, parts: &[&'p str]) -> Result<&'a Map, &'p str> {
-    let mut t = vals;
+fn table_or_missing<'p>(vals: &Map, parts: &[&'p str]) -> Result<std::sync::Arc<Map>, &'p str> {
+    let mut t = std::sync::Arc::new(vals.clone());
     for p in parts {
-        match t.get(*p) {
-            Some(Value::Map(m)) => t = m,
+        let next = match t.get(*p) {
+            Some(Value::Map(m)) => m.snapshot(),
             _ => return Err(p),
-        }
+        };
+        t = next;
     }
     Ok(t)
 }

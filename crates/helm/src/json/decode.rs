@@ -6,7 +6,6 @@
 //! reports the same texts. Numbers become float64, duplicate keys keep the
 //! last value, lone surrogate escapes become U+FFFD.
 
-use std::sync::Arc;
 
 use capstan_gotmpl::{Map, Value};
 
@@ -103,7 +102,7 @@ impl Parser<'_> {
                     if c == b'{' {
                         if self.peek() == Some(b'}') {
                             self.i += 1;
-                            Value::Map(Arc::new(Map::new()))
+                            Value::map(Map::new())
                         } else {
                             let key = self.key()?;
                             stack.push(Frame::Object(Map::new(), key));
@@ -158,7 +157,7 @@ impl Parser<'_> {
                 // The frame just filled is on top; close it.
                 done = match stack.pop() {
                     Some(Frame::Array(items)) => Value::list(items),
-                    Some(Frame::Object(map, _)) => Value::Map(Arc::new(map)),
+                    Some(Frame::Object(map, _)) => Value::map(map),
                     None => Value::Nil,
                 };
             }

@@ -52,7 +52,7 @@ pub(super) fn encode(v: &Value, out: &mut String, depth: usize) -> Result<(), Js
         }
         Value::Map(map) => {
             out.push('{');
-            for (i, (k, item)) in map.iter().enumerate() {
+            for (i, (k, item)) in map.snapshot().iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }

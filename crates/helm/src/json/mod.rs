@@ -83,7 +83,7 @@ fn json_kind(v: &Value) -> &'static str {
 pub fn parse_json_map(text: &str) -> Result<Map, JsonError> {
     match decode::parse(text)? {
         (Value::Map(_) | Value::Nil, Some(e)) => Err(e),
-        (Value::Map(m), _) => Ok(Arc::unwrap_or_clone(m)),
+        (Value::Map(m), _) => Ok(Arc::unwrap_or_clone(m.snapshot())),
         (Value::Nil, _) => Ok(Map::new()),
         (other, _) => Err(JsonError::new(format!(
             "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
@@ -112,9 +112,8 @@ pub fn from_json(text: &str) -> Value {
         Ok((Value::Nil, None)) => return Value::Nil,
         // Go keeps what it decoded and the caller adds the error.
         Ok((Value::Map(m), Some(e))) => {
-            let mut m = Arc::unwrap_or_clone(m);
-            m.insert("Error".to_string(), Value::str(e.message()));
-            return Value::map(m);
+            m.update(|m| m.insert("Error".to_string(), Value::str(e.message())));
+            return Value::Map(m);
         }
         _ => {}
     }

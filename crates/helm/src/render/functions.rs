@@ -142,6 +142,14 @@ pub fn helm_functions(lookup: Arc<dyn Lookup>) -> Vec<(&'static str, Function)> 
         "fromJsonArray",
         Function::new(text(), |_, a| Ok(json::from_json_array(arg_str(a, 0)))),
     ));
+    out.push(("toToml", Function::new(one(), |_, a| Ok(Value::from(crate::toml::to_toml(&arg(a, 0)))))));
+    out.push((
+        "mustToToml",
+        Function::new(one(), |_, a| {
+            crate::toml::must_to_toml(&arg(a, 0)).map(Value::from).map_err(|e| FuncError::msg(e.to_string()))
+        }),
+    ));
+    out.push(("fromToml", Function::new(text(), |_, a| Ok(crate::toml::from_toml(arg_str(a, 0))))));
     out.push((
         "lookup",
         Function::new(Signature::fixed(&[P::String, P::String, P::String, P::String]), move |_, a| {

@@ -95,6 +95,7 @@ impl Head {
         let text = |v: Option<&Value>| v.map(scalar_text).unwrap_or_default();
         let metadata = map.get("metadata").and_then(Value::as_map);
         let annotations = metadata
+            .as_ref()
             .and_then(|m| m.get("annotations"))
             .and_then(Value::as_map)
             .filter(|a| !a.is_empty())
@@ -102,7 +103,7 @@ impl Head {
         Head {
             api_version: text(map.get("apiVersion")),
             kind: text(map.get("kind")),
-            name: text(metadata.and_then(|m| m.get("name"))),
+            name: text(metadata.as_ref().and_then(|m| m.get("name"))),
             annotations,
         }
     }

@@ -107,16 +107,19 @@ fn chart_sections(chart: &Chart, values: &Map, warnings: &mut Vec<String>, depth
         out.push_str(&text);
     }
     for sub in &chart.dependencies {
-        match values.get(sub.name()) {
-            None | Some(Value::Nil) => {}
-            Some(Value::Map(m)) => out.push_str(&chart_sections(sub, m, warnings, depth + 1)),
-            Some(other) => {
-                out.push_str(&format!(
-                    "{}:\ninvalid type for values: expected object (map), got {}\n",
-                    sub.name(),
-                    go_type(other)
-                ));
-            }
+        let Some(raw) = values.get(sub.name()) else {
+            continue;
+        };
+        if raw.is_nil() {
+            continue;
+        }
+        match raw.as_map() {
+            Some(m) => out.push_str(&chart_sections(sub, &m, warnings, depth + 1)),
+            None => out.push_str(&format!(
+                "{}:\ninvalid type for values: expected object (map), got {}\n",
+                sub.name(),
+                go_type(raw)
+            )),
         }
     }
     out
@@ -166,7 +169,10 @@ fn to_json(v: &Value, depth: usize) -> Result<serde_json::Value, String> {
                 .map(|x| to_json(x, depth + 1))
                 .collect::<Result<_, _>>()?,
         ),
-        Value::Map(m) => map_to_json(m, depth)?,
+        Value::Map(_) => match v.as_map() {
+            Some(m) => map_to_json(&m, depth)?,
+            None => J::Null,
+        },
         _ => {
             return Err("unable to validate schema: values hold a non-data object".to_string());
         }

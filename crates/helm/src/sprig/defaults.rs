@@ -1,6 +1,6 @@
 //! Sprig's "defaults" functions: `default`, `empty`, `coalesce`, `all`,
-//! `any`, `ternary`, and `deepCopy` (values are immutable here, so a copy is
-//! the value itself).
+//! `any`, `ternary`, and `deepCopy` (a copy sharing no map with the original,
+//! since maps are shared references).
 
 use capstan_gotmpl::Value;
 
@@ -32,8 +32,8 @@ pub(super) fn register(r: &mut Registry) {
         };
         Ok(chosen.clone())
     });
-    r.fixed("deepCopy", &[ANY], |a| Ok(arg(a, 0).clone()));
-    r.fixed("mustDeepCopy", &[ANY], |a| Ok(arg(a, 0).clone()));
+    r.fixed("deepCopy", &[ANY], |a| Ok(arg(a, 0).deep_copy()));
+    r.fixed("mustDeepCopy", &[ANY], |a| Ok(arg(a, 0).deep_copy()));
 }
 
 /// Sprig's `empty`: nil, zero numbers, `false`, and empty strings, lists and

@@ -3,11 +3,12 @@
 //! `mergeOverwrite` with dario.cat/mergo v1.0.1's rules.
 //!
 //! Go maps are references, so Sprig's `set`, `unset` and `merge` change the
-//! map they are given; template values here are immutable (decision 0001),
-//! so these functions return the changed map and the caller's variable keeps
-//! the old one. See the module report for what that means for charts.
+//! map they are given, in place, and return it: every variable and field
+//! that holds the same map sees the change (`capstan_gotmpl::MapRef`).
 
-use capstan_gotmpl::{FuncError, Map, Value};
+use std::sync::Arc;
+
+use capstan_gotmpl::{FuncError, Map, MapRef, Value};
 
 use super::conv::strval;
 use super::defaults::empty;
@@ -29,17 +30,19 @@ pub(super) fn register(r: &mut Registry) {
             .unwrap_or_else(|| Value::str("")))
     });
     r.fixed("set", &[MAP, STR, ANY], |a| {
-        if arg(a, 0).is_nil() {
+        let Some(m) = arg(a, 0).as_map_ref() else {
             return Err(fail("assignment to entry in nil map"));
-        }
-        let mut m = map_of(arg(a, 0)).clone();
-        m.insert(arg_str(a, 1).to_string(), arg(a, 2).clone());
-        Ok(Value::map(m))
+        };
+        let value = arg(a, 2).clone();
+        m.update(|m| m.insert(arg_str(a, 1).to_string(), value));
+        Ok(arg(a, 0).clone())
     });
     r.fixed("unset", &[MAP, STR], |a| {
-        let mut m = map_of(arg(a, 0)).clone();
-        m.remove(arg_str(a, 1));
-        Ok(Value::map(m))
+        if let Some(m) = arg(a, 0).as_map_ref() {
+            m.update(|m| m.remove(arg_str(a, 1)));
+            return Ok(arg(a, 0).clone());
+        }
+        Ok(Value::map(Map::new()))
     });
     r.fixed("hasKey", &[MAP, STR], |a| {
         Ok(Value::Bool(map_of(arg(a, 0)).contains_key(arg_str(a, 1))))
@@ -53,7 +56,7 @@ pub(super) fn register(r: &mut Registry) {
     // the orders Go may produce.
     r.variadic("keys", &[], MAP, |a| {
         Ok(str_list(
-            a.iter().flat_map(|d| map_of(d).keys().map(String::as_str)),
+            a.iter().flat_map(|d| map_of(d).keys().cloned().collect::<Vec<_>>()),
         ))
     });
     r.fixed("values", &[MAP], |a| {
@@ -71,7 +74,8 @@ pub(super) fn register(r: &mut Registry) {
     });
     r.variadic("omit", &[MAP], STR, |a| {
         let omit: Vec<&str> = a.iter().skip(1).filter_map(Value::as_str).collect();
-        let kept = map_of(arg(a, 0))
+        let src = map_of(arg(a, 0));
+        let kept = src
             .iter()
             .filter(|(k, _)| !omit.contains(&k.as_str()));
         Ok(Value::map(
@@ -87,43 +91,54 @@ pub(super) fn register(r: &mut Registry) {
     r.variadic("dig", &[], ANY, dig);
 }
 
-static EMPTY: std::sync::LazyLock<Map> = std::sync::LazyLock::new(Map::new);
+static EMPTY: std::sync::LazyLock<Arc<Map>> = std::sync::LazyLock::new(Arc::default);
 
-/// A `map[string]interface{}` argument; nil is Go's nil map (empty).
-fn map_of(v: &Value) -> &Map {
-    v.as_map().unwrap_or(&EMPTY)
+/// A `map[string]interface{}` argument's contents; nil is Go's nil map (empty).
+fn map_of(v: &Value) -> Arc<Map> {
+    v.as_map().unwrap_or_else(|| Arc::clone(&EMPTY))
 }
 
+/// Deepest nesting `merge` follows (a map merged into itself through a
+/// cycle stops here instead of overflowing the stack).
+const MAX_MERGE_DEPTH: usize = 256;
+
+/// `merge`/`mergeOverwrite`: the destination map is changed in place and
+/// returned, as mergo does with Go's map references.
 fn merge_all(a: &[Value], overwrite: bool) -> Value {
-    let mut dst = map_of(arg(a, 0)).clone();
+    let dst = match arg(a, 0) {
+        Value::Map(m) => m.clone(),
+        _ => MapRef::new(Map::new()),
+    };
     for src in a.iter().skip(1) {
-        merge_into(&mut dst, map_of(src), overwrite, 0);
+        merge_into(&dst, &map_of(src), overwrite, 0);
     }
-    Value::map(dst)
+    Value::Map(dst)
 }
 
 /// mergo's map merge. Without `overwrite` a source value only fills a
 /// missing or empty destination value (0, "", false, nil, empty list or
-/// map); nested maps merge recursively. With `overwrite` every source value
-/// wins, nil and empty ones included, except that nested maps still merge.
-fn merge_into(dst: &mut Map, src: &Map, overwrite: bool, depth: usize) {
+/// map); nested maps merge recursively, in place. With `overwrite` every
+/// source value wins, nil and empty ones included, except that nested maps
+/// still merge.
+fn merge_into(dst: &MapRef, src: &Map, overwrite: bool, depth: usize) {
+    let current = dst.snapshot();
+    let mut updates: Vec<(String, Value)> = Vec::new();
     for (key, sv) in src {
-        let dv = dst.get(key);
+        let dv = current.get(key);
         match sv {
             Value::Nil => {
                 if overwrite {
-                    dst.insert(key.clone(), Value::Nil);
+                    updates.push((key.clone(), Value::Nil));
                 }
                 continue;
             }
             Value::Map(sm) => {
                 if let Some(Value::Map(dm)) = dv
                     && !dm.is_empty()
-                    && depth < 10_000
                 {
-                    let mut merged = (**dm).clone();
-                    merge_into(&mut merged, &sm.snapshot(), overwrite, depth + 1);
-                    dst.insert(key.clone(), Value::map(merged));
+                    if depth < MAX_MERGE_DEPTH && !dm.ptr_eq(sm) {
+                        merge_into(dm, &sm.snapshot(), overwrite, depth + 1);
+                    }
                     continue;
                 }
             }
@@ -134,8 +149,11 @@ fn merge_into(dst: &mut Map, src: &Map, overwrite: bool, depth: usize) {
             Some(d) => overwrite || empty(d),
         };
         if replace {
-            dst.insert(key.clone(), sv.clone());
+            updates.push((key.clone(), sv.clone()));
         }
+    }
+    if !updates.is_empty() {
+        dst.update(|m| m.extend(updates));
     }
 }
 
@@ -147,7 +165,7 @@ fn dig(ps: &[Value]) -> Result<Value, FuncError> {
     }
     let assert_map = |v: &Value| -> Result<Map, FuncError> {
         match v {
-            Value::Map(m) => Ok((**m).clone()),
+            Value::Map(m) => Ok(Map::clone(&m.snapshot())),
             other => Err(fail(format!(
                 "interface conversion: interface {{}} is {}, not map[string]interface {{}}",
                 type_for_assertion(other)

@@ -33,8 +33,7 @@ pub(super) fn register(r: &mut Registry) {
         Ok(Value::map(m))
     });
     r.fixed("urlJoin", &[MAP], |a| {
-        let empty = Map::new();
-        let d = arg(a, 0).as_map().unwrap_or(&empty);
+        let d = arg(a, 0).as_map().unwrap_or_default();
         let get = |key: &str| -> Result<String, FuncError> {
             match d.get(key) {
                 None => Ok(String::new()),

@@ -91,7 +91,7 @@ fn coalesce_deps(
         let name = sub.name();
         let mut dv = match dest.remove(name) {
             None => Map::new(),
-            Some(Value::Map(m)) => Map::clone(&m),
+            Some(Value::Map(m)) => Map::clone(&&m.snapshot()),
             Some(other) => {
                 let shown = go_bad_verb_t(&other);
                 dest.insert(name.to_string(), other);
@@ -108,7 +108,7 @@ fn coalesce_deps(
     let parent = dest.clone();
     for sub in &chart.dependencies {
         if let Some(Value::Map(m)) = dest.get(sub.name()) {
-            let mut m = Map::clone(m);
+            let mut m = Map::clone(&m.snapshot());
             share_down(sub, &mut m, &parent, 0);
             dest.insert(sub.name().to_string(), Value::map(m));
         }
@@ -148,11 +148,11 @@ fn set_nested_global(vals: &mut Map, key: &str, k2: &str, v: Value) {
     let Some(Value::Map(g)) = vals.get(GLOBAL_KEY) else {
         return;
     };
-    let mut g = Map::clone(g);
+    let mut g = Map::clone(&g.snapshot());
     let Some(Value::Map(m)) = g.get(key) else {
         return;
     };
-    let mut m = Map::clone(m);
+    let mut m = Map::clone(&m.snapshot());
     m.insert(k2.to_string(), v);
     g.insert(key.to_string(), Value::map(m));
     vals.insert(GLOBAL_KEY.to_string(), Value::map(g));
@@ -164,9 +164,9 @@ fn nested_global_keys(vals: &Map) -> Vec<(String, String)> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for (k, v) in g.iter() {
+    for (k, v) in g.snapshot().iter() {
         if let Value::Map(m) = v {
-            for (k2, v2) in m.iter() {
+            for (k2, v2) in m.snapshot().iter() {
                 if matches!(v2, Value::Map(_)) {
                     out.push((k.clone(), k2.clone()));
                 }
@@ -206,7 +206,7 @@ fn share_down(chart: &Chart, vals: &mut Map, parent: &Map, depth: usize) {
     }
     for sub in &chart.dependencies {
         if let Some(Value::Map(m)) = vals.get(sub.name()) {
-            let mut m = Map::clone(m);
+            let mut m = Map::clone(&m.snapshot());
             share_down(sub, &mut m, parent, depth + 1);
             vals.insert(sub.name().to_string(), Value::map(m));
         }
@@ -217,7 +217,7 @@ fn share_down(chart: &Chart, vals: &mut Map, parent: &Map, depth: usize) {
 fn coalesce_globals(dest: &mut Map, src: &Map, prefix: &str, w: &mut Vec<String>) {
     let mut dg = match dest.get(GLOBAL_KEY) {
         None => Map::new(),
-        Some(Value::Map(m)) => Map::clone(m),
+        Some(Value::Map(m)) => Map::clone(&m.snapshot()),
         Some(_) => {
             w.push(format!(
                 "warning: skipping globals because destination {GLOBAL_KEY} is not a table."
@@ -227,7 +227,7 @@ fn coalesce_globals(dest: &mut Map, src: &Map, prefix: &str, w: &mut Vec<String>
     };
     let sg = match src.get(GLOBAL_KEY) {
         None => Map::new(),
-        Some(Value::Map(m)) => Map::clone(m),
+        Some(Value::Map(m)) => Map::clone(&m.snapshot()),
         Some(_) => {
             w.push(format!(
                 "warning: skipping globals because source {GLOBAL_KEY} is not a table."
@@ -237,14 +237,14 @@ fn coalesce_globals(dest: &mut Map, src: &Map, prefix: &str, w: &mut Vec<String>
     };
     for (key, val) in sg {
         if let Value::Map(vm) = &val {
-            let mut vv = Map::clone(vm);
+            let mut vv = Map::clone(&vm.snapshot());
             match dg.get(&key) {
                 None => {
                     dg.insert(key, Value::map(vv));
                 }
                 Some(Value::Map(destv)) => {
                     let sub_prefix = concat_prefix(prefix, &key);
-                    coalesce_tables(&mut vv, Map::clone(destv), &sub_prefix, true, w);
+                    coalesce_tables(&mut vv, Map::clone(&destv.snapshot()), &sub_prefix, true, w);
                     dg.insert(key, Value::map(vv));
                 }
                 Some(_) => w.push(format!(
@@ -278,11 +278,11 @@ fn coalesce_chart_defaults(
                 Value::Map(src) => {
                     let is_subchart = chart.dependencies.iter().any(|d| d.name() == key);
                     let merge = merge || is_subchart;
-                    let mut src = Map::clone(src);
+                    let mut src = Map::clone(&src.snapshot());
                     if !merge {
                         clean_nil_values(&mut src);
                     }
-                    let mut dest = Map::clone(dest);
+                    let mut dest = Map::clone(&dest.snapshot());
                     coalesce_tables(&mut dest, src, &concat_prefix(&sub_prefix, key), merge, w);
                     v.insert(key.clone(), Value::map(dest));
                 }
@@ -299,7 +299,7 @@ fn coalesce_chart_defaults(
                         continue;
                     }
                     if let Value::Map(m) = &val {
-                        let mut m = Map::clone(m);
+                        let mut m = Map::clone(&m.snapshot());
                         clean_nil_values(&mut m);
                         val = Value::map(m);
                     }
@@ -340,8 +340,8 @@ pub fn coalesce_tables(
             Some(dv) => {
                 if let Value::Map(sm) = &val {
                     if let Value::Map(dm) = dv {
-                        let mut dm = Map::clone(dm);
-                        coalesce_tables(&mut dm, Map::clone(sm), &full_key, merge, w);
+                        let mut dm = Map::clone(&dm.snapshot());
+                        coalesce_tables(&mut dm, Map::clone(&sm.snapshot()), &full_key, merge, w);
                         dst.insert(key, Value::map(dm));
                     } else {
                         w.push(format!(
@@ -365,7 +365,7 @@ pub fn clean_nil_values(m: &mut Map) {
     m.retain(|_, v| !v.is_nil());
     for v in m.values_mut() {
         if let Value::Map(sub) = v {
-            let mut owned = Map::clone(sub);
+            let mut owned = Map::clone(&sub.snapshot());
             clean_nil_values(&mut owned);
             *v = Value::map(owned);
         }

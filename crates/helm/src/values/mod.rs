@@ -83,7 +83,7 @@ pub fn scoped_values(top: &Map, chart_path: &[&str]) -> Map {
         let mut next = Some(cur);
         for part in name.split('.') {
             next = match next.as_ref().and_then(|m| m.get(part)) {
-                Some(Value::Map(m)) => Some(Map::clone(m)),
+                Some(Value::Map(m)) => Some(Map::clone(&m.snapshot())),
                 _ => None,
             };
         }

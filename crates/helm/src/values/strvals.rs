@@ -16,7 +16,6 @@
 //! list indexes above 65536 and names nested deeper than 30 are refused.
 
 use capstan_gotmpl::{Map, Value};
-use std::sync::Arc;
 
 /// Go's `%q` of a `[]rune`: each rune quoted, in brackets (`['b' 'c']`).
 fn quote_runes(s: &str) -> String {
@@ -318,7 +317,7 @@ impl Parser<'_, '_> {
                 }
                 let mut inner = match data.get(&k) {
                     None => Map::new(),
-                    Some(Value::Map(m)) => Map::clone(m),
+                    Some(Value::Map(m)) => Map::clone(&m.snapshot()),
                     Some(other) => return Err(conversion_panic(other, MAP_T)),
                 };
                 let res = self.key(&mut inner, level);
@@ -326,7 +325,7 @@ impl Parser<'_, '_> {
                     return Err(Fail::msg(format!("key map {} has no value", quote(&k))));
                 }
                 if !inner.is_empty() {
-                    set(data, &k, Value::Map(Arc::new(inner)));
+                    set(data, &k, Value::map(inner));
                 }
                 res
             }
@@ -431,13 +430,13 @@ impl Parser<'_, '_> {
             _ => {
                 // '.'
                 let mut inner = match usize::try_from(i).ok().and_then(|i| list.get(i)) {
-                    Some(Value::Map(m)) => Map::clone(m),
+                    Some(Value::Map(m)) => Map::clone(&m.snapshot()),
                     _ => Map::new(),
                 };
                 if let Err(e) = self.key(&mut inner, level) {
                     return (list, Err(e));
                 }
-                let r = set_index(&mut list, i, Value::Map(Arc::new(inner)));
+                let r = set_index(&mut list, i, Value::map(inner));
                 (list, r)
             }
         }
@@ -631,7 +630,7 @@ fn json_to_value(v: serde_json::Value, depth: usize) -> R<Value> {
 pub(crate) fn json_object(s: &str) -> Option<Map> {
     let v: serde_json::Value = serde_json::from_str(s).ok()?;
     match json_to_value(v, 0).ok()? {
-        Value::Map(m) => Some(Map::clone(&m)),
+        Value::Map(m) => Some(Map::clone(&&m.snapshot())),
         Value::Nil => Some(Map::new()),
         _ => None,
     }

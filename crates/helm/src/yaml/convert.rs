@@ -186,10 +186,10 @@ pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
                 .collect::<Result<_, _>>()?,
         ),
         Value::Map(m) => {
-            for k in m.keys() {
+            for k in m.snapshot().keys() {
                 check_v2_text(k)?;
             }
-            Node::Map(sorted_pairs(m, Schema::V2, |i| v2_node(i, depth + 1))?)
+            Node::Map(sorted_pairs(&m.snapshot(), Schema::V2, |i| v2_node(i, depth + 1))?)
         }
         other => return Err(unsupported(other)),
     })
@@ -218,7 +218,7 @@ pub(crate) fn v3_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
                 .map(|i| v3_node(i, depth + 1))
                 .collect::<Result<_, _>>()?,
         ),
-        Value::Map(m) => Node::Map(sorted_pairs(m, Schema::V3, |i| v3_node(i, depth + 1))?),
+        Value::Map(m) => Node::Map(sorted_pairs(&m.snapshot(), Schema::V3, |i| v3_node(i, depth + 1))?),
         other => return Err(unsupported(other)),
     })
 }

@@ -456,10 +456,10 @@ impl Decoder<'_> {
             }
             Node::Map(_) => {
                 self.enter()?;
-                let mut out = Vec::new();
+                let mut out = GoMap::default();
                 self.mapping_into(id, &mut out)?;
                 self.depth -= 1;
-                Ok(GoYaml::Map(out))
+                Ok(GoYaml::Map(out.pairs))
             }
         }
     }
@@ -480,7 +480,7 @@ impl Decoder<'_> {
     fn mapping_into(
         &mut self,
         id: usize,
-        out: &mut Vec<(GoYaml, GoYaml)>,
+        out: &mut GoMap,
     ) -> Result<(), YamlError> {
         let Node::Map(pairs) = &self.nodes[id] else {
             return Ok(());
@@ -521,7 +521,7 @@ impl Decoder<'_> {
         }
     }
 
-    fn merge(&mut self, id: usize, out: &mut Vec<(GoYaml, GoYaml)>) -> Result<(), YamlError> {
+    fn merge(&mut self, id: usize, out: &mut GoMap) -> Result<(), YamlError> {
         let want_map = || {
             YamlError::syntax(
                 "yaml: map merge requires map or sequence of maps as the value".into(),
@@ -549,7 +549,7 @@ impl Decoder<'_> {
     }
 
     /// `d.unmarshal(n, out)` with `out` the map being filled.
-    fn merge_one(&mut self, id: usize, out: &mut Vec<(GoYaml, GoYaml)>) -> Result<(), YamlError> {
+    fn merge_one(&mut self, id: usize, out: &mut GoMap) -> Result<(), YamlError> {
         self.count()?;
         if let Node::Alias { target, name } = &self.nodes[id] {
             if self.active_aliases.contains(&id) {
@@ -572,19 +572,49 @@ impl Decoder<'_> {
     }
 }
 
-fn set(out: &mut Vec<(GoYaml, GoYaml)>, key: GoYaml, value: GoYaml) {
-    if let Some(slot) = out.iter_mut().find(|(k, _)| same_key(k, &key)) {
-        slot.1 = value;
-    } else {
-        out.push((key, value));
-    }
+/// A Go `map[interface{}]interface{}` being filled: pairs in first-insertion
+/// order plus an index so that each write costs O(1), not a scan.
+#[derive(Default)]
+struct GoMap {
+    pairs: Vec<(GoYaml, GoYaml)>,
+    index: HashMap<KeyId, usize>,
 }
 
-/// Go interface equality for map keys: same dynamic type and value.
-fn same_key(a: &GoYaml, b: &GoYaml) -> bool {
-    match (a, b) {
-        (GoYaml::Float(x), GoYaml::Float(y)) => x == y,
-        _ => a == b,
+/// Go's equality for scalar map keys (same dynamic type and value; +0 and
+/// -0 are one key; NaN never equals itself, so it has no id).
+#[derive(Hash, PartialEq, Eq)]
+enum KeyId {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Uint(u64),
+    Float(u64),
+    Str(String),
+}
+
+fn key_id(k: &GoYaml) -> Option<KeyId> {
+    Some(match k {
+        GoYaml::Null => KeyId::Null,
+        GoYaml::Bool(b) => KeyId::Bool(*b),
+        GoYaml::Int(i) => KeyId::Int(*i),
+        GoYaml::Uint(u) => KeyId::Uint(*u),
+        GoYaml::Float(x) if x.is_nan() => return None,
+        GoYaml::Float(x) => KeyId::Float(if *x == 0.0 { 0 } else { x.to_bits() }),
+        GoYaml::Str(s) => KeyId::Str(s.clone()),
+        GoYaml::Seq(_) | GoYaml::Map(_) => return None,
+    })
+}
+
+fn set(out: &mut GoMap, key: GoYaml, value: GoYaml) {
+    match key_id(&key) {
+        Some(id) => match out.index.get(&id) {
+            Some(&slot) => out.pairs[slot].1 = value,
+            None => {
+                out.index.insert(id, out.pairs.len());
+                out.pairs.push((key, value));
+            }
+        },
+        None => out.pairs.push((key, value)),
     }
 }
 

@@ -61,7 +61,7 @@ fn type_error(v: &Value, target: &str) -> YamlError {
 pub fn parse_yaml_map(text: &str) -> Result<Map, YamlError> {
     match unmarshal(text)? {
         Value::Nil => Ok(Map::new()),
-        Value::Map(m) => Ok(std::sync::Arc::unwrap_or_clone(m)),
+        Value::Map(m) => Ok(std::sync::Arc::unwrap_or_clone(m.snapshot())),
         other => Err(type_error(&other, "map[string]interface {}")),
     }
 }
@@ -168,8 +168,8 @@ fn merge_maps(mut a: Map, b: Map) -> Map {
     for (k, v) in b {
         let merged = match (a.remove(&k), v) {
             (Some(Value::Map(old)), Value::Map(new)) => Value::map(merge_maps(
-                std::sync::Arc::unwrap_or_clone(old),
-                std::sync::Arc::unwrap_or_clone(new),
+                std::sync::Arc::unwrap_or_clone(old.snapshot()),
+                std::sync::Arc::unwrap_or_clone(new.snapshot()),
             )),
             (_, v) => v,
         };
