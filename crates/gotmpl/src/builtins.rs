@@ -260,7 +260,7 @@ fn index(item: Val, indexes: Vec<Val>) -> Result<Val, String> {
                 }
             }
             Value::Map(m) => match ix.concrete() {
-                Some(Value::String(k)) => Val::Iface(m.get(&**k).unwrap_or(Value::Nil)),
+                Some(Value::String(k)) => Val::Iface(m.get(k).unwrap_or(Value::Nil)),
                 Some(other) => {
                     return Err(format!(
                         "value has type {}; should be string",
