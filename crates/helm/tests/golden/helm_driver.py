@@ -20,6 +20,10 @@ after the install action returns:
   renderResources does. CRDObjects runs on the chart after dependency processing, which the SDK
   does not expose: charts whose dependencies declare condition, tags or alias are refused;
 * --no-hooks, --skip-tests, --show-only: template.go's own post-processing of the output;
+* runInstall and the CLI's chart loader word a few errors differently from the SDK: a declared
+  but missing dependency, and a top-level archive that cannot be unpacked or has no Chart.yaml
+  (see cli_message); a chart folder without Chart.yaml is refused (the real message holds the
+  absolute path);
 * -f files: read by Helm's loader.LoadValues (see user_values), where the shared oracle uses
   another SDK entry point with other error messages and no multi-document files; --set-json
   errors in options.go's wording. Without any of the flags above, rendering is the shared
@@ -167,7 +171,7 @@ def install_manifest(helm, chart_dir: str, o: dict, vals: dict) -> str:
     except UserError:
         raise
     except Exception as e:  # noqa: BLE001
-        raise UserError(oracle._err(e))
+        raise UserError(cli_message(chart_dir, oracle._err(e)))
     finally:
         chart.close()
     return json.loads(payload).get("manifest", "") or ""
@@ -200,10 +204,11 @@ def render(o: dict) -> str:
     helm = oracle._helm()
     release, chart_dir = o["pos"]
     vals = user_values(o, helm)
+    check_chart_path(chart_dir)
     if not extended(o):
         r = oracle.render_values(chart_dir, release, o["ns"], vals)
         if not r["ok"]:
-            raise UserError(r["error"])
+            raise UserError(cli_message(chart_dir, r["error"]))
         return r["stdout"]
     manifest = install_manifest(helm, chart_dir, o, vals)
     try:
@@ -229,6 +234,45 @@ def render(o: dict) -> str:
     if o["show"]:
         out = show_only(out, o["show"])
     return out
+
+
+# archive.LoadArchiveFiles messages: pkg/chart/loader.LoadFile (the CLI's loader) replaces them
+# with one sentence for a top-level archive (subchart archives keep them, wrapped by the v2 loader).
+_ARCHIVE_ERRORS = (
+    "chart illegally contains absolute paths",
+    "chart illegally contains content outside the base directory",
+    "chart illegally references parent directory",
+    "chart contains illegally named files",
+    "chart yaml not in base directory",
+    "decompressed chart is larger than the maximum size",
+    "decompressed chart file ",
+    "no files in chart archive",
+)
+_DEPS_SDK = "chart dependencies are missing; run dependency update/build first: "
+_DEPS_CLI = ("an error occurred while checking for chart dependencies. You may need to run "
+             "'helm dependency build' to fetch missing dependencies: ")
+
+
+def check_chart_path(chart_dir: str) -> None:
+    """Inputs whose real message names the chart's absolute path (LocateChart makes it
+    absolute) cannot have a portable golden."""
+    if not os.path.exists(chart_dir):
+        raise OracleFailure("missing chart path: Helm's message depends on repositories")
+    if os.path.isdir(chart_dir) and not os.path.isfile(os.path.join(chart_dir, "Chart.yaml")):
+        raise OracleFailure("no Chart.yaml: Helm's message names the absolute path")
+
+
+def cli_message(chart_dir: str, msg: str) -> str:
+    """The SDK's message as the CLI prints it, where the CLI's code path differs from the SDK's
+    (pkg/cmd/install.go runInstall, pkg/chart/loader/load.go LoadFile)."""
+    if msg.startswith(_DEPS_SDK):
+        return _DEPS_CLI + msg[len(_DEPS_SDK):]
+    if os.path.isfile(chart_dir):
+        if msg.startswith(_ARCHIVE_ERRORS):
+            return "unable to load chart archive"
+        if msg == "Chart.yaml file is missing":
+            return "unable to detect chart version, no Chart.yaml found"
+    return msg
 
 
 def crd_text(helm, chart_dir: str) -> str:

@@ -1,0 +1,1 @@
+{{ define "show" }}{{ .Values.x }}@{{ .Release.Name }}{{ end }}
