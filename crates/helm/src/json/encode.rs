@@ -62,12 +62,16 @@ pub(super) fn encode(v: &Value, out: &mut String, depth: usize) -> Result<(), Js
             }
             out.push('}');
         }
-        Value::Object(o) => {
-            return Err(JsonError::new(format!(
-                "json: unsupported type: {}",
-                o.type_name()
-            )));
-        }
+        Value::Object(o) => match o.to_value() {
+            // A named map, slice or struct marshals as what it is made of.
+            Some(plain) => encode(&plain, out, depth + 1)?,
+            None => {
+                return Err(JsonError::new(format!(
+                    "json: unsupported type: {}",
+                    o.type_name()
+                )));
+            }
+        },
         #[allow(unreachable_patterns)]
         _ => {
             return Err(JsonError::new(format!(
