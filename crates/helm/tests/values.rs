@@ -187,3 +187,25 @@ fn library_charts_are_refused_for_rendering() {
     let e = values::prepare(c, &Map::new()).expect_err("refused");
     assert_eq!(e.to_string(), "library charts are not installable");
 }
+
+#[test]
+fn coalesced_values_share_no_map_with_the_chart_or_the_user() {
+    let c = chart_with("c", "d: {k: {x: 1}}\n", vec![]);
+    let user = yaml("u: {k: {y: 2}}\n");
+    let got = coalesce_values(&c, &user, &mut Vec::new()).expect("ok");
+    // A template's `set` changes the rendered values in place...
+    let Some(Value::Map(d)) = got.get("d") else {
+        panic!("map")
+    };
+    let Some(Value::Map(n)) = d.get("k") else {
+        panic!("map")
+    };
+    n.update(|m| m.insert("x".into(), Value::str("changed")));
+    let Some(Value::Map(u)) = got.get("u") else {
+        panic!("map")
+    };
+    u.update(|m| m.insert("z".into(), Value::Bool(true)));
+    // ...but never the chart's defaults nor the caller's map (Helm copies both).
+    assert_eq!(c.values, yaml("d: {k: {x: 1}}\n"));
+    assert_eq!(user, yaml("u: {k: {y: 2}}\n"));
+}

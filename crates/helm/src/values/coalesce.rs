@@ -37,7 +37,7 @@ pub fn coalesce_values(
     user: &Map,
     warnings: &mut Vec<String>,
 ) -> Result<Map, CoalesceError> {
-    let mut dest = user.clone();
+    let mut dest = deep_copy_map(user);
     coalesce(chart, &mut dest, "", false, warnings, 0)?;
     Ok(dest)
 }
@@ -49,9 +49,26 @@ pub fn merge_values(
     user: &Map,
     warnings: &mut Vec<String>,
 ) -> Result<Map, CoalesceError> {
-    let mut dest = user.clone();
+    let mut dest = deep_copy_map(user);
     coalesce(chart, &mut dest, "", true, warnings, 0)?;
     Ok(dest)
+}
+
+/// A copy that shares no map with the original (Go's
+/// `copystructure.Copy`). Maps are shared references in the value model,
+/// as in Go; Helm copies the user's values and each chart's defaults before
+/// coalescing, so a template's `set` on `.Values` can never reach the
+/// loaded chart or the caller's map.
+pub fn deep_copy_map(m: &Map) -> Map {
+    m.iter().map(|(k, v)| (k.clone(), deep_copy(v))).collect()
+}
+
+fn deep_copy(v: &Value) -> Value {
+    match v {
+        Value::Map(r) => Value::map(deep_copy_map(&r.snapshot())),
+        Value::List(l) => Value::list(l.iter().map(deep_copy).collect()),
+        other => other.clone(),
+    }
 }
 
 fn concat_prefix(a: &str, b: &str) -> String {
@@ -269,7 +286,8 @@ fn coalesce_chart_defaults(
     w: &mut Vec<String>,
 ) {
     let sub_prefix = concat_prefix(prefix, chart.name());
-    for (key, val) in &chart.values {
+    let defaults = deep_copy_map(&chart.values);
+    for (key, val) in &defaults {
         match v.get(key) {
             Some(Value::Nil) if !merge => {
                 v.remove(key);
