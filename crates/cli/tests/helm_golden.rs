@@ -17,6 +17,11 @@
 //!
 //! `GOLDEN_FILTER=substring` runs only the fixtures whose folder name contains it.
 
+#![allow(
+    clippy::print_stderr,
+    reason = "the suite reports its pass rate and every mismatch"
+)]
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::Read;
@@ -241,7 +246,11 @@ fn capstan_template_matches_helm() {
     let mut mismatches: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut ran = 0usize;
     for dir in &all {
-        let name = dir.file_name().expect("name").to_string_lossy().into_owned();
+        let name = dir
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         if !name.contains(&filter) {
             continue;
         }
@@ -264,7 +273,11 @@ fn capstan_template_matches_helm() {
         let mut problems = Vec::new();
         let status = read(&dir.join("expected.status"));
         if got.status != status.trim() {
-            problems.push(format!("status: expected {}, got {}", status.trim(), got.status));
+            problems.push(format!(
+                "status: expected {}, got {}",
+                status.trim(),
+                got.status
+            ));
         }
         let stdout = read(&dir.join("expected.stdout"));
         if got.stdout != stdout {
@@ -302,7 +315,10 @@ fn capstan_template_matches_helm() {
             eprintln!("note: {name} is listed in divergences.json but now matches Helm");
         }
     }
-    assert_eq!(unexpected, 0, "{unexpected} fixture(s) differ from real Helm (see above)");
+    assert_eq!(
+        unexpected, 0,
+        "{unexpected} fixture(s) differ from real Helm (see above)"
+    );
 }
 
 #[test]
@@ -310,7 +326,15 @@ fn shell_words_follow_posix_quoting() {
     let words = shell_words(r#"rel ./chart --set 'a\.b=x,y' --set-json "k=\"v\"" a\ b"#);
     assert_eq!(
         words.expect("valid line"),
-        vec!["rel", "./chart", "--set", r"a\.b=x,y", "--set-json", r#"k="v""#, "a b"]
+        vec![
+            "rel",
+            "./chart",
+            "--set",
+            r"a\.b=x,y",
+            "--set-json",
+            r#"k="v""#,
+            "a b"
+        ]
     );
     assert!(shell_words("'open").is_err());
 }
