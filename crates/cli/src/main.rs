@@ -24,6 +24,10 @@ struct Cli {
 enum Command {
     /// Locally render a chart exactly as `helm template` does.
     Template(commands::template::TemplateArgs),
+    /// Show the app-of-apps tree of Argo CD Applications.
+    Tree(commands::tree::TreeArgs),
+    /// Render every Application of an app-of-apps tree as Argo CD would.
+    Render(commands::render::RenderArgs),
     /// Print the version and the reference versions capstan matches.
     Version,
 }
@@ -42,6 +46,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Template(args) => Ok(ExitCode::from(commands::template::run(args)?)),
+        Command::Tree(args) => Ok(ExitCode::from(commands::tree::run(args)?)),
+        Command::Render(args) => Ok(ExitCode::from(commands::render::run(args)?)),
         Command::Version => {
             write_stdout(&format!(
                 "capstan {}\nrenders as: Helm v4.2.3 (Go text/template)\n",

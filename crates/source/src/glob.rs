@@ -25,8 +25,13 @@ enum Token {
     Any,
     Star,
     /// `**` (in doublestar, `**/` as one token: zero or more whole segments).
-    Globstar { slash: bool },
-    Class { negated: bool, ranges: Vec<(char, char)> },
+    Globstar {
+        slash: bool,
+    },
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
     Alt(Vec<Vec<Token>>),
 }
 
@@ -54,10 +59,15 @@ impl Glob {
     pub fn new(pattern: &str, dialect: Dialect) -> Result<Glob, GlobError> {
         let chars: Vec<char> = pattern.chars().collect();
         let mut pos = 0;
-        let tokens = parse(&chars, &mut pos, dialect, false, 0)
-            .map_err(|reason| GlobError { pattern: pattern.to_string(), reason })?;
+        let tokens = parse(&chars, &mut pos, dialect, false, 0).map_err(|reason| GlobError {
+            pattern: pattern.to_string(),
+            reason,
+        })?;
         if pos != chars.len() {
-            return Err(GlobError { pattern: pattern.to_string(), reason: "unexpected '}'".into() });
+            return Err(GlobError {
+                pattern: pattern.to_string(),
+                reason: "unexpected '}'".into(),
+            });
         }
         Ok(Glob { tokens, dialect })
     }
@@ -66,7 +76,10 @@ impl Glob {
     pub fn matches(&self, text: &str) -> bool {
         let chars: Vec<char> = text.chars().collect();
         let mut memo = HashMap::new();
-        let seq = Seq { tokens: &self.tokens, next: None };
+        let seq = Seq {
+            tokens: &self.tokens,
+            next: None,
+        };
         match_seq(&seq, 0, &chars, 0, self.dialect, &mut memo)
     }
 }
@@ -90,7 +103,9 @@ fn parse(
             '}' | ',' if in_alt => return Ok(out),
             '\\' => {
                 *pos += 1;
-                let Some(&e) = chars.get(*pos) else { return Err("trailing '\\'".into()) };
+                let Some(&e) = chars.get(*pos) else {
+                    return Err("trailing '\\'".into());
+                };
                 out.push(Token::Char(e));
                 *pos += 1;
             }
@@ -120,7 +135,9 @@ fn parse(
                 let mut ranges = Vec::new();
                 let mut first = true;
                 loop {
-                    let Some(&c) = chars.get(*pos) else { return Err("unclosed '['".into()) };
+                    let Some(&c) = chars.get(*pos) else {
+                        return Err("unclosed '['".into());
+                    };
                     if c == ']' && !first {
                         *pos += 1;
                         break;
@@ -133,7 +150,9 @@ fn parse(
                         c
                     };
                     *pos += 1;
-                    if chars.get(*pos) == Some(&'-') && chars.get(*pos + 1).is_some_and(|c| *c != ']') {
+                    if chars.get(*pos) == Some(&'-')
+                        && chars.get(*pos + 1).is_some_and(|c| *c != ']')
+                    {
                         let hi = chars[*pos + 1];
                         *pos += 2;
                         ranges.push((lo, hi));
@@ -242,7 +261,10 @@ fn match_inner(
             false
         }
         Token::Alt(alts) => alts.iter().any(|alt| {
-            let inner = Seq { tokens: alt, next: Some((seq, ti + 1)) };
+            let inner = Seq {
+                tokens: alt,
+                next: Some((seq, ti + 1)),
+            };
             // Inner sequences live on this stack frame: no memo across them.
             match_inner(&inner, 0, text, xi, d, &mut HashMap::new())
         }),
@@ -260,9 +282,21 @@ mod tests {
     #[test]
     fn gobwas_star_crosses_slashes() {
         assert!(m("*.yaml", Dialect::Gobwas, "sub/dir/a.yaml"));
-        assert!(m("{config.json,env-usw2/*}", Dialect::Gobwas, "env-usw2/x/y.yaml"));
-        assert!(m("{config.json,env-usw2/*}", Dialect::Gobwas, "config.json"));
-        assert!(!m("{config.json,env-usw2/*}", Dialect::Gobwas, "other.json"));
+        assert!(m(
+            "{config.json,env-usw2/*}",
+            Dialect::Gobwas,
+            "env-usw2/x/y.yaml"
+        ));
+        assert!(m(
+            "{config.json,env-usw2/*}",
+            Dialect::Gobwas,
+            "config.json"
+        ));
+        assert!(!m(
+            "{config.json,env-usw2/*}",
+            Dialect::Gobwas,
+            "other.json"
+        ));
         assert!(m("[!a]*.yaml", Dialect::Gobwas, "b.yaml"));
         assert!(!m("[!a]*.yaml", Dialect::Gobwas, "a.yaml"));
         assert!(m("**/README.md", Dialect::Gobwas, "x/README.md"));
@@ -273,8 +307,16 @@ mod tests {
         assert!(m("env/*.yaml", Dialect::Doublestar, "env/a.yaml"));
         assert!(!m("env/*.yaml", Dialect::Doublestar, "env/sub/a.yaml"));
         assert!(m("env/**/*.yaml", Dialect::Doublestar, "env/a.yaml"));
-        assert!(m("env/**/*.yaml", Dialect::Doublestar, "env/sub/deeper/a.yaml"));
-        assert!(m("env/values-{a,b}.yaml", Dialect::Doublestar, "env/values-b.yaml"));
+        assert!(m(
+            "env/**/*.yaml",
+            Dialect::Doublestar,
+            "env/sub/deeper/a.yaml"
+        ));
+        assert!(m(
+            "env/values-{a,b}.yaml",
+            Dialect::Doublestar,
+            "env/values-b.yaml"
+        ));
     }
 
     #[test]

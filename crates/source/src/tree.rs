@@ -34,7 +34,10 @@ pub struct TreeError {
 
 impl TreeError {
     pub(crate) fn new(path: &str, message: impl Into<String>) -> TreeError {
-        TreeError { path: path.to_string(), message: message.into() }
+        TreeError {
+            path: path.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -84,7 +87,10 @@ impl WorkTree {
         let canonical_root = root
             .canonicalize()
             .map_err(|e| TreeError::new(&root.display().to_string(), e.to_string()))?;
-        Ok(WorkTree { root: root.to_path_buf(), canonical_root })
+        Ok(WorkTree {
+            root: root.to_path_buf(),
+            canonical_root,
+        })
     }
 
     /// The directory on disk.
@@ -102,7 +108,10 @@ impl WorkTree {
             match p.canonicalize() {
                 Ok(c) if c.starts_with(&self.canonical_root) => {}
                 Ok(_) => {
-                    return Err(TreeError::new(path, "symbolic link leads outside the repository"));
+                    return Err(TreeError::new(
+                        path,
+                        "symbolic link leads outside the repository",
+                    ));
                 }
                 Err(_) => return Ok(None),
             }
@@ -113,15 +122,21 @@ impl WorkTree {
 
 impl FileTree for WorkTree {
     fn read(&self, path: &str) -> Result<Option<Arc<[u8]>>, TreeError> {
-        let Some(p) = self.locate(path)? else { return Ok(None) };
+        let Some(p) = self.locate(path)? else {
+            return Ok(None);
+        };
         if !p.is_file() {
             return Ok(None);
         }
-        std::fs::read(&p).map(|b| Some(b.into())).map_err(|e| TreeError::new(path, e.to_string()))
+        std::fs::read(&p)
+            .map(|b| Some(b.into()))
+            .map_err(|e| TreeError::new(path, e.to_string()))
     }
 
     fn list(&self, path: &str) -> Result<Option<Vec<DirEntry>>, TreeError> {
-        let Some(p) = self.locate(path)? else { return Ok(None) };
+        let Some(p) = self.locate(path)? else {
+            return Ok(None);
+        };
         if !p.is_dir() {
             return Ok(None);
         }
@@ -159,7 +174,9 @@ pub struct GitTree {
 
 impl std::fmt::Debug for GitTree {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("GitTree").field("commit", &self.commit).finish()
+        f.debug_struct("GitTree")
+            .field("commit", &self.commit)
+            .finish()
     }
 }
 
@@ -182,19 +199,29 @@ impl GitTree {
 
     /// The tree of `revision` in an opened repository.
     pub fn at(repo: gix::Repository, revision: &str) -> Result<GitTree, GitError> {
-        let spec = if revision.is_empty() { "HEAD" } else { revision };
+        let spec = if revision.is_empty() {
+            "HEAD"
+        } else {
+            revision
+        };
         let (tree, commit) = {
             let id = repo.rev_parse_single(spec).map_err(|e| GitError {
                 message: format!("revision {spec:?} not found: {e}"),
             })?;
             let commit = id
                 .object()
-                .map_err(|e| GitError { message: format!("revision {spec:?}: {e}") })?
+                .map_err(|e| GitError {
+                    message: format!("revision {spec:?}: {e}"),
+                })?
                 .peel_to_commit()
-                .map_err(|e| GitError { message: format!("revision {spec:?} is not a commit: {e}") })?;
+                .map_err(|e| GitError {
+                    message: format!("revision {spec:?} is not a commit: {e}"),
+                })?;
             let tree = commit
                 .tree_id()
-                .map_err(|e| GitError { message: format!("revision {spec:?} has no tree: {e}") })?
+                .map_err(|e| GitError {
+                    message: format!("revision {spec:?} has no tree: {e}"),
+                })?
                 .detach();
             (tree, commit.id.to_string())
         };
@@ -211,15 +238,23 @@ impl GitTree {
     }
 
     /// The entry at `path` with links resolved: (mode, object id).
-    fn entry(&self, path: &str) -> Result<Option<(gix::object::tree::EntryMode, gix::ObjectId)>, TreeError> {
+    fn entry(
+        &self,
+        path: &str,
+    ) -> Result<Option<(gix::object::tree::EntryMode, gix::ObjectId)>, TreeError> {
         let mut current = path.to_string();
         for _ in 0..MAX_LINK_HOPS {
             if current.is_empty() {
                 let mode = gix::object::tree::EntryKind::Tree.into();
                 return Ok(Some((mode, self.tree)));
             }
-            let root = self.repo.find_tree(self.tree).map_err(|e| Self::git_error(path, e))?;
-            let Some(e) = root.lookup_entry_by_path(&current).map_err(|e| Self::git_error(path, e))?
+            let root = self
+                .repo
+                .find_tree(self.tree)
+                .map_err(|e| Self::git_error(path, e))?;
+            let Some(e) = root
+                .lookup_entry_by_path(&current)
+                .map_err(|e| Self::git_error(path, e))?
             else {
                 return Ok(None);
             };
@@ -227,7 +262,10 @@ impl GitTree {
             if !mode.is_link() {
                 return Ok(Some((mode, e.object_id())));
             }
-            let blob = self.repo.find_blob(e.object_id()).map_err(|e| Self::git_error(path, e))?;
+            let blob = self
+                .repo
+                .find_blob(e.object_id())
+                .map_err(|e| Self::git_error(path, e))?;
             let target = String::from_utf8_lossy(&blob.data).into_owned();
             current = join(parent(&current), &target).ok_or_else(|| {
                 TreeError::new(path, "symbolic link leads outside the repository")
@@ -241,7 +279,10 @@ impl FileTree for GitTree {
     fn read(&self, path: &str) -> Result<Option<Arc<[u8]>>, TreeError> {
         match self.entry(path)? {
             Some((mode, id)) if mode.is_blob() => {
-                let blob = self.repo.find_blob(id).map_err(|e| Self::git_error(path, e))?;
+                let blob = self
+                    .repo
+                    .find_blob(id)
+                    .map_err(|e| Self::git_error(path, e))?;
                 Ok(Some(Arc::from(blob.data.as_slice())))
             }
             _ => Ok(None),
@@ -249,11 +290,16 @@ impl FileTree for GitTree {
     }
 
     fn list(&self, path: &str) -> Result<Option<Vec<DirEntry>>, TreeError> {
-        let Some((mode, id)) = self.entry(path)? else { return Ok(None) };
+        let Some((mode, id)) = self.entry(path)? else {
+            return Ok(None);
+        };
         if !mode.is_tree() {
             return Ok(None);
         }
-        let tree = self.repo.find_tree(id).map_err(|e| Self::git_error(path, e))?;
+        let tree = self
+            .repo
+            .find_tree(id)
+            .map_err(|e| Self::git_error(path, e))?;
         let mut out = Vec::new();
         for e in tree.iter() {
             let e = e.map_err(|e| Self::git_error(path, e))?;
@@ -290,7 +336,10 @@ mod tests {
 
     #[test]
     fn join_stays_inside() {
-        assert_eq!(join("deploy/charts/x", "../../env/a.yaml").as_deref(), Some("deploy/env/a.yaml"));
+        assert_eq!(
+            join("deploy/charts/x", "../../env/a.yaml").as_deref(),
+            Some("deploy/env/a.yaml")
+        );
         assert_eq!(join("a", "/b/c").as_deref(), Some("b/c"));
         assert_eq!(join("a", "../../b"), None);
         assert_eq!(join("", "./x/./y/").as_deref(), Some("x/y"));

@@ -1,1 +1,3 @@
+pub(crate) mod render;
 pub(crate) mod template;
+pub(crate) mod tree;

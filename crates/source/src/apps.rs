@@ -1,0 +1,658 @@
+//! The app-of-apps tree: Applications rendered source by source, children
+//! found among their rendered manifests, recursively, with cycles and
+//! duplicates reported instead of followed. An app whose source cannot be
+//! reached or rendered carries its error; the rest of the tree still
+//! renders.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use capstan_model::{
+    AppProject, Application, ApplicationSource, ArgoObject, Document, ResourceKey, SourceKind,
+    parse_argo_documents, parse_document,
+};
+use serde::Deserialize;
+
+use crate::directory::{DirError, render_directory};
+use crate::helm::{ChartCache, ClusterDefaults, HelmJob, render_helm};
+use crate::output::{AppOutput, Manifest, RenderedDoc};
+use crate::repos::{RepoError, Repositories, Revision};
+use crate::tree::{EntryKind, FileTree, join};
+
+/// App-of-apps nesting followed at most.
+const MAX_DEPTH: usize = 32;
+
+/// What went wrong with one Application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Its repository is not available.
+    Unreachable,
+    /// It needs something capstan does not do yet.
+    Unsupported,
+    /// Its manifest or source settings are wrong.
+    Invalid,
+    /// Rendering failed (Helm's message).
+    Render,
+    /// It is its own ancestor.
+    Cycle,
+    /// Two parents define it.
+    Duplicate,
+}
+
+/// An error about one Application.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[error("application {app}: {message}")]
+pub struct AppError {
+    pub app: String,
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+/// One Application of the tree.
+#[derive(Debug, Clone)]
+pub struct AppNode {
+    pub app: Application,
+    /// Where its manifest was found: a repository file, or `parent-app: template`.
+    pub found_in: String,
+    pub depth: usize,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    /// AppProjects among its rendered manifests.
+    pub projects: Vec<AppProject>,
+    pub output: Result<AppOutput, AppError>,
+    /// Problems with what it rendered (an invalid child manifest).
+    pub problems: Vec<AppError>,
+}
+
+/// A resolved tree (or forest) of Applications, in depth-first order.
+#[derive(Debug, Clone, Default)]
+pub struct AppTree {
+    pub nodes: Vec<AppNode>,
+    pub roots: Vec<usize>,
+    /// The primary repository's revision: `worktree` or a commit id.
+    pub revision: String,
+}
+
+impl AppTree {
+    /// Every error of the tree, in node order.
+    pub fn errors(&self) -> Vec<&AppError> {
+        let mut out = Vec::new();
+        for n in &self.nodes {
+            if let Err(e) = &n.output {
+                out.push(e);
+            }
+            out.extend(n.problems.iter());
+        }
+        out
+    }
+
+    /// The node of the app named `name`.
+    pub fn find(&self, name: &str) -> Option<&AppNode> {
+        self.nodes.iter().find(|n| n.app.metadata.name == name)
+    }
+}
+
+/// Why the input could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InputError(pub String);
+
+/// How to render: the revision of the primary repository and extra
+/// repository mappings (`--repo URL=PATH`).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub revision: Revision,
+    pub repos: Vec<(String, PathBuf)>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            revision: Revision::WorkTree,
+            repos: Vec::new(),
+        }
+    }
+}
+
+/// Renders Applications of one primary repository, caching charts and apps.
+#[derive(Debug)]
+pub struct Engine {
+    repos: Repositories,
+    charts: ChartCache,
+    defaults: ClusterDefaults,
+    memo: HashMap<String, Result<(AppOutput, Vec<RenderedDoc>), AppError>>,
+}
+
+impl Engine {
+    /// An engine for the repository at `root`.
+    pub fn new(root: &Path, settings: &Settings) -> Result<Engine, RepoError> {
+        let repos = Repositories::open(root, settings.revision.clone(), &settings.repos)?;
+        let defaults = ClusterDefaults {
+            kube_version: repos.config().kube_version.clone(),
+            api_versions: repos.config().api_versions.clone(),
+        };
+        Ok(Engine {
+            repos,
+            charts: ChartCache::default(),
+            defaults,
+            memo: HashMap::new(),
+        })
+    }
+
+    /// The repositories (primary URL, mappings).
+    pub fn repositories(&self) -> &Repositories {
+        &self.repos
+    }
+
+    /// How many charts were parsed (the rest came from the cache).
+    pub fn chart_loads(&self) -> usize {
+        self.charts.loads
+    }
+
+    /// The Applications in a file or, recursively, a folder of the primary
+    /// repository (read at the requested revision), with their file names.
+    pub fn load_input(&mut self, input: &Path) -> Result<Vec<(String, Application)>, InputError> {
+        let rel = self.relative(input)?;
+        let tree = self.repos.primary_tree().map_err(|e| InputError(e.0))?;
+        let mut files = Vec::new();
+        match tree.list(&rel).map_err(|e| InputError(e.to_string()))? {
+            Some(_) => collect_files(tree.as_ref(), &rel, &mut files, 0)?,
+            None => files.push(rel.clone()),
+        }
+        let single = files.len() == 1 && files[0] == rel;
+        let mut apps = Vec::new();
+        for f in files {
+            let Some(bytes) = tree.read(&f).map_err(|e| InputError(e.to_string()))? else {
+                return Err(InputError(format!(
+                    "{}: no such file at revision {}",
+                    input.display(),
+                    tree.revision()
+                )));
+            };
+            let text = String::from_utf8_lossy(&bytes);
+            match parse_argo_documents(&f, &text) {
+                Ok(objs) => {
+                    for o in objs {
+                        if let ArgoObject::Application(a) = o {
+                            apps.push((f.clone(), *a));
+                        }
+                    }
+                }
+                // In a folder, YAML that is not about Argo CD may be anything.
+                Err(_) if !single && !text.contains("argoproj.io") => {}
+                Err(e) => return Err(InputError(e.to_string())),
+            }
+        }
+        if apps.is_empty() {
+            return Err(InputError(format!(
+                "no Application manifest found in {}",
+                input.display()
+            )));
+        }
+        Ok(apps)
+    }
+
+    fn relative(&self, input: &Path) -> Result<String, InputError> {
+        let root = self
+            .repos
+            .root()
+            .canonicalize()
+            .map_err(|e| InputError(e.to_string()))?;
+        let abs = std::path::absolute(input).map_err(|e| InputError(e.to_string()))?;
+        // Canonicalize the longest existing prefix (the file may exist only at a revision).
+        let mut existing = abs.clone();
+        let mut tail = Vec::new();
+        while !existing.exists() {
+            let Some(name) = existing.file_name() else {
+                break;
+            };
+            tail.push(name.to_os_string());
+            existing.pop();
+        }
+        let mut full = existing.canonicalize().unwrap_or(existing);
+        for t in tail.into_iter().rev() {
+            full.push(t);
+        }
+        let rel = full.strip_prefix(&root).map_err(|_| {
+            InputError(format!(
+                "{} is not inside the repository {}",
+                input.display(),
+                root.display()
+            ))
+        })?;
+        Ok(rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"))
+    }
+
+    /// Resolves the tree under `candidates`: each is rendered with its
+    /// descendants; a candidate that is another candidate's descendant is
+    /// not a root of its own.
+    pub fn resolve(&mut self, candidates: Vec<(String, Application)>) -> AppTree {
+        if let Some((_, first)) = candidates.first()
+            && let Some(src) = first.sources().first()
+        {
+            let url = src.repo_url.clone();
+            self.repos.assume_primary_url(&url);
+        }
+        let revision = self
+            .repos
+            .primary_tree()
+            .map(|t| t.revision().to_string())
+            .unwrap_or_default();
+        let mut forests: Vec<AppTree> = Vec::new();
+        for (file, app) in &candidates {
+            let mut t = AppTree {
+                revision: revision.clone(),
+                ..AppTree::default()
+            };
+            let mut seen = HashSet::new();
+            let root = self.build(
+                &mut t,
+                app.clone(),
+                file.clone(),
+                None,
+                0,
+                &mut Vec::new(),
+                &mut seen,
+            );
+            t.roots.push(root);
+            forests.push(t);
+        }
+        // Names that appear below another candidate's root.
+        let mut nested: HashSet<String> = HashSet::new();
+        for t in &forests {
+            for n in t.nodes.iter().skip(1) {
+                nested.insert(app_id(&n.app));
+            }
+        }
+        let mut out = AppTree {
+            revision,
+            ..AppTree::default()
+        };
+        let mut taken: HashSet<String> = HashSet::new();
+        for t in forests {
+            let id = app_id(&t.nodes[0].app);
+            if nested.contains(&id) || !taken.insert(id) {
+                continue;
+            }
+            let offset = out.nodes.len();
+            out.roots.push(offset);
+            for mut n in t.nodes {
+                n.parent = n.parent.map(|p| p + offset);
+                n.children.iter_mut().for_each(|c| *c += offset);
+                out.nodes.push(n);
+            }
+        }
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        &mut self,
+        t: &mut AppTree,
+        app: Application,
+        found_in: String,
+        parent: Option<usize>,
+        depth: usize,
+        path: &mut Vec<String>,
+        seen: &mut HashSet<String>,
+    ) -> usize {
+        let id = app_id(&app);
+        let name = app.metadata.name.clone();
+        let idx = t.nodes.len();
+        let mut node = AppNode {
+            app: app.clone(),
+            found_in,
+            depth,
+            parent,
+            children: Vec::new(),
+            projects: Vec::new(),
+            output: Ok(AppOutput::default()),
+            problems: Vec::new(),
+        };
+        let fail = |kind, message: String| {
+            Err(AppError {
+                app: name.clone(),
+                kind,
+                message,
+            })
+        };
+        if path.contains(&id) {
+            let mut chain = path.clone();
+            chain.push(id.clone());
+            node.output = fail(
+                ErrorKind::Cycle,
+                format!("app-of-apps cycle: {}", chain.join(" -> ")),
+            );
+            t.nodes.push(node);
+            return idx;
+        }
+        if !seen.insert(id.clone()) {
+            node.output = fail(
+                ErrorKind::Duplicate,
+                "defined more than once in the tree".into(),
+            );
+            t.nodes.push(node);
+            return idx;
+        }
+        if depth > MAX_DEPTH {
+            node.output = fail(
+                ErrorKind::Invalid,
+                format!("app-of-apps nested deeper than {MAX_DEPTH} levels"),
+            );
+            t.nodes.push(node);
+            return idx;
+        }
+        let rendered = self.render(&app);
+        let mut children = Vec::new();
+        match rendered {
+            Ok((output, docs)) => {
+                for (doc, m) in docs.iter().zip(&output.manifests) {
+                    if m.key.group != "argoproj.io" {
+                        continue;
+                    }
+                    let origin = format!("{name}: {}", doc.source);
+                    match parse_document(
+                        &origin,
+                        &Document {
+                            text: &doc.text,
+                            line: 1,
+                        },
+                    ) {
+                        Ok(ArgoObject::Application(child)) => children.push((origin, *child)),
+                        Ok(ArgoObject::AppProject(p)) => node.projects.push(*p),
+                        Ok(ArgoObject::Other { .. }) => {}
+                        Err(e) => node.problems.push(AppError {
+                            app: name.clone(),
+                            kind: ErrorKind::Invalid,
+                            message: format!("renders an invalid {}: {e}", m.key.kind),
+                        }),
+                    }
+                }
+                node.output = Ok(output);
+            }
+            Err(e) => node.output = Err(e),
+        }
+        t.nodes.push(node);
+        path.push(id);
+        for (origin, child) in children {
+            let c = self.build(t, child, origin, Some(idx), depth + 1, path, seen);
+            t.nodes[idx].children.push(c);
+        }
+        path.pop();
+        idx
+    }
+
+    /// Renders one Application (all its sources), memoized.
+    pub fn render_app(&mut self, app: &Application) -> Result<AppOutput, AppError> {
+        self.render(app).map(|(o, _)| o)
+    }
+
+    fn render(&mut self, app: &Application) -> Result<(AppOutput, Vec<RenderedDoc>), AppError> {
+        let key = format!(
+            "{}\0{}",
+            app_id(app),
+            serde_json::to_string(&app.spec).unwrap_or_default()
+        );
+        if let Some(r) = self.memo.get(&key) {
+            return r.clone();
+        }
+        let r = self.render_uncached(app);
+        self.memo.insert(key, r.clone());
+        r
+    }
+
+    fn render_uncached(
+        &mut self,
+        app: &Application,
+    ) -> Result<(AppOutput, Vec<RenderedDoc>), AppError> {
+        let name = app.metadata.name.as_str();
+        let err = |kind, message: String| AppError {
+            app: name.to_string(),
+            kind,
+            message,
+        };
+        let sources = app.sources();
+        if sources.is_empty() {
+            return Err(err(
+                ErrorKind::Invalid,
+                "spec.source or spec.sources is required".into(),
+            ));
+        }
+        let mut refs: HashMap<String, Rc<dyn FileTree>> = HashMap::new();
+        if app.is_multi_source() {
+            for s in &sources {
+                if s.r#ref.is_empty() {
+                    continue;
+                }
+                let tree = self
+                    .repos
+                    .tree_for(&s.repo_url, &s.target_revision)
+                    .map_err(|e| {
+                        err(
+                            ErrorKind::Unreachable,
+                            format!("source ref {:?} ({}): {}", s.r#ref, s.repo_url, e.0),
+                        )
+                    })?;
+                refs.insert(s.r#ref.clone(), tree);
+            }
+        }
+        let mut docs = Vec::new();
+        let mut stream = String::new();
+        let mut source_kinds = Vec::new();
+        for s in &sources {
+            if s.is_ref_only() {
+                continue;
+            }
+            let (kind, d, st) = self
+                .render_source(app, s, &refs)
+                .map_err(|(k, m)| err(k, m))?;
+            docs.extend(d);
+            stream.push_str(&st);
+            source_kinds.push(kind);
+        }
+        let namespace = app.spec.destination.namespace.as_str();
+        let manifests = docs.iter().map(|d| keyed(d, namespace)).collect();
+        Ok((
+            AppOutput {
+                manifests,
+                stream,
+                source_kinds,
+            },
+            docs,
+        ))
+    }
+
+    fn render_source(
+        &mut self,
+        app: &Application,
+        source: &ApplicationSource,
+        refs: &HashMap<String, Rc<dyn FileTree>>,
+    ) -> Result<(SourceKind, Vec<RenderedDoc>, String), (ErrorKind, String)> {
+        let name = app.metadata.name.as_str();
+        if source.is_chart_repository() {
+            let version = if source.target_revision.is_empty() {
+                "latest"
+            } else {
+                &source.target_revision
+            };
+            return Err((
+                ErrorKind::Unsupported,
+                format!(
+                    "chart repositories are not supported yet: {name} wants {} {}@{version}",
+                    source.repo_url, source.chart
+                ),
+            ));
+        }
+        let explicit = source
+            .explicit_kind()
+            .map_err(|e| (ErrorKind::Invalid, e))?;
+        let tree = self
+            .repos
+            .tree_for(&source.repo_url, &source.target_revision)
+            .map_err(|e| (ErrorKind::Unreachable, e.0))?;
+        let path = join("", &source.path).ok_or_else(|| {
+            (
+                ErrorKind::Invalid,
+                format!("path {} leaves the repository", source.path),
+            )
+        })?;
+        let kind = match explicit {
+            Some(k) => k,
+            None => detect_kind(tree.as_ref(), &path).map_err(|e| (ErrorKind::Unreachable, e))?,
+        };
+        match kind {
+            SourceKind::Helm => {
+                let job = HelmJob {
+                    app_name: name,
+                    source,
+                    tree: tree.as_ref(),
+                    destination_namespace: &app.spec.destination.namespace,
+                    refs,
+                    defaults: &self.defaults,
+                };
+                let out = render_helm(&job, &tree, &mut self.charts)
+                    .map_err(|e| (ErrorKind::Render, e))?;
+                Ok((kind, out.docs, out.stream))
+            }
+            SourceKind::Directory => {
+                let dir = source.directory.clone().unwrap_or_default();
+                let docs = render_directory(tree.as_ref(), &path, &dir).map_err(|e| match e {
+                    DirError::Unsupported(m) => (ErrorKind::Unsupported, m),
+                    DirError::Invalid(m) => (ErrorKind::Invalid, m),
+                })?;
+                let mut stream = String::new();
+                for d in &docs {
+                    capstan_helm::render::manifest::write_document(&mut stream, &d.source, &d.text);
+                }
+                Ok((kind, docs, stream))
+            }
+            other => Err((
+                ErrorKind::Unsupported,
+                format!(
+                    "{} sources are not supported yet ({name}, path {})",
+                    other.as_str(),
+                    source.path
+                ),
+            )),
+        }
+    }
+}
+
+/// `namespace/name` of an Application (its identity in a tree).
+fn app_id(app: &Application) -> String {
+    format!(
+        "{}/{}",
+        app.metadata.namespace.as_deref().unwrap_or(""),
+        app.metadata.name
+    )
+}
+
+/// Argo CD's source type detection: a kustomization wins, then a chart.
+fn detect_kind(tree: &dyn FileTree, path: &str) -> Result<SourceKind, String> {
+    let Some(entries) = tree.list(path).map_err(|e| e.to_string())? else {
+        return Err(format!("app path does not exist: {path}"));
+    };
+    let files: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::File)
+        .map(|e| e.name.as_str())
+        .collect();
+    if files.iter().any(|f| {
+        matches!(
+            *f,
+            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+        )
+    }) {
+        return Ok(SourceKind::Kustomize);
+    }
+    if files.iter().any(|f| f.ends_with("Chart.yaml")) {
+        return Ok(SourceKind::Helm);
+    }
+    Ok(SourceKind::Directory)
+}
+
+fn collect_files(
+    tree: &dyn FileTree,
+    dir: &str,
+    out: &mut Vec<String>,
+    depth: usize,
+) -> Result<(), InputError> {
+    if depth > MAX_DEPTH {
+        return Err(InputError(format!("folders nested too deeply under {dir}")));
+    }
+    for e in tree
+        .list(dir)
+        .map_err(|e| InputError(e.to_string()))?
+        .unwrap_or_default()
+    {
+        let p = join(dir, &e.name).unwrap_or_default();
+        match e.kind {
+            EntryKind::Dir => collect_files(tree, &p, out, depth + 1)?,
+            EntryKind::File
+                if [".yaml", ".yml", ".json"]
+                    .iter()
+                    .any(|x| e.name.ends_with(x)) =>
+            {
+                out.push(p)
+            }
+            EntryKind::File => {}
+        }
+    }
+    Ok(())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct Head {
+    #[serde(default)]
+    api_version: Option<serde_json::Value>,
+    #[serde(default)]
+    kind: Option<serde_json::Value>,
+    #[serde(default)]
+    metadata: Option<HeadMeta>,
+}
+
+#[derive(Deserialize, Default)]
+struct HeadMeta {
+    #[serde(default)]
+    name: Option<serde_json::Value>,
+    #[serde(default)]
+    namespace: Option<serde_json::Value>,
+}
+
+fn scalar(v: Option<serde_json::Value>) -> String {
+    match v {
+        Some(serde_json::Value::String(s)) => s,
+        Some(serde_json::Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// A rendered document with its resource key.
+fn keyed(doc: &RenderedDoc, default_namespace: &str) -> Manifest {
+    let head: Head = serde_saphyr::from_str(&doc.text).unwrap_or_default();
+    let meta = head.metadata.unwrap_or_default();
+    let api_version = scalar(head.api_version);
+    let kind = scalar(head.kind);
+    let namespace = scalar(meta.namespace);
+    let name = scalar(meta.name);
+    let key = ResourceKey::for_object(
+        &api_version,
+        &kind,
+        Some(namespace.as_str()),
+        &name,
+        default_namespace,
+    );
+    Manifest {
+        source: doc.source.clone(),
+        text: doc.text.clone(),
+        key,
+        api_version,
+    }
+}

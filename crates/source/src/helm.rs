@@ -1,0 +1,530 @@
+//! Helm sources: what Argo CD's `helm template` call produces, rendered
+//! in-process by capstan-helm from a [`FileTree`].
+//!
+//! Argo CD's choices reproduced here: the release name is `releaseName` or
+//! the app's name; `--namespace` is `helm.namespace` or the destination's;
+//! value files resolve relative to the chart (a leading `/` from the
+//! repository root, `$ref/...` from a multi-source ref's repository), may not
+//! leave their repository, may be globs (doublestar, lexical order, explicit
+//! entries keep their own position), and are skipped when missing only with
+//! `ignoreMissingValueFiles`; `values`/`valuesObject` are one more values
+//! file after all the others; `parameters` are `--set` (`--set-string` with
+//! `forceString`, commas escaped unless the value is a `{list}`),
+//! `fileParameters` are `--set-file`; CRDs are included unless `skipCrds`.
+//! Parsed charts are cached per (tree revision, chart path).
+
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use capstan_gotmpl::Map;
+use capstan_helm::chart::helmignore::{HELMIGNORE, Rules};
+use capstan_helm::chart::{self, Chart, File};
+use capstan_helm::render::manifest::{self, write_document};
+use capstan_helm::render::objects::{Capabilities, KubeVersion};
+use capstan_helm::render::{RenderOptions, render};
+use capstan_helm::values::{self, Options, ValueSources};
+use capstan_model::ApplicationSource;
+
+use crate::glob::{Dialect, Glob, is_glob};
+use crate::output::RenderedDoc;
+use crate::tree::{EntryKind, FileTree, join};
+
+/// Files of one chart directory at most (as capstan-helm's loader).
+const MAX_CHART_FILES: usize = 100_000;
+/// Directory nesting inside a chart at most.
+const MAX_CHART_DEPTH: usize = 64;
+/// Files a value-file glob may visit.
+const MAX_GLOB_FILES: usize = 100_000;
+
+/// Parsed charts by (tree revision, chart path).
+#[derive(Debug, Default)]
+pub(crate) struct ChartCache {
+    charts: HashMap<(String, String), Chart>,
+    /// How many charts were loaded (not served from the cache).
+    pub loads: usize,
+}
+
+impl ChartCache {
+    fn get(&mut self, tree: &dyn FileTree, path: &str) -> Result<Chart, String> {
+        let key = (tree.revision().to_string(), path.to_string());
+        if let Some(c) = self.charts.get(&key) {
+            return Ok(c.clone());
+        }
+        let chart = load_chart(tree, path)?;
+        self.loads += 1;
+        self.charts.insert(key, chart.clone());
+        Ok(chart)
+    }
+}
+
+/// Settings Argo CD takes from the destination cluster, given offline.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ClusterDefaults {
+    pub kube_version: Option<String>,
+    pub api_versions: Vec<String>,
+}
+
+/// Everything a Helm source render needs.
+#[derive(Debug)]
+pub(crate) struct HelmJob<'a> {
+    pub app_name: &'a str,
+    pub source: &'a ApplicationSource,
+    pub tree: &'a dyn FileTree,
+    pub destination_namespace: &'a str,
+    /// `$name` → the tree of the multi-source `ref` named `name`.
+    pub refs: &'a HashMap<String, Rc<dyn FileTree>>,
+    pub defaults: &'a ClusterDefaults,
+}
+
+/// The documents and the exact `helm template` stream of one Helm source.
+#[derive(Debug)]
+pub(crate) struct HelmOutput {
+    pub docs: Vec<RenderedDoc>,
+    pub stream: String,
+}
+
+/// Loads a chart directory from a tree as Helm's directory loader does
+/// (sorted walk, `.helmignore` plus Helm's default rules, BOMs removed).
+fn load_chart(tree: &dyn FileTree, dir: &str) -> Result<Chart, String> {
+    let chart_yaml = join(dir, "Chart.yaml").unwrap_or_default();
+    if tree.read(&chart_yaml).map_err(|e| e.to_string())?.is_none() {
+        return Err(format!(
+            "unable to detect chart at {chart_yaml}: Chart.yaml not found"
+        ));
+    }
+    let mut rules = Rules::default();
+    if let Some(text) = tree
+        .read(&join(dir, HELMIGNORE).unwrap_or_default())
+        .map_err(|e| e.to_string())?
+    {
+        rules = Rules::parse(&String::from_utf8_lossy(&text)).map_err(|e| e.0)?;
+    }
+    rules.add_defaults();
+    let mut files = Vec::new();
+    walk_chart(tree, dir, "", &rules, 0, &mut files)?;
+    chart::load_files(files).map_err(|e| e.message)
+}
+
+fn walk_chart(
+    tree: &dyn FileTree,
+    base: &str,
+    rel: &str,
+    rules: &Rules,
+    depth: usize,
+    out: &mut Vec<File>,
+) -> Result<(), String> {
+    if depth > MAX_CHART_DEPTH {
+        return Err(format!(
+            "chart directory nested deeper than {MAX_CHART_DEPTH} levels at {base}/{rel}"
+        ));
+    }
+    let dir = join(base, rel).unwrap_or_default();
+    let entries = tree
+        .list(&dir)
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default();
+    for e in entries {
+        let name = if rel.is_empty() {
+            e.name.clone()
+        } else {
+            format!("{rel}/{}", e.name)
+        };
+        match e.kind {
+            EntryKind::Dir => {
+                if !rules.ignore(&name, true) {
+                    walk_chart(tree, base, &name, rules, depth + 1, out)?;
+                }
+            }
+            EntryKind::File => {
+                if rules.ignore(&name, false) {
+                    continue;
+                }
+                if out.len() >= MAX_CHART_FILES {
+                    return Err(format!(
+                        "chart directory has more than {MAX_CHART_FILES} files"
+                    ));
+                }
+                let path = join(base, &name).unwrap_or_default();
+                let data = tree
+                    .read(&path)
+                    .map_err(|e| e.to_string())?
+                    .unwrap_or_else(|| Arc::from(&[][..]));
+                let data: Arc<[u8]> = match data.strip_prefix(b"\xEF\xBB\xBF".as_slice()) {
+                    Some(rest) => Arc::from(rest),
+                    None => data,
+                };
+                out.push(File::new(name, data));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// In-memory value files, by the name Helm's messages show.
+struct MemorySources(HashMap<String, Vec<u8>>);
+
+impl ValueSources for MemorySources {
+    fn read(&mut self, path: &str) -> Result<Vec<u8>, String> {
+        self.0
+            .get(path)
+            .cloned()
+            .ok_or_else(|| format!("open {path}: no such file or directory"))
+    }
+}
+
+/// A value file resolved to a tree and a path in it.
+struct Resolved {
+    tree: Rc<dyn FileTree>,
+    path: String,
+    /// The name shown in messages (`$ref/...` keeps its ref).
+    shown: String,
+}
+
+/// Resolves a value file or file parameter path as Argo CD does.
+fn resolve(
+    job: &HelmJob<'_>,
+    raw: &str,
+    chart_dir: &str,
+    primary: &Rc<dyn FileTree>,
+) -> Result<Resolved, String> {
+    if let Some(scheme) = url_scheme(raw) {
+        return Err(if scheme == "http" || scheme == "https" {
+            format!("remote value file {raw} is not supported yet (capstan renders offline)")
+        } else {
+            format!("the URL scheme '{scheme}' is not allowed")
+        });
+    }
+    if raw.starts_with('$') {
+        let (name, rest) = raw.split_once('/').unwrap_or((raw, ""));
+        if let Some(tree) = job.refs.get(&name[1..]) {
+            let path = join("", rest)
+                .ok_or_else(|| format!("file '{raw}' resolved to outside repository root"))?;
+            if path.is_empty() {
+                return Err(format!("value file {raw} resolved to the repository root"));
+            }
+            return Ok(Resolved {
+                tree: tree.clone(),
+                path,
+                shown: raw.to_string(),
+            });
+        }
+    }
+    let path = join(chart_dir, raw)
+        .ok_or_else(|| format!("file '{raw}' resolved to outside repository root"))?;
+    Ok(Resolved {
+        tree: primary.clone(),
+        shown: path.clone(),
+        path,
+    })
+}
+
+fn url_scheme(raw: &str) -> Option<String> {
+    let (scheme, _) = raw.split_once("://")?;
+    let ok = !scheme.is_empty()
+        && scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    ok.then(|| scheme.to_lowercase())
+}
+
+/// Every file path under `dir` (repository-relative), walked in order.
+fn all_files(
+    tree: &dyn FileTree,
+    dir: &str,
+    out: &mut Vec<String>,
+    depth: usize,
+) -> Result<(), String> {
+    if depth > MAX_CHART_DEPTH || out.len() > MAX_GLOB_FILES {
+        return Err(format!("value file glob under {dir} visits too many files"));
+    }
+    for e in tree
+        .list(dir)
+        .map_err(|e| e.to_string())?
+        .unwrap_or_default()
+    {
+        let p = join(dir, &e.name).unwrap_or_default();
+        match e.kind {
+            EntryKind::File => out.push(p),
+            EntryKind::Dir => all_files(tree, &p, out, depth + 1)?,
+        }
+    }
+    Ok(())
+}
+
+/// Expands a doublestar glob over a tree, in walk (lexical) order.
+fn expand_glob(tree: &dyn FileTree, pattern: &str) -> Result<Vec<String>, String> {
+    let glob = Glob::new(pattern, Dialect::Doublestar).map_err(|e| e.to_string())?;
+    let fixed: Vec<&str> = pattern
+        .split('/')
+        .take_while(|seg| !is_glob(seg) && !seg.contains('{'))
+        .collect();
+    let base = fixed[..fixed
+        .len()
+        .min(pattern.split('/').count().saturating_sub(1))]
+        .join("/");
+    let mut files = Vec::new();
+    all_files(tree, &base, &mut files, 0)?;
+    Ok(files.into_iter().filter(|f| glob.matches(f)).collect())
+}
+
+/// Argo CD's `cleanSetParameters`: escape commas unless the value is a `{list}`.
+fn clean_set_value(v: &str) -> String {
+    if v.starts_with('{') && v.ends_with('}') {
+        return v.to_string();
+    }
+    let mut out = String::with_capacity(v.len());
+    let mut prev = '\0';
+    for c in v.chars() {
+        if c == ',' && prev != '\\' {
+            out.push_str("\\,");
+        } else {
+            out.push(c);
+        }
+        prev = c;
+    }
+    out
+}
+
+/// Renders a Helm source from a chart directory in Git.
+pub(crate) fn render_helm(
+    job: &HelmJob<'_>,
+    primary: &Rc<dyn FileTree>,
+    cache: &mut ChartCache,
+) -> Result<HelmOutput, String> {
+    let source = job.source;
+    let chart_dir = join("", &source.path)
+        .ok_or_else(|| format!("path {} leaves the repository", source.path))?;
+    let helm = source.helm.clone().unwrap_or_default();
+    let release = if helm.release_name.is_empty() {
+        job.app_name.to_string()
+    } else {
+        helm.release_name.clone()
+    };
+    let namespace = if helm.namespace.is_empty() {
+        job.destination_namespace
+    } else {
+        &helm.namespace
+    };
+
+    // Value files, Argo CD's resolution order and rules.
+    let mut contents: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut opts = Options::default();
+    let mut explicit = Vec::new();
+    for raw in &helm.value_files {
+        if let Ok(r) = resolve(job, raw, &chart_dir, primary)
+            && !is_glob(&r.path)
+        {
+            explicit.push((r.tree.revision().to_string(), r.path));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut add = |r: &Resolved,
+                   path: &str,
+                   shown: &str,
+                   opts: &mut Options,
+                   contents: &mut HashMap<String, Vec<u8>>|
+     -> Result<bool, String> {
+        if !seen.insert((r.tree.revision().to_string(), path.to_string())) {
+            return Ok(true);
+        }
+        match r.tree.read(path).map_err(|e| e.to_string())? {
+            Some(bytes) => {
+                contents.insert(shown.to_string(), bytes.to_vec());
+                opts.value_files.push(shown.to_string());
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    };
+    for raw in &helm.value_files {
+        let r = resolve(job, raw, &chart_dir, primary)?;
+        if is_glob(&r.path) {
+            let matches = expand_glob(r.tree.as_ref(), &r.path)?;
+            if matches.is_empty() {
+                if helm.ignore_missing_value_files {
+                    continue;
+                }
+                return Err(format!("values file glob {raw:?} matched no files"));
+            }
+            for m in matches {
+                if explicit.contains(&(r.tree.revision().to_string(), m.clone())) {
+                    continue;
+                }
+                add(&r, &m, &m, &mut opts, &mut contents)?;
+            }
+            continue;
+        }
+        if !add(&r, &r.path, &r.shown, &mut opts, &mut contents)? {
+            if helm.ignore_missing_value_files {
+                continue;
+            }
+            // Helm itself reports the missing file.
+            opts.value_files.push(r.shown.clone());
+        }
+    }
+    if helm.has_inline_values() {
+        let text = match &helm.values_object {
+            Some(obj) if !obj.is_null() => serde_json::to_string(obj).map_err(|e| e.to_string())?,
+            _ => helm.values.clone(),
+        };
+        let name = format!(
+            "<values of {} from spec.source.helm.values/valuesObject>",
+            job.app_name
+        );
+        contents.insert(name.clone(), text.into_bytes());
+        opts.value_files.push(name);
+    }
+    // Parameters: a Go map in Argo CD, so a name set twice keeps its last value.
+    let mut params: Vec<(&str, &str, bool)> = Vec::new();
+    for p in &helm.parameters {
+        params.retain(|(n, _, fs)| !(*n == p.name && *fs == p.force_string));
+        params.push((&p.name, &p.value, p.force_string));
+    }
+    for (name, value, force_string) in params {
+        let expr = format!("{name}={}", clean_set_value(value));
+        if force_string {
+            opts.string_values.push(expr)
+        } else {
+            opts.values.push(expr)
+        }
+    }
+    for fp in &helm.file_parameters {
+        let r = resolve(job, &fp.path, &chart_dir, primary)?;
+        if let Some(bytes) = r.tree.read(&r.path).map_err(|e| e.to_string())? {
+            contents.insert(r.shown.clone(), bytes.to_vec());
+        }
+        opts.file_values
+            .push(format!("{}={}", fp.name, clean_set_value(&r.shown)));
+    }
+
+    let kube_version = if helm.kube_version.is_empty() {
+        job.defaults.kube_version.clone()
+    } else {
+        Some(helm.kube_version.clone())
+    };
+    let api_versions = if helm.api_versions.is_empty() {
+        job.defaults.api_versions.clone()
+    } else {
+        helm.api_versions.clone()
+    };
+    let kube_version = match kube_version {
+        Some(v) => Some(
+            KubeVersion::parse(&v)
+                .ok_or_else(|| format!("could not parse kubernetes version {v}"))?,
+        ),
+        None => None,
+    };
+
+    let user: Map = opts
+        .merge_values(&mut MemorySources(contents))
+        .map_err(|e| e.0)?;
+    let chart = cache.get(job.tree, &chart_dir)?;
+    let prepared = values::prepare(chart, &user).map_err(|e| match e {
+        values::PrepareError::MissingDependencies(msg) => format!(
+            "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: {msg}"
+        ),
+        other => other.to_string(),
+    })?;
+    validate_release_name(&release)?;
+    let mut caps = Capabilities::default();
+    if let Some(kv) = kube_version {
+        caps.kube_version = kv;
+    }
+    caps.api_versions.0.extend(api_versions);
+    let mut render_opts = RenderOptions::new(&release, namespace);
+    render_opts.capabilities = Arc::new(caps);
+    let meta = &prepared.chart.metadata;
+    if !meta.kube_version.is_empty()
+        && !capstan_helm::deps::is_compatible_range(
+            &meta.kube_version,
+            &render_opts.capabilities.kube_version.normalized,
+        )
+    {
+        return Err(format!(
+            "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
+            meta.kube_version, render_opts.capabilities.kube_version.version
+        ));
+    }
+    let files = render(&prepared.chart, &prepared.values, &render_opts).map_err(|e| e.message)?;
+    let parse = |doc: &str| capstan_helm::yaml::unmarshal(doc).map_err(|e| e.to_string());
+    let sorted = manifest::sort_manifests(
+        files
+            .iter()
+            .filter(|(k, _)| !k.ends_with("NOTES.txt"))
+            .map(|(k, v)| (k.as_str(), v.as_str())),
+        &parse,
+    )
+    .map_err(|e| e.to_string())?;
+
+    // The stream exactly as `helm template` prints it.
+    let mut docs = Vec::new();
+    let mut body = String::new();
+    if !helm.skip_crds {
+        for (path, file) in prepared.chart.crds() {
+            let text = String::from_utf8_lossy(&file.data).into_owned();
+            write_document(&mut body, &path, &text);
+            docs.push(RenderedDoc { source: path, text });
+        }
+    }
+    for m in &sorted.manifests {
+        write_document(&mut body, &m.path, &m.content);
+        docs.push(RenderedDoc {
+            source: m.path.clone(),
+            text: m.content.clone(),
+        });
+    }
+    let mut stream = body.trim().to_string();
+    stream.push('\n');
+    for h in &sorted.hooks {
+        if helm.skip_tests && h.is_test() {
+            continue;
+        }
+        write_document(&mut stream, &h.manifest.path, &h.manifest.content);
+        docs.push(RenderedDoc {
+            source: h.manifest.path.clone(),
+            text: h.manifest.content.clone(),
+        });
+    }
+    Ok(HelmOutput { docs, stream })
+}
+
+/// Helm's release name rule (DNS-1123 subdomain, at most 53 characters).
+fn validate_release_name(name: &str) -> Result<(), String> {
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    if !name.is_empty() && name.len() <= 53 && name.split('.').all(label_ok) {
+        return Ok(());
+    }
+    Err(format!(
+        "release name check failed: release name \"{name}\": invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_values_escape_commas_like_argo() {
+        assert_eq!(clean_set_value("a,b"), "a\\,b");
+        assert_eq!(clean_set_value("a\\,b"), "a\\,b");
+        assert_eq!(clean_set_value("{a,b}"), "{a,b}");
+    }
+
+    #[test]
+    fn schemes() {
+        assert_eq!(url_scheme("https://x/y.yaml").as_deref(), Some("https"));
+        assert_eq!(url_scheme("values.yaml"), None);
+        assert_eq!(url_scheme("$values/x.yaml"), None);
+    }
+}

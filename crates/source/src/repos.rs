@@ -1,0 +1,315 @@
+//! Where a `repoURL` is read from.
+//!
+//! The repository being rendered (the *primary* one) serves its own URLs:
+//! the ones `capstan.yaml` lists under `repoURL`, else the URL of its `origin`
+//! remote. It is read at the revision the user asked for (the working tree
+//! by default), whatever `targetRevision` its Applications name: capstan
+//! shows what a revision of this repository would deploy. Other
+//! repositories are mapped to local paths (`capstan.yaml` `repositories:`,
+//! or `--repo URL=PATH`) and read at the Application's `targetRevision`
+//! when they are Git repositories, as they are on disk otherwise.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use serde::Deserialize;
+
+use crate::tree::{FileTree, GitTree, WorkTree};
+
+/// Which revision of the primary repository to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revision {
+    /// Files on disk, uncommitted changes included.
+    WorkTree,
+    /// A branch, tag, commit or anything `git rev-parse` takes.
+    Git(String),
+}
+
+/// `capstan.yaml` at the root of the primary repository.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Config {
+    /// The URLs this repository is known by in Applications.
+    #[serde(default, rename = "repoURL")]
+    pub repo_url: OneOrMany,
+    /// Other repositories: URL and local path (relative to the config file).
+    #[serde(default)]
+    pub repositories: Vec<RepoMapping>,
+    /// `--kube-version` for Helm sources that do not set `helm.kubeVersion`
+    /// (Argo CD uses the destination cluster's version).
+    #[serde(default)]
+    pub kube_version: Option<String>,
+    /// `--api-versions` for Helm sources that do not set `helm.apiVersions`.
+    #[serde(default)]
+    pub api_versions: Vec<String>,
+}
+
+/// A string or a list of strings.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn to_vec(&self) -> Vec<String> {
+        match self {
+            OneOrMany::None => Vec::new(),
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// One `repositories:` entry.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepoMapping {
+    pub url: String,
+    pub path: PathBuf,
+}
+
+/// The name of the configuration file at the repository root.
+pub const CONFIG_FILE: &str = "capstan.yaml";
+
+/// A repository URL in the form used for comparisons: no scheme, no user,
+/// no `.git`, no trailing `/`, lower case, `host:path` as `host/path`.
+pub fn normalize_url(url: &str) -> String {
+    let mut s = url.trim().to_lowercase();
+    let had_scheme = match s.find("://") {
+        Some(i) => {
+            s = s[i + 3..].to_string();
+            true
+        }
+        None => false,
+    };
+    let slash = s.find('/').unwrap_or(s.len());
+    if let Some(at) = s[..slash].find('@') {
+        s = s[at + 1..].to_string();
+    }
+    if !had_scheme {
+        let slash = s.find('/').unwrap_or(s.len());
+        if let Some(colon) = s[..slash].find(':') {
+            s.replace_range(colon..colon + 1, "/");
+        }
+    }
+    while s.ends_with('/') {
+        s.pop();
+    }
+    if let Some(stripped) = s.strip_suffix(".git") {
+        s = stripped.to_string();
+    }
+    s
+}
+
+/// Why a repository cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RepoError(pub String);
+
+/// The repositories a render can read, with their trees cached by revision.
+#[derive(Debug)]
+pub struct Repositories {
+    root: PathBuf,
+    urls: Vec<String>,
+    revision: Revision,
+    primary: Option<Rc<dyn FileTree>>,
+    mapped: Vec<(String, PathBuf)>,
+    trees: HashMap<(PathBuf, String), Rc<dyn FileTree>>,
+    config: Config,
+    /// Set when the primary URL was taken from a root Application.
+    assumed_url: Option<String>,
+}
+
+impl Repositories {
+    /// The primary repository at `root`, read at `revision`, with its
+    /// `capstan.yaml` (read from the same revision) and `extra` mappings
+    /// (`--repo URL=PATH`, which win over the file's).
+    pub fn open(
+        root: &Path,
+        revision: Revision,
+        extra: &[(String, PathBuf)],
+    ) -> Result<Repositories, RepoError> {
+        let mut repos = Repositories {
+            root: root.to_path_buf(),
+            urls: Vec::new(),
+            revision,
+            primary: None,
+            mapped: Vec::new(),
+            trees: HashMap::new(),
+            config: Config::default(),
+            assumed_url: None,
+        };
+        let primary = repos.primary_tree()?;
+        if let Some(bytes) = primary
+            .read(CONFIG_FILE)
+            .map_err(|e| RepoError(e.to_string()))?
+        {
+            let text = String::from_utf8_lossy(&bytes);
+            repos.config = serde_saphyr::from_str(&text).map_err(|e| {
+                RepoError(format!(
+                    "{}: {}",
+                    root.join(CONFIG_FILE).display(),
+                    first_line(&e.to_string())
+                ))
+            })?;
+        }
+        repos.urls = repos
+            .config
+            .repo_url
+            .to_vec()
+            .iter()
+            .map(|u| normalize_url(u))
+            .collect();
+        if repos.urls.is_empty()
+            && let Some(url) = origin_url(root)
+        {
+            repos.urls.push(normalize_url(&url));
+        }
+        for (url, path) in extra {
+            repos.mapped.push((normalize_url(url), path.clone()));
+        }
+        for m in &repos.config.repositories {
+            repos
+                .mapped
+                .push((normalize_url(&m.url), root.join(&m.path)));
+        }
+        Ok(repos)
+    }
+
+    /// The repository root on disk.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The configuration read from `capstan.yaml`.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The URLs the primary repository serves (normalized).
+    pub fn primary_urls(&self) -> &[String] {
+        &self.urls
+    }
+
+    /// When nothing names the primary repository's URL, the repoURL of the
+    /// first root Application is taken as it (the root's manifest lives in
+    /// this repository, so its source most likely is this repository).
+    pub fn assume_primary_url(&mut self, url: &str) {
+        if self.urls.is_empty() {
+            self.urls.push(normalize_url(url));
+            self.assumed_url = Some(url.to_string());
+        }
+    }
+
+    /// The URL taken from a root Application, if any.
+    pub fn assumed_url(&self) -> Option<&str> {
+        self.assumed_url.as_deref()
+    }
+
+    /// The primary repository at the requested revision.
+    pub fn primary_tree(&mut self) -> Result<Rc<dyn FileTree>, RepoError> {
+        if let Some(t) = &self.primary {
+            return Ok(t.clone());
+        }
+        let tree: Rc<dyn FileTree> = match &self.revision {
+            Revision::WorkTree => {
+                Rc::new(WorkTree::new(&self.root).map_err(|e| RepoError(e.to_string()))?)
+            }
+            Revision::Git(rev) => Rc::new(
+                GitTree::open(&self.root, rev)
+                    .map_err(|e| RepoError(format!("{}: {}", self.root.display(), e)))?,
+            ),
+        };
+        self.primary = Some(tree.clone());
+        Ok(tree)
+    }
+
+    /// The tree a source with `repo_url` and `target_revision` reads.
+    pub fn tree_for(
+        &mut self,
+        repo_url: &str,
+        target_revision: &str,
+    ) -> Result<Rc<dyn FileTree>, RepoError> {
+        let norm = normalize_url(repo_url);
+        if self.urls.contains(&norm) {
+            return self.primary_tree();
+        }
+        let Some((_, path)) = self.mapped.iter().find(|(u, _)| *u == norm) else {
+            return Err(RepoError(format!(
+                "repository {repo_url} is not available locally: map it with --repo {repo_url}=PATH or in {CONFIG_FILE} (repositories:)"
+            )));
+        };
+        let path = path.clone();
+        let rev = if target_revision.is_empty() {
+            "HEAD"
+        } else {
+            target_revision
+        };
+        let key = (path.clone(), rev.to_string());
+        if let Some(t) = self.trees.get(&key) {
+            return Ok(t.clone());
+        }
+        if !path.exists() {
+            return Err(RepoError(format!(
+                "repository {repo_url} is mapped to {}, which does not exist",
+                path.display()
+            )));
+        }
+        let tree: Rc<dyn FileTree> = if is_git_repo(&path) {
+            let t = GitTree::open(&path, rev).map_err(|e| {
+                RepoError(format!("repository {repo_url} ({}): {e}", path.display()))
+            })?;
+            Rc::new(t)
+        } else {
+            Rc::new(WorkTree::new(&path).map_err(|e| RepoError(e.to_string()))?)
+        };
+        self.trees.insert(key, tree.clone());
+        Ok(tree)
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or("")
+}
+
+fn is_git_repo(path: &Path) -> bool {
+    gix::open(path).is_ok()
+}
+
+/// The URL of the `origin` remote of the repository at `root`.
+fn origin_url(root: &Path) -> Option<String> {
+    let repo = gix::discover(root).ok()?;
+    let remote = repo.find_remote("origin").ok()?;
+    let url = remote.url(gix::remote::Direction::Fetch)?;
+    Some(url.to_bstring().to_string())
+}
+
+/// The root of the Git working tree holding `path`, if any.
+pub fn git_root(path: &Path) -> Option<PathBuf> {
+    let repo = gix::discover(path).ok()?;
+    repo.workdir().map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_compare_like_argo() {
+        let a = normalize_url("https://github.com/capstan-gitops/capstan.git");
+        assert_eq!(a, "github.com/capstan-gitops/capstan");
+        assert_eq!(
+            normalize_url("git@github.com:Capstan-GitOps/capstan.git"),
+            a
+        );
+        assert_eq!(
+            normalize_url("ssh://git@github.com/capstan-gitops/capstan/"),
+            a
+        );
+    }
+}
