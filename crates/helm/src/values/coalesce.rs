@@ -108,7 +108,7 @@ fn coalesce_deps(
         let name = sub.name();
         let mut dv = match dest.remove(name) {
             None => Map::new(),
-            Some(Value::Map(m)) => Map::clone(&&m.snapshot()),
+            Some(Value::Map(m)) => Map::clone(&m.snapshot()),
             Some(other) => {
                 let shown = go_bad_verb_t(&other);
                 dest.insert(name.to_string(), other);

@@ -630,7 +630,7 @@ fn json_to_value(v: serde_json::Value, depth: usize) -> R<Value> {
 pub(crate) fn json_object(s: &str) -> Option<Map> {
     let v: serde_json::Value = serde_json::from_str(s).ok()?;
     match json_to_value(v, 0).ok()? {
-        Value::Map(m) => Some(Map::clone(&&m.snapshot())),
+        Value::Map(m) => Some(Map::clone(&m.snapshot())),
         Value::Nil => Some(Map::new()),
         _ => None,
     }
