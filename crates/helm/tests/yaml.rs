@@ -18,7 +18,10 @@ fn drop_nulls(m: Map) -> Map {
     m.into_iter()
         .filter(|(_, v)| !v.is_nil())
         .map(|(k, v)| match v {
-            Value::Map(inner) => (k, Value::map(drop_nulls(Arc::unwrap_or_clone(inner.snapshot())))),
+            Value::Map(inner) => (
+                k,
+                Value::map(drop_nulls(Arc::unwrap_or_clone(inner.snapshot()))),
+            ),
             v => (k, v),
         })
         .collect()
@@ -209,6 +212,11 @@ fn typed_value(name: &str) -> Option<Value> {
             ])]),
         )]),
         "html_chars" => map(&[("h", "<b>&</b>".into())]),
+        "line_separators" => map(&[
+            ("nel", "x\u{85}y".into()),
+            ("ls", "x\u{2028}y".into()),
+            ("ps", "x\u{2029}y".into()),
+        ]),
         "bytes" => {
             // tests/codec/regen ships this file as data.bin.
             let b = Value::Bytes(std::sync::Arc::from(&b"hi\n\x00\xffz"[..]));

@@ -173,7 +173,7 @@ pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
         }
         Value::String(s) => {
             check_v2_text(s)?;
-            string_node(s, Schema::V2)
+            string_node(&fold_raw_breaks(s), Schema::V2)
         }
         Value::Bytes(b) => string_node(
             &base64::engine::general_purpose::STANDARD.encode(b),
@@ -189,7 +189,9 @@ pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
             for k in m.snapshot().keys() {
                 check_v2_text(k)?;
             }
-            Node::Map(sorted_pairs(&m.snapshot(), Schema::V2, |i| v2_node(i, depth + 1))?)
+            Node::Map(sorted_pairs(&m.snapshot(), Schema::V2, |i| {
+                v2_node(i, depth + 1)
+            })?)
         }
         other => return Err(unsupported(other)),
     })
@@ -218,9 +220,51 @@ pub(crate) fn v3_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
                 .map(|i| v3_node(i, depth + 1))
                 .collect::<Result<_, _>>()?,
         ),
-        Value::Map(m) => Node::Map(sorted_pairs(&m.snapshot(), Schema::V3, |i| v3_node(i, depth + 1))?),
+        Value::Map(m) => Node::Map(sorted_pairs(&m.snapshot(), Schema::V3, |i| {
+            v3_node(i, depth + 1)
+        })?),
         other => return Err(unsupported(other)),
     })
+}
+
+/// encoding/json leaves NEL (U+0085) unescaped, and go-yaml v2 re-reading
+/// the JSON treats it as a line break inside a double-quoted scalar: folded
+/// to a space (or to newlines when several follow each other), with the
+/// spaces around it dropped.
+fn fold_raw_breaks(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('\u{85}') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c != ' ' && c != '\u{85}' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        // A run of blanks and breaks.
+        let mut spaces = String::new();
+        let mut breaks = 0usize;
+        while i < chars.len() && (chars[i] == ' ' || chars[i] == '\u{85}') {
+            if chars[i] == ' ' {
+                if breaks == 0 {
+                    spaces.push(' ');
+                }
+            } else {
+                breaks += 1;
+            }
+            i += 1;
+        }
+        match breaks {
+            0 => out.push_str(&spaces),
+            1 => out.push(' '),
+            n => out.push_str(&"\n".repeat(n - 1)),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// go-yaml v2 re-reads the JSON text, and its reader refuses characters

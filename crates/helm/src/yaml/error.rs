@@ -260,6 +260,20 @@ pub(crate) fn directive_error(text: &str) -> Option<YamlError> {
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
                 .collect();
+            if name == "YAML" {
+                let version = rest[4..].trim();
+                let version = version.split(['#', ' ', '\t']).next().unwrap_or("");
+                if version != "1.1" && version.split('.').count() == 2 {
+                    // libyaml 0.1 accepts YAML 1.1 documents only (a parser
+                    // problem: the 0-based line, omitted when 0).
+                    return Some(YamlError::syntax(if index == 0 {
+                        "yaml: found incompatible YAML document".to_string()
+                    } else {
+                        format!("yaml: line {index}: found incompatible YAML document")
+                    }));
+                }
+                continue;
+            }
             if name != "YAML" && name != "TAG" {
                 let problem = if name.is_empty() {
                     "did not find expected directive name"

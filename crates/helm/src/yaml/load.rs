@@ -246,10 +246,20 @@ fn build_raw(text: &str) -> Result<Graph, BuildError> {
         let new_node = match event {
             Event::StreamStart => continue,
             Event::StreamEnd => break,
-            Event::DocumentStart(..) => {
+            Event::DocumentStart(_, version) => {
                 if root.is_some() {
                     // go-yaml's Unmarshal stops after the first document.
                     break;
+                }
+                if let Some(v) = version
+                    && (v.major, v.minor) != (1, 1)
+                {
+                    // go-yaml (libyaml 0.1) reads YAML 1.1 documents only.
+                    return Err(BuildError::Yaml(parser_error_at(
+                        text,
+                        text.find("%YAML").unwrap_or(0),
+                        "found incompatible YAML document",
+                    )));
                 }
                 in_doc = true;
                 continue;
@@ -261,6 +271,7 @@ fn build_raw(text: &str) -> Result<Graph, BuildError> {
                 continue;
             }
             Event::Anchor(id, name) => {
+                check_anchor_name(text, &span, &name)?;
                 if let Some(n) = last_node {
                     anchors.insert(id, n);
                     names.insert(id, name.into_owned());
@@ -268,6 +279,9 @@ fn build_raw(text: &str) -> Result<Graph, BuildError> {
                 continue;
             }
             Event::Alias(id) => {
+                if let Some(name) = span.slice(text) {
+                    check_anchor_name(text, &span, name.trim_start_matches('*'))?;
+                }
                 let Some(&target) = anchors.get(&id) else {
                     return Err(BuildError::Yaml(YamlError::syntax(
                         "yaml: unknown anchor referenced".into(),
@@ -354,6 +368,42 @@ fn check_escapes(text: &str, span: &granit_parser::Span) -> Result<(), BuildErro
         }
     }
     Ok(())
+}
+
+/// A libyaml parser error at byte `at`: the line is its 0-based index,
+/// omitted when 0.
+fn parser_error_at(text: &str, at: usize, problem: &str) -> YamlError {
+    let index = text.get(..at).map_or(0, |t| t.matches('\n').count());
+    if index == 0 {
+        YamlError::syntax(format!("yaml: {problem}"))
+    } else {
+        YamlError::syntax(format!("yaml: line {index}: {problem}"))
+    }
+}
+
+/// libyaml's anchor and alias names are `[0-9A-Za-z_-]+`, ended by a blank
+/// or one of `?:,]}%@` and a backquote; YAML 1.2 (and granit) allow more.
+/// The first character libyaml would stop at and refuse makes the same
+/// error; names cut short by an allowed terminator are left to the parser
+/// (a known divergence).
+fn check_anchor_name(text: &str, span: &granit_parser::Span, name: &str) -> Result<(), BuildError> {
+    let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+    else {
+        return Ok(());
+    };
+    if matches!(bad, '?' | ':' | ',' | ']' | '}' | '%' | '@' | '`') {
+        return Ok(());
+    }
+    let at = span.start.byte_offset().unwrap_or(0);
+    let index = text.get(..at).map_or(0, |t| t.matches('\n').count());
+    let problem = "did not find expected alphabetic or numeric character";
+    Err(BuildError::Yaml(YamlError::syntax(if index == 0 {
+        format!("yaml: {problem}")
+    } else {
+        format!("yaml: line {}: {problem}", index + 1)
+    })))
 }
 
 /// Adds a finished or just-opened node to its parent.
@@ -477,11 +527,7 @@ impl Decoder<'_> {
 
     /// Decodes the mapping `id` into `out`, the way go-yaml fills an existing
     /// Go map: later keys replace earlier ones, merges write in place.
-    fn mapping_into(
-        &mut self,
-        id: usize,
-        out: &mut GoMap,
-    ) -> Result<(), YamlError> {
+    fn mapping_into(&mut self, id: usize, out: &mut GoMap) -> Result<(), YamlError> {
         let Node::Map(pairs) = &self.nodes[id] else {
             return Ok(());
         };

@@ -82,17 +82,32 @@ pub(crate) struct Report {
 }
 
 /// Probes where we knowingly differ from Helm, with the reason.
-const KNOWN_DIVERGENCES: &[(&str, &str, &str)] = &[(
-    "null",
-    "toYamlPretty",
-    "fromJson of `null` is a nil Go map (v3 prints {}); our Value has no typed nil map",
-)];
+/// A probe of `*` covers every probe of the case.
+const KNOWN_DIVERGENCES: &[(&str, &str, &str)] = &[
+    (
+        "anchor_name_colon",
+        "*",
+        "libyaml ends an anchor name at ':' and then fails to parse the rest; \
+         granit reads the whole name (YAML 1.2)",
+    ),
+    (
+        "ls_in_plain",
+        "*",
+        "libyaml treats raw U+2028/U+2029/U+0085 in the source as line breaks; \
+         granit reads them as content (YAML 1.2)",
+    ),
+    (
+        "null",
+        "toYamlPretty",
+        "fromJson of `null` is a nil Go map (v3 prints {}); our Value has no typed nil map",
+    ),
+];
 
 impl Report {
     pub(crate) fn check(&mut self, case: &str, probe: &str, expected: &str, actual: &str) {
         if KNOWN_DIVERGENCES
             .iter()
-            .any(|(c, p, _)| *c == case && *p == probe)
+            .any(|(c, p, _)| *c == case && (*p == probe || *p == "*"))
         {
             return;
         }
