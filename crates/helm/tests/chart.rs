@@ -46,7 +46,7 @@ fn options(dir: &Path) -> Options {
 
 /// What our pipeline says `helm template` prints, as (stdout docs) or error.
 enum Outcome {
-    Rendered(values::Prepared),
+    Rendered(Box<values::Prepared>),
     Error(String),
 }
 
@@ -65,7 +65,7 @@ fn run(dir: &Path) -> Outcome {
         Err(e) => return Outcome::Error(format!("Error: {e}")),
     };
     match values::prepare(c, &user) {
-        Ok(p) => Outcome::Rendered(p),
+        Ok(p) => Outcome::Rendered(Box::new(p)),
         Err(PrepareError::MissingDependencies(m)) => Outcome::Error(format!(
             "Error: chart dependencies are missing; run dependency update/build first: {m}"
         )),
