@@ -177,7 +177,7 @@ fn hostile_input_is_an_error_not_a_crash() {
         "{\"items\":".repeat(3000),
         "{}".to_string() + &"}".repeat(3000)
     );
-    assert!(validate_chart_tree(&schema_of(&nested), &Map::new()).is_err() || true);
+    assert!(validate_chart_tree(&schema_of(&nested), &Map::new()).is_err());
     let c = chart::Chart {
         schema: Some(vec![0xff, 0xfe, 0x00].into()),
         ..Default::default()
