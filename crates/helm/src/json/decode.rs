@@ -6,7 +6,6 @@
 //! reports the same texts. Numbers become float64, duplicate keys keep the
 //! last value, lone surrogate escapes become U+FFFD.
 
-
 use capstan_gotmpl::{Map, Value};
 
 use super::JsonError;
