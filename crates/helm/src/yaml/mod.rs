@@ -10,9 +10,19 @@
 //! lists at their parent's indentation, folding at 80 columns) and
 //! `toYamlPretty` (go-yaml v3 with two-space indentation, no folding).
 //!
-//! Not here: `toToml`/`fromToml` (BurntSushi's TOML codec is not reproduced;
-//! see the crate's known gaps), and the manifest stream, which templates
-//! print as text without re-serialisation.
+//! Not here: TOML (see [`crate::toml`]), and the manifest stream, which
+//! templates print as text without re-serialisation.
+//!
+//! ```
+//! use capstan_helm::{json, yaml};
+//!
+//! let values = yaml::parse_values("replicas: 3\nenabled: yes\nmode: 0755\n")?;
+//! let v = capstan_gotmpl::Value::map(values);
+//! assert_eq!(json::to_json(&v).as_deref(), Ok(r#"{"enabled":true,"mode":493,"replicas":3}"#));
+//! assert_eq!(yaml::to_yaml(&v), "enabled: true\nmode: 493\nreplicas: 3");
+//! assert_eq!(yaml::to_yaml_pretty(&v), "enabled: true\nmode: 493\nreplicas: 3");
+//! # Ok::<(), yaml::YamlError>(())
+//! ```
 
 mod convert;
 mod emit;
@@ -59,7 +69,12 @@ fn type_error(v: &Value, target: &str) -> YamlError {
 /// `yaml.Unmarshal(text, &map[string]interface{})`: Helm's `ReadValues` for a
 /// single document, and `fromYaml` before its error handling.
 pub fn parse_yaml_map(text: &str) -> Result<Map, YamlError> {
-    match unmarshal(text)? {
+    parse_yaml_map_with(text, &Limits::default())
+}
+
+/// [`parse_yaml_map`] with explicit limits.
+pub fn parse_yaml_map_with(text: &str, limits: &Limits) -> Result<Map, YamlError> {
+    match unmarshal_with(text, limits)? {
         Value::Nil => Ok(Map::new()),
         Value::Map(m) => Ok(std::sync::Arc::unwrap_or_clone(m.snapshot())),
         other => Err(type_error(&other, "map[string]interface {}")),
@@ -118,10 +133,15 @@ fn utf8_text(bytes: &[u8]) -> Result<&str, YamlError> {
 /// winning. The error text is what Helm prints after `failed to parse FILE: `
 /// (or `cannot load values.yaml: `).
 pub fn parse_values(text: &str) -> Result<Map, YamlError> {
+    parse_values_with(text, &Limits::default())
+}
+
+/// [`parse_values`] with explicit limits (applied to each document).
+pub fn parse_values_with(text: &str, limits: &Limits) -> Result<Map, YamlError> {
     let mut values = Map::new();
     for doc in split_documents(text)? {
-        let current =
-            parse_yaml_map(&doc).map_err(|e| e.wrap("cannot unmarshal yaml document: "))?;
+        let current = parse_yaml_map_with(&doc, limits)
+            .map_err(|e| e.wrap("cannot unmarshal yaml document: "))?;
         values = merge_maps(values, current);
     }
     Ok(values)
