@@ -3,17 +3,14 @@
 //! deterministic), `encryptAES`/`decryptAES` (AES-256-CBC, PKCS#7 padding,
 //! random IV in front, base64).
 //!
-//! Key and certificate generation (`genPrivateKey`, `genCA`,
-//! `genSelfSignedCert`, `genSignedCert`, their `WithKey` forms and
-//! `buildCustomCert`) are registered with Sprig's signatures but return an
-//! error for now: they need RSA key generation and X.509 encoding.
+//! Keys and certificates are `super::certs`'.
 
 use aes::cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
 use capstan_gotmpl::{FuncError, Value};
 use hmac::Mac;
 
 use super::encoding::b64_encode;
-use super::{ANY, INT, MAP, Registry, STR, arg_int, arg_str, fail};
+use super::{INT, Registry, STR, arg_int, arg_str, fail};
 
 pub(super) fn register(r: &mut Registry) {
     r.fixed("bcrypt", &[STR], |a| Ok(Value::from(bcrypt(arg_str(a, 0)))));
@@ -41,38 +38,6 @@ pub(super) fn register(r: &mut Registry) {
     r.fixed("decryptAES", &[STR, STR], |a| {
         decrypt_aes(arg_str(a, 0), arg_str(a, 1)).map(Value::from)
     });
-    r.fixed("genPrivateKey", &[STR], |_| {
-        Err(unsupported("genPrivateKey"))
-    });
-    r.fixed("buildCustomCert", &[STR, STR], |_| {
-        Err(unsupported("buildCustomCert"))
-    });
-    r.fixed("genCA", &[STR, INT], |_| Err(unsupported("genCA")));
-    r.fixed("genCAWithKey", &[STR, INT, STR], |_| {
-        Err(unsupported("genCAWithKey"))
-    });
-    r.fixed("genSelfSignedCert", &[STR, ANY, ANY, INT], |_| {
-        Err(unsupported("genSelfSignedCert"))
-    });
-    r.fixed(
-        "genSelfSignedCertWithKey",
-        &[STR, ANY, ANY, INT, STR],
-        |_| Err(unsupported("genSelfSignedCertWithKey")),
-    );
-    r.fixed("genSignedCert", &[STR, ANY, ANY, INT, MAP], |_| {
-        Err(unsupported("genSignedCert"))
-    });
-    r.fixed(
-        "genSignedCertWithKey",
-        &[STR, ANY, ANY, INT, MAP, STR],
-        |_| Err(unsupported("genSignedCertWithKey")),
-    );
-}
-
-fn unsupported(name: &str) -> FuncError {
-    fail(format!(
-        "{name}: key and certificate generation is not supported by capstan yet"
-    ))
 }
 
 /// Go's `bcrypt.GenerateFromPassword(p, bcrypt.DefaultCost)` (cost 10,

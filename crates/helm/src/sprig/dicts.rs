@@ -55,9 +55,9 @@ pub(super) fn register(r: &mut Registry) {
     // Go iterates maps in random order; ours are sorted, which is one of
     // the orders Go may produce.
     r.variadic("keys", &[], MAP, |a| {
-        Ok(str_list(
-            a.iter().flat_map(|d| map_of(d).keys().cloned().collect::<Vec<_>>()),
-        ))
+        Ok(str_list(a.iter().flat_map(|d| {
+            map_of(d).keys().cloned().collect::<Vec<_>>()
+        })))
     });
     r.fixed("values", &[MAP], |a| {
         Ok(Value::list(map_of(arg(a, 0)).values().cloned().collect()))
@@ -75,9 +75,7 @@ pub(super) fn register(r: &mut Registry) {
     r.variadic("omit", &[MAP], STR, |a| {
         let omit: Vec<&str> = a.iter().skip(1).filter_map(Value::as_str).collect();
         let src = map_of(arg(a, 0));
-        let kept = src
-            .iter()
-            .filter(|(k, _)| !omit.contains(&k.as_str()));
+        let kept = src.iter().filter(|(k, _)| !omit.contains(&k.as_str()));
         Ok(Value::map(
             kept.map(|(k, v)| (k.clone(), v.clone())).collect(),
         ))

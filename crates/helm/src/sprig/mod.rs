@@ -19,6 +19,7 @@
 //! template surfaces as `error calling NAME: <panic message>`, so the
 //! messages returned here are the panic or error texts Go would produce.
 
+mod certs;
 mod conv;
 mod crypto;
 mod dates;
@@ -59,6 +60,7 @@ pub fn functions() -> Vec<(&'static str, Function)> {
     dates::register(&mut r);
     random::register(&mut r);
     crypto::register(&mut r);
+    certs::register(&mut r);
     reflect::register(&mut r);
     path::register(&mut r);
     url::register(&mut r);

@@ -70,7 +70,8 @@ pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
         }
         (Value::Map(x), Value::Map(y)) => {
             x.len() == y.len()
-                && x.snapshot().iter()
+                && x.snapshot()
+                    .iter()
                     .all(|(k, v)| y.get(k).is_some_and(|w| deep_equal(v, &w)))
         }
         (Value::Object(_), Value::Object(_)) => a == b,
