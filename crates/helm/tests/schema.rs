@@ -189,3 +189,22 @@ fn hostile_input_is_an_error_not_a_crash() {
     );
     let _ = validate_chart_tree(&c, &Map::new());
 }
+
+#[test]
+fn deep_values_against_a_recursive_schema() {
+    // The validator recurses once per level; values at the depth limit must
+    // validate without exhausting a test thread's stack.
+    let mut deep = capstan_gotmpl::Value::from(1.5);
+    for _ in 0..499 {
+        let mut m = Map::new();
+        m.insert("a".into(), deep);
+        deep = capstan_gotmpl::Value::map(m);
+    }
+    let mut v = Map::new();
+    v.insert("a".into(), deep);
+    let c = schema_of(
+        r##"{"type":"object","additionalProperties":{"anyOf":[{"$ref":"#"},{"type":"string"}]}}"##,
+    );
+    let err = validate_chart_tree(&c, &v).expect_err("the leaf is a number");
+    assert!(err.details.contains("'anyOf' failed"), "{}", err.details);
+}

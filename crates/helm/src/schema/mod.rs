@@ -22,7 +22,7 @@ pub const HEADING: &str =
     "values don't meet the specifications of the schema(s) in the following chart(s):\n";
 
 /// Values nested deeper than this are refused rather than walked.
-const MAX_DEPTH: usize = 1_000;
+const MAX_DEPTH: usize = 500;
 
 /// Schema validation failed. Display is what Helm prints after `Error: `.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,19 +69,45 @@ pub fn validate_single(
     schema: &[u8],
     warnings: &mut Vec<String>,
 ) -> Result<(), String> {
+    // The validator and the schema reader recurse once per nesting level
+    // of the schema and the values: run them on a thread with a stack big
+    // enough for the depth limits, whatever thread the caller is on.
+    let outcome = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("schema-validation".to_string())
+            .stack_size(VALIDATION_STACK)
+            .spawn_scoped(scope, || {
+                let mut logged = Vec::new();
+                let result = validate_here(values, schema, &mut logged);
+                (result, logged)
+            })
+            .map(|handle| handle.join())
+    });
+    match outcome {
+        Ok(Ok((result, logged))) => {
+            for line in logged {
+                if !warnings.contains(&line) {
+                    warnings.push(line);
+                }
+            }
+            result
+        }
+        // Helm recovers from a validator panic into this message.
+        Ok(Err(_)) => Err("unable to validate schema: validator panicked".to_string()),
+        Err(e) => Err(format!("unable to validate schema: {e}")),
+    }
+}
+
+/// Stack for the validation thread.
+const VALIDATION_STACK: usize = 256 * 1024 * 1024;
+
+fn validate_here(values: &Map, schema: &[u8], warnings: &mut Vec<String>) -> Result<(), String> {
     let compiled = compile::compile(schema, warnings)?;
     let instance = map_to_json(values, 0)?;
-    // Helm recovers from a validator panic into this message; boon should
-    // not panic, but a schema is untrusted input.
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        match compiled.schemas.validate(&instance, compiled.index) {
-            Ok(()) => Ok(()),
-            Err(e) => Err(message::render(&e)),
-        }
-    }));
-    match outcome {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(text)) => {
+    match compiled.schemas.validate(&instance, compiled.index) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let text = message::render(&e);
             // Helm drops the validator's first line and adds a newline.
             let root = format!(
                 "jsonschema validation failed with '{}#'\n",
@@ -90,7 +116,6 @@ pub fn validate_single(
             let body = text.strip_prefix(&root).unwrap_or(&text);
             Err(format!("{body}\n"))
         }
-        Err(_) => Err("unable to validate schema: validator panicked".to_string()),
     }
 }
 
