@@ -73,6 +73,10 @@ pub fn prepare(mut chart: Chart, user: &Map) -> Result<Prepared, PrepareError> {
 /// The `.Values` of the chart at `chart_path` (names from the root, the
 /// root's own name first): each level is the parent's entry under the
 /// subchart's name, or an empty map when that is missing or not a map.
+/// This is a snapshot of the contents; a renderer that wants Go's aliasing
+/// (a subchart's `set` on `.Values` visible in the parent's
+/// `.Values.<sub>`) hands out the map references of `top` itself, walking
+/// the same dotted lookup.
 ///
 /// Helm looks the name up as a dotted path (`Values.<name>`), so a
 /// subchart whose name contains dots reads nested tables instead of its
