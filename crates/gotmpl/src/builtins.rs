@@ -9,7 +9,7 @@
 //! evaluator itself; this module only declares their signatures.
 
 use crate::escape;
-use crate::exec::val::Val;
+use crate::exec::val::{Val, collection};
 use crate::format;
 use crate::func::ParamType;
 use crate::value::Value;
@@ -200,7 +200,7 @@ fn length(item: &Val) -> Result<i64, String> {
             _ => "len of nil pointer".to_string(),
         });
     };
-    let n = match v {
+    let n = match &*collection(v) {
         Value::String(s) => s.len(),
         Value::Bytes(b) => b.len(),
         Value::List(l) => l.len(),
@@ -237,7 +237,7 @@ fn index(item: Val, indexes: Vec<Val>) -> Result<Val, String> {
         let Some(cur) = item.concrete() else {
             return Err("index of nil pointer".to_string());
         };
-        let next = match cur {
+        let next = match &*collection(cur) {
             Value::List(l) => {
                 let x = index_arg(ix, l.len())?;
                 match l.get(x) {
@@ -283,6 +283,7 @@ fn slice(item: Val, indexes: &[Val]) -> Result<Val, String> {
     if indexes.len() > 3 {
         return Err(format!("too many slice indexes: {}", indexes.len()));
     }
+    let v = &*collection(v);
     let len = match v {
         Value::String(s) => {
             if indexes.len() == 3 {

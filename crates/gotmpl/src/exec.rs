@@ -319,7 +319,7 @@ impl<'s> Exec<'s> {
         self.at = At::Node(node);
         let outer = self.vars.len();
         let value = self.eval_pipe(dot, &branch.pipe)?;
-        let ran = match value.concrete() {
+        let ran = match value.concrete().map(val::collection).as_deref() {
             None => false,
             Some(Value::List(items)) => self.range_list(branch, Arc::clone(items))?,
             Some(Value::Map(map)) => self.range_map(branch, map.snapshot())?,

@@ -8,6 +8,8 @@
 //! `<no value>` versus `<nil>`, `can't evaluate field x in type interface {}`
 //! versus `... in type string`, `nil pointer evaluating interface {}.x`.
 
+use std::borrow::Cow;
+
 use crate::value::Value;
 
 /// A value during evaluation.
@@ -82,6 +84,19 @@ impl Val {
     /// Go's `template.IsTrue` of the value (after `indirectInterface`).
     pub(crate) fn truth(&self) -> bool {
         self.concrete().is_some_and(is_true)
+    }
+}
+
+/// The value `len`, `index`, `slice` and `range` work on: a host object of
+/// a named map or slice type (Helm's `.Files`, `.Capabilities.APIVersions`)
+/// offers its contents through [`Object::to_value`](crate::Object).
+pub(crate) fn collection(value: &Value) -> Cow<'_, Value> {
+    match value {
+        Value::Object(o) => match o.to_value() {
+            Some(contents) => Cow::Owned(contents),
+            None => Cow::Borrowed(value),
+        },
+        other => Cow::Borrowed(other),
     }
 }
 

@@ -151,3 +151,61 @@ fn object_fields_and_methods() {
         r#"template: t:1:12: executing "t" at <.Missing>: can't evaluate field Missing in type *chart.Metadata"#
     );
 }
+
+/// A host value of a named Go map type, as Helm's `.Files` is.
+#[derive(Debug)]
+struct Files;
+
+impl Object for Files {
+    fn type_name(&self) -> &str {
+        "engine.files"
+    }
+    fn to_value(&self) -> Option<Value> {
+        Some(map(vec![
+            ("a.txt", Value::Bytes(Arc::from(&b"A"[..]))),
+            ("b.txt", Value::Bytes(Arc::from(&b"BB"[..]))),
+        ]))
+    }
+}
+
+/// A host value of a named Go slice type, as `.Capabilities.APIVersions`.
+#[derive(Debug)]
+struct VersionSet;
+
+impl Object for VersionSet {
+    fn type_name(&self) -> &str {
+        "common.VersionSet"
+    }
+    fn to_value(&self) -> Option<Value> {
+        Some(Value::list(vec![Value::str("v1"), Value::str("apps/v1")]))
+    }
+}
+
+#[test]
+fn named_map_and_slice_objects_work_as_collections() {
+    let data = map(vec![
+        ("Files", Value::Object(Arc::new(Files))),
+        ("APIVersions", Value::Object(Arc::new(VersionSet))),
+        ("Obj", meta()),
+    ]);
+    let go = |t: &str| run("-", t, &data);
+    assert_eq!(go("{{len .Files}}|{{len .APIVersions}}").unwrap(), "2|2");
+    assert_eq!(
+        go("{{range $k, $v := .Files}}{{$k}}={{printf \"%s\" $v}};{{end}}").unwrap(),
+        "a.txt=A;b.txt=BB;"
+    );
+    assert_eq!(
+        go("{{range .APIVersions}}{{.}},{{end}}").unwrap(),
+        "v1,apps/v1,"
+    );
+    assert_eq!(
+        go(r#"{{index .APIVersions 1}}|{{printf "%s" (index .Files "b.txt")}}|{{slice .APIVersions 1}}"#)
+            .unwrap(),
+        "apps/v1|BB|[apps/v1]"
+    );
+    // An opaque object is no collection.
+    assert_eq!(
+        go("{{len .Obj}}").unwrap_err(),
+        r#"template: t:1:2: executing "t" at <len .Obj>: error calling len: len of type *chart.Metadata"#
+    );
+}
