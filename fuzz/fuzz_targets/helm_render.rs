@@ -1,0 +1,11 @@
+//! A fixed chart whose template is the input, rendered as `helm template` does.
+//! The calls live in crates/helm/tests/fuzzed/harness.rs, shared with the
+//! replay test, so a crash input copied to crates/helm/tests/fuzzed/helm_render/
+//! replays exactly.
+#![no_main]
+
+#[allow(dead_code)]
+#[path = "../../crates/helm/tests/fuzzed/harness.rs"]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|input: &[u8]| harness::render(input));
