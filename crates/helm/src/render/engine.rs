@@ -151,13 +151,18 @@ fn collect(
 ) -> Map {
     let mut subcharts = Map::new();
     for dep in &chart.dependencies {
-        let dep_values = match &values {
-            Value::Map(m) => match m.get(dep.name()) {
-                Some(v @ Value::Map(_)) => v.clone(),
-                _ => Value::map(Map::new()),
-            },
-            _ => Value::map(Map::new()),
-        };
+        // Helm's `Values.Table("Values." + name)`: the name is a dotted path,
+        // so a subchart `my.sub` reads `.Values.my.sub`. The map itself is
+        // handed down (not a copy), so a subchart's `set` is seen by its
+        // parent as in Go.
+        let dep_values = dep
+            .name()
+            .split('.')
+            .try_fold(values.clone(), |cur, part| match cur.as_map()?.get(part) {
+                Some(v @ Value::Map(_)) => Some(v.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| Value::map(Map::new()));
         let sub = collect(
             dep,
             false,
