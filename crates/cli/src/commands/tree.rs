@@ -84,6 +84,15 @@ pub(crate) fn resolve(src: &TreeSource) -> anyhow::Result<(Engine, AppTree)> {
     let mut engine = Engine::new(&root, &settings)?;
     let apps = engine.load_input(&src.path)?;
     let tree = engine.resolve(apps);
+    if let Some(url) = engine.repositories().assumed_url() {
+        use std::io::Write;
+        let note = format!(
+            "note: {} names no repoURL for {} (capstan.yaml, git remote origin): taking {url} from the first root app\n",
+            capstan_source::repos::CONFIG_FILE,
+            root.display()
+        );
+        let _ = std::io::stderr().write_all(note.as_bytes());
+    }
     Ok((engine, tree))
 }
 
