@@ -216,6 +216,21 @@ fn typed_value(name: &str) -> Option<Value> {
             ("nel", "x\u{85}y".into()),
             ("ls", "x\u{2028}y".into()),
             ("ps", "x\u{2029}y".into()),
+            ("k\u{85}ey", "a  \u{85}\u{85}  b".into()),
+        ]),
+        "long_key_1021" | "long_key_1022" | "long_key_1023" | "long_key_1100" => {
+            let n: usize = name["long_key_".len()..].parse().ok()?;
+            let mut pairs = vec![("k".repeat(n), Value::Int(1))];
+            if n == 1100 {
+                pairs.push(("short".to_string(), Value::Int(2)));
+            }
+            Value::map(pairs.into_iter().collect())
+        }
+        "long_key_escaped" => map(&[(&format!("{}<", "k".repeat(1016)), Value::Int(1))]),
+        "nel_runs" => map(&[
+            ("v", "a  \u{85}\u{85}  b".into()),
+            ("w", " \u{85}x\u{85} ".into()),
+            ("z", "\u{85}\u{85}\u{85}".into()),
         ]),
         "bytes" => {
             // tests/codec/regen ships this file as data.bin.

@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use capstan_gotmpl::{Map, Value};
 
+pub(crate) use encode::quote_into as quote_json;
 pub(crate) use float::json_float;
 pub use float::{go_format_g, go_quote};
 

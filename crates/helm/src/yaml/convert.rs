@@ -186,10 +186,12 @@ pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
                 .collect::<Result<_, _>>()?,
         ),
         Value::Map(m) => {
-            for k in m.snapshot().keys() {
+            let snapshot = m.snapshot();
+            for k in snapshot.keys() {
                 check_v2_text(k)?;
+                check_v2_key_length(k)?;
             }
-            Node::Map(sorted_pairs(&m.snapshot(), Schema::V2, |i| {
+            Node::Map(sorted_pairs(&snapshot, Schema::V2, |i| {
                 v2_node(i, depth + 1)
             })?)
         }
@@ -225,6 +227,29 @@ pub(crate) fn v3_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
         })?),
         other => return Err(unsupported(other)),
     })
+}
+
+/// go-yaml v2 re-reads `{"key":...}`: a key whose JSON spelling is longer
+/// than 1022 characters, or that spans lines (a raw NEL), is no longer a
+/// "simple key" for libyaml (one line, 1024 characters of lookahead, quotes
+/// included) and the flow mapping fails.
+fn check_v2_key_length(k: &str) -> Result<(), YamlError> {
+    if k.contains('\u{85}') {
+        return Err(YamlError::syntax(
+            "yaml: did not find expected ',' or '}'".into(),
+        ));
+    }
+    if k.len() <= 1022 {
+        return Ok(());
+    }
+    let mut quoted = String::new();
+    crate::json::quote_json(k, &mut quoted);
+    if quoted.chars().count() - 2 > 1022 {
+        return Err(YamlError::syntax(
+            "yaml: did not find expected ',' or '}'".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// encoding/json leaves NEL (U+0085) unescaped, and go-yaml v2 re-reading

@@ -107,6 +107,7 @@ def main() -> int:
         for kind in ("yaml", "json", "values", "tmpl"):
             src = os.path.join(cases, kind)
             dst = os.path.join(out, kind)
+            shutil.rmtree(dst, ignore_errors=True)  # outputs of removed cases go too
             os.makedirs(dst, exist_ok=True)
             for name in sorted(os.listdir(src)):
                 with open(os.path.join(src, name), "rb") as f:

@@ -1,0 +1,1 @@
+dict (repeat 1021 "k") 1

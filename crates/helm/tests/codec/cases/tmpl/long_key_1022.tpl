@@ -1,0 +1,1 @@
+dict (repeat 1022 "k") 1

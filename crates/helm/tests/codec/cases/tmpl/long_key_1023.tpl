@@ -1,0 +1,1 @@
+dict (repeat 1023 "k") 1

@@ -1,0 +1,1 @@
+dict (repeat 1100 "k") 1 "short" 2

@@ -1,0 +1,1 @@
+dict (printf "%s<" (repeat 1016 "k")) 1
