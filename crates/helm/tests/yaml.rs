@@ -232,6 +232,11 @@ fn typed_value(name: &str) -> Option<Value> {
             ("w", " \u{85}x\u{85} ".into()),
             ("z", "\u{85}\u{85}\u{85}".into()),
         ]),
+        "str_bom" => map(&[("bom", "a\u{feff}b".into())]),
+        "str_c1" => map(&[("c1", "a\u{81}b".into())]),
+        "str_del" => map(&[("del", "a\u{7f}b".into())]),
+        "str_fffe" => map(&[("nc", "a\u{fffe}b".into())]),
+        "str_ctl" => map(&[("ctl", "a\u{1}b\u{1b}c\tb".into())]),
         "bytes" => {
             // tests/codec/regen ships this file as data.bin.
             let b = Value::Bytes(std::sync::Arc::from(&b"hi\n\x00\xffz"[..]));

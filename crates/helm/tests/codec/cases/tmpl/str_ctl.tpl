@@ -1,0 +1,1 @@
+dict "ctl" "a\u0001b\u001bc\tb"

@@ -1,0 +1,1 @@
+dict "del" "a\u007fb"
