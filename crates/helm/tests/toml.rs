@@ -60,7 +60,7 @@ fn toml_goldens_match_helm() {
                 .lines()
                 .zip(want.0.lines())
                 .filter(|(g, w)| g != w)
-                .take(5)
+                .take(40)
                 .map(|(g, w)| format!("  got:  {g}\n  want: {w}"))
                 .collect();
             failures.push(format!(

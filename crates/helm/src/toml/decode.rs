@@ -134,10 +134,32 @@ impl Parser<'_> {
     }
 
     fn line_at(&self, pos: usize) -> usize {
-        1 + self.s.as_bytes()[..pos.min(self.s.len())]
+        let pos = pos.min(self.s.len());
+        let mut line = 1 + self.s.as_bytes()[..pos]
             .iter()
             .filter(|b| **b == b'\n')
-            .count()
+            .count();
+        // At the end of input the decoder stays on the last line.
+        if pos == self.s.len() && self.s.ends_with('\n') {
+            line -= 1;
+        }
+        line
+    }
+
+    /// An error about the character at the cursor: the decoder's lexer has
+    /// consumed it (a newline counts on the next line).
+    fn err_char(&self, message: impl Into<String>) -> Error {
+        let next = self.peek().map_or(0, char::len_utf8);
+        let end = (self.pos + next).min(self.s.len());
+        let line = 1 + self.s.as_bytes()[..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        Error {
+            line,
+            last_key: self.last_key(),
+            message: message.into(),
+        }
     }
 
     fn last_key(&self) -> String {
@@ -213,7 +235,7 @@ impl Parser<'_> {
                 None | Some('\n') => {}
                 Some('\r') if self.peek_at(1) == Some('\n') => {}
                 Some(c) => {
-                    return Err(self.err(format!(
+                    return Err(self.err_char(format!(
                         "expected a top-level item to end with a newline, comment, or EOF, but got {} instead",
                         rune_q(c)
                     )));
@@ -247,7 +269,7 @@ impl Parser<'_> {
                 }
                 Some(']') => break,
                 Some(c) => {
-                    return Err(self.err(format!(
+                    return Err(self.err_char(format!(
                         "expected '.' or ']' to end table name, but got {} instead",
                         rune_q(c)
                     )));
@@ -262,7 +284,7 @@ impl Parser<'_> {
                     self.bump();
                 }
                 Some(c) => {
-                    return Err(self.err(format!(
+                    return Err(self.err_char(format!(
                         "expected end of table array name delimiter ']', but got {} instead",
                         rune_q(c)
                     )));
@@ -320,7 +342,7 @@ impl Parser<'_> {
                 }
                 None => return Err(self.err("unexpected EOF; expected key separator '='")),
                 Some(c) => {
-                    return Err(self.err(format!(
+                    return Err(self.err_char(format!(
                         "expected '.' or '=', but got {} instead",
                         rune_q(c)
                     )));
@@ -556,7 +578,29 @@ impl Parser<'_> {
             if unsigned.len() != word.len() {
                 return Err(self.err_at(
                     pos,
-                    format!("cannot use sign with non-decimal numbers: '{word}'"),
+                    format!(
+                        "cannot use sign with non-decimal numbers: '{}{}'",
+                        &word[..1],
+                        &unsigned[..2]
+                    ),
+                ));
+            }
+            if !body.starts_with(|c: char| c.is_digit(radix)) {
+                let name = match radix {
+                    16 => "hexadecimal",
+                    8 => "octal",
+                    _ => "binary",
+                };
+                // The first character that is not a digit (NUL at the end).
+                let after = self.s.get(pos + word.len()..).unwrap_or("");
+                let bad = body
+                    .chars()
+                    .next()
+                    .or_else(|| after.chars().next())
+                    .unwrap_or('\0');
+                return Err(self.err_at(
+                    pos,
+                    format!("not a {name} number: '{}{bad}'", &unsigned[..2]),
                 ));
             }
             return self.integer(word, body, radix, pos);
@@ -657,7 +701,7 @@ impl Parser<'_> {
                 }
                 Some(']') => {}
                 Some(c) => {
-                    return Err(self.err(format!(
+                    return Err(self.err_char(format!(
                         "expected a comma (',') or array terminator (']'), but got {}",
                         rune_q(c)
                     )));
@@ -702,8 +746,14 @@ impl Parser<'_> {
             self.current_key = key.join(".");
             self.skip_ws();
             let value = self.value(depth + 1)?;
-            insert_dotted(&mut t, &key, value)
-                .map_err(|k| self.err_at(pos, format!("Key '{}' has already been defined.", k)))?;
+            insert_dotted(&mut t, &key, value).map_err(|k| {
+                let mut full = self.context.clone();
+                full.push(k);
+                self.err_at(
+                    pos,
+                    format!("Key '{}' has already been defined.", full.join(".")),
+                )
+            })?;
             first = false;
             self.skip_space()?;
             match self.peek() {
@@ -712,7 +762,7 @@ impl Parser<'_> {
                 }
                 Some('}') => {}
                 Some(c) => {
-                    return Err(self.err(format!(
+                    return Err(self.err_char(format!(
                         "expected a comma or an inline table terminator '}}', but got {} instead",
                         rune_q(c)
                     )));
