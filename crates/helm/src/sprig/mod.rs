@@ -9,9 +9,9 @@
 //! of strings, `split` a map).
 //!
 //! Not here, on purpose:
-//! - Sprig's JSON functions (`toJson`, `toPrettyJson`, `toRawJson`,
-//!   `fromJson`, `mustFromJson`, `mustTo*Json`) belong to the JSON codec
-//!   (`crate::json`), which must print exactly as Go's encoding/json;
+//! - `toJson`, `mustToJson` and `fromJson`, which Helm replaces with its
+//!   own (the render layer registers them; the other Sprig JSON functions
+//!   are in `jsonfmt`, on top of `crate::json`);
 //! - `fail` is registered by Helm's engine (it changes it in lint mode);
 //! - `env` and `expandenv`, which Helm deletes.
 //!
@@ -28,6 +28,7 @@ mod dicts;
 mod encoding;
 mod golayout;
 mod hash;
+mod jsonfmt;
 mod lists;
 mod math;
 mod network;
@@ -54,6 +55,7 @@ pub fn functions() -> Vec<(&'static str, Function)> {
     math::register(&mut r);
     defaults::register(&mut r);
     encoding::register(&mut r);
+    jsonfmt::register(&mut r);
     hash::register(&mut r);
     regex::register(&mut r);
     semver::register(&mut r);
