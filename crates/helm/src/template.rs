@@ -35,6 +35,8 @@ pub struct TemplateOptions {
     pub release_name_dir: bool,
     pub generate_name: bool,
     pub name_template: Option<String>,
+    /// `--skip-schema-validation`.
+    pub skip_schema_validation: bool,
 }
 
 /// What `helm template` printed.
@@ -118,6 +120,13 @@ pub fn template(
         other => TemplateError::early(other.to_string()),
     })?;
     validate_release_name(&name).map_err(TemplateError::early)?;
+    let mut warnings = prepared.warnings.clone();
+    if !opts.skip_schema_validation {
+        match crate::schema::validate_chart_tree(&prepared.chart, &prepared.values) {
+            Ok(v) => warnings.extend(v.warnings),
+            Err(e) => return Err(TemplateError::early(e.to_string())),
+        }
+    }
 
     let mut caps = Capabilities::default();
     if let Some(kv) = kube_version {
@@ -146,7 +155,7 @@ pub fn template(
     let sorted = manifest::sort_manifests(manifests_only.map(|(k, v)| (k.as_str(), v.as_str())), &parse)
         .map_err(|e| TemplateError::late(e.to_string()))?;
 
-    let mut out = TemplateOutput { stdout: String::new(), warnings: prepared.warnings.clone() };
+    let mut out = TemplateOutput { stdout: String::new(), warnings };
     let out_dir = opts.output_dir.as_ref().map(|d| {
         if opts.release_name_dir { d.join(&name) } else { d.clone() }
     });

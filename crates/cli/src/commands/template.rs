@@ -132,6 +132,7 @@ pub(crate) fn run(a: TemplateArgs) -> anyhow::Result<u8> {
         release_name_dir: a.release_name,
         generate_name: a.generate_name,
         name_template: a.name_template,
+        skip_schema_validation: a.skip_schema_validation,
     };
     match template(&opts, &mut LocalFiles) {
         Ok(out) => {
@@ -175,7 +176,7 @@ fn unsupported(a: &TemplateArgs) -> Option<String> {
     if a.version.is_some() {
         return Some("--version selects a chart from a repository, which needs the network".into());
     }
-    let _ = (a.skip_crds, a.disable_openapi_validation, a.skip_schema_validation, a.create_namespace);
+    let _ = (a.skip_crds, a.disable_openapi_validation, a.create_namespace);
     None
 }
 
