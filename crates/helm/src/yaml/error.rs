@@ -189,7 +189,7 @@ fn problem_line(text: &str, before: &str, e: &ScanError) -> usize {
         ErrorKind::UnknownQuotedScalarEscape | ErrorKind::InvalidQuotedScalarHexEscape => {
             // granit marks the opening quote, libyaml the escape itself.
             let chars: Vec<char> = text.chars().collect();
-            match super::load::first_bad_escape(&chars, e.marker().index()) {
+            match super::graph::first_bad_escape(&chars, e.marker().index()) {
                 Some(i) => chars[..i].iter().filter(|c| **c == '\n').count(),
                 None => marker_index,
             }
@@ -387,7 +387,7 @@ fn translate(kind: &ErrorKind) -> (Stage, String) {
         K::RecursionLimitExceeded => {
             return (
                 Stage::Reader,
-                format!("exceeded max depth of {}", super::load::MAX_PARSE_NESTING),
+                format!("exceeded max depth of {}", super::graph::MAX_PARSE_NESTING),
             );
         }
         other => return (Stage::Scanner, other.to_string()),

@@ -27,6 +27,7 @@
 mod convert;
 mod emit;
 mod error;
+mod graph;
 mod keysort;
 mod load;
 mod scalar;
