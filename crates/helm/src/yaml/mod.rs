@@ -156,12 +156,16 @@ fn split_documents(text: &str) -> Result<Vec<String>, YamlError> {
     let mut buffer = String::new();
     let mut rest = text;
     while !rest.is_empty() {
+        // bufio's ReadLine drops "\n" or "\r\n"; a final line without a
+        // newline keeps a trailing "\r".
         let (line, next) = match rest.find('\n') {
-            Some(i) => (&rest[..i], &rest[i + 1..]),
+            Some(i) => {
+                let l = &rest[..i];
+                (l.strip_suffix('\r').unwrap_or(l), &rest[i + 1..])
+            }
             None => (rest, ""),
         };
         rest = next;
-        let line = line.strip_suffix('\r').unwrap_or(line);
         if let Some(after) = line.strip_prefix("---") {
             let trimmed = after.trim_matches(|c: char| c.is_whitespace());
             if !trimmed.is_empty() && !trimmed.starts_with('#') {
