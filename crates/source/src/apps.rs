@@ -15,6 +15,7 @@ use capstan_model::{
 use serde::Deserialize;
 
 use crate::directory::{DirError, render_directory};
+use crate::envsubst::{Env, EnvInputs};
 use crate::helm::{ChartCache, ClusterDefaults, HelmJob, render_helm};
 use crate::output::{AppOutput, Manifest, RenderedDoc};
 use crate::repos::{RepoError, Repositories, Revision};
@@ -508,6 +509,15 @@ impl Engine {
         };
         match kind {
             SourceKind::Helm => {
+                let env = Env::new(&EnvInputs {
+                    app: name,
+                    namespace: &app.spec.destination.namespace,
+                    project: app.project(),
+                    revision: tree.revision(),
+                    repo_url: &source.repo_url,
+                    path: &source.path,
+                    target_revision: &source.target_revision,
+                });
                 let job = HelmJob {
                     app_name: name,
                     source,
@@ -515,6 +525,7 @@ impl Engine {
                     destination_namespace: &app.spec.destination.namespace,
                     refs,
                     defaults: &self.defaults,
+                    env: &env,
                 };
                 let out = render_helm(&job, &tree, &mut self.charts)
                     .map_err(|e| (ErrorKind::Render, e))?;

@@ -10,7 +10,9 @@
 //! `ignoreMissingValueFiles`; `values`/`valuesObject` are one more values
 //! file after all the others; `parameters` are `--set` (`--set-string` with
 //! `forceString`, commas escaped unless the value is a `{list}`),
-//! `fileParameters` are `--set-file`; CRDs are included unless `skipCrds`.
+//! `fileParameters` are `--set-file`; CRDs are included unless `skipCrds`;
+//! Argo CD's build environment (`$ARGOCD_APP_NAME`...) is substituted into
+//! value file and file parameter paths and parameter values.
 //! Parsed charts are cached per (tree revision, chart path).
 
 use std::collections::HashMap;
@@ -26,6 +28,7 @@ use capstan_helm::render::{RenderOptions, render};
 use capstan_helm::values::{self, Options, ValueSources};
 use capstan_model::ApplicationSource;
 
+use crate::envsubst::Env;
 use crate::glob::{Dialect, Glob, is_glob};
 use crate::output::RenderedDoc;
 use crate::tree::{EntryKind, FileTree, join};
@@ -75,6 +78,8 @@ pub(crate) struct HelmJob<'a> {
     /// `$name` → the tree of the multi-source `ref` named `name`.
     pub refs: &'a HashMap<String, Rc<dyn FileTree>>,
     pub defaults: &'a ClusterDefaults,
+    /// Argo CD's build environment, substituted into paths and parameters.
+    pub env: &'a Env,
 }
 
 /// The documents and the exact `helm template` stream of one Helm source.
@@ -198,7 +203,9 @@ fn resolve(
     if raw.starts_with('$') {
         let (name, rest) = raw.split_once('/').unwrap_or((raw, ""));
         if let Some(tree) = job.refs.get(&name[1..]) {
-            let path = join("", rest)
+            // The ref is resolved first, the rest of the path substituted after.
+            let rest = job.env.subst(rest);
+            let path = join("", &rest)
                 .ok_or_else(|| format!("file '{raw}' resolved to outside repository root"))?;
             if path.is_empty() {
                 return Err(format!("value file {raw} resolved to the repository root"));
@@ -210,7 +217,8 @@ fn resolve(
             });
         }
     }
-    let path = join(chart_dir, raw)
+    let expanded = job.env.subst(raw);
+    let path = join(chart_dir, &expanded)
         .ok_or_else(|| format!("file '{raw}' resolved to outside repository root"))?;
     Ok(Resolved {
         tree: primary.clone(),
@@ -386,7 +394,7 @@ pub(crate) fn render_helm(
         params.push((&p.name, &p.value, p.force_string));
     }
     for (name, value, force_string) in params {
-        let expr = format!("{name}={}", clean_set_value(value));
+        let expr = format!("{name}={}", clean_set_value(&job.env.subst(value)));
         if force_string {
             opts.string_values.push(expr)
         } else {

@@ -11,6 +11,7 @@
 
 mod apps;
 mod directory;
+mod envsubst;
 pub mod glob;
 mod helm;
 mod output;

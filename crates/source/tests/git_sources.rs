@@ -82,7 +82,11 @@ fn revisions_are_read_without_a_checkout() {
 }
 
 /// App name, its `helm:` block, and the lines it must render or the error part.
-type Case = (&'static str, &'static str, Result<&'static [&'static str], &'static str>);
+type Case = (
+    &'static str,
+    &'static str,
+    Result<&'static [&'static str], &'static str>,
+);
 
 #[test]
 fn value_files_follow_argo_cd_path_rules() {
@@ -91,6 +95,7 @@ fn value_files_follow_argo_cd_path_rules() {
     r.write("env/b.yaml", "v: b\n");
     r.write("env/c.yaml", "w: c\n");
     r.write("charts/demo/local.yaml", "extra: local\n");
+    r.write("byapp/env.yaml", "v: from-env\n");
     let cases: &[Case] = &[
         // relative to the chart; later files win
         (
@@ -165,6 +170,12 @@ fn value_files_follow_argo_cd_path_rules() {
             "names",
             "      releaseName: other\n      namespace: elsewhere\n",
             Ok(&["name: other", "namespace: elsewhere"]),
+        ),
+        // Argo CD's build environment in paths and parameter values
+        (
+            "env",
+            "      valueFiles: [../../byapp/$ARGOCD_APP_NAME.yaml]\n      parameters: [{name: w, value: '${ARGOCD_APP_NAMESPACE}-$ARGOCD_APP_SOURCE_TARGET_REVISION'}]\n",
+            Ok(&["v: \"from-env\"", "w: \"ns1-main\""]),
         ),
         (
             "remote",
