@@ -292,6 +292,18 @@ pub(crate) fn directive_error(text: &str) -> Option<YamlError> {
         if content.is_empty() || content.starts_with('#') {
             continue;
         }
+        // libyaml's first document is implicit: a `...` before any content
+        // leaves it without a node (a parser problem).
+        if let Some(after) = t.strip_prefix("...")
+            && (after.is_empty() || after.starts_with([' ', '\t', '#']))
+        {
+            let problem = "did not find expected node content";
+            return Some(YamlError::syntax(if index == 0 {
+                format!("yaml: {problem}")
+            } else {
+                format!("yaml: line {index}: {problem}")
+            }));
+        }
         break;
     }
     None
