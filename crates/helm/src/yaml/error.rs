@@ -251,8 +251,10 @@ pub(crate) fn allowed_char(c: char) -> bool {
         || (0x10000..=0x10ffff).contains(&v)
 }
 
-/// go-yaml's scanner knows only the `%YAML` and `%TAG` directives.
-pub(crate) fn directive_error(text: &str) -> Option<YamlError> {
+/// Problems libyaml finds before the first document's content that granit
+/// does not: directives other than `%YAML 1.1` and `%TAG`, and a `...`
+/// before any content.
+pub(crate) fn stream_start_error(text: &str) -> Option<YamlError> {
     for (index, line) in text.lines().enumerate() {
         let t = line.trim_start_matches('\u{feff}');
         if let Some(rest) = t.strip_prefix('%') {

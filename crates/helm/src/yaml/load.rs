@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::error::{YamlError, control_char_error, directive_error};
+use super::error::{YamlError, control_char_error, stream_start_error};
 use super::graph::{Node, build_lenient};
 use super::scalar::{Resolved, Schema, resolve};
 
@@ -59,7 +59,7 @@ pub(crate) fn decode_first(text: &str, limits: &Limits) -> Result<Option<GoYaml>
             limits.max_bytes
         )));
     }
-    if let Some(e) = control_char_error(text).or_else(|| directive_error(text)) {
+    if let Some(e) = control_char_error(text).or_else(|| stream_start_error(text)) {
         return Err(e);
     }
     let graph = build_lenient(text)?;
