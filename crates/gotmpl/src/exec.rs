@@ -180,6 +180,11 @@ impl<'s> Exec<'s> {
     fn print(&mut self, value: &Val) -> Result<(), Error> {
         match value {
             Val::Missing => self.write("<no value>"),
+            Val::Con(Value::Object(o)) | Val::Iface(Value::Object(o))
+                if let Some(text) = o.template_text() =>
+            {
+                self.write(&text)
+            }
             Val::Con(v) | Val::Iface(v) => {
                 format::write_value(&mut self.out, v);
                 self.check_output()

@@ -160,6 +160,15 @@ pub trait Object: Send + Sync + fmt::Debug {
         format!("{{{}}}", self.type_name())
     }
 
+    /// What `{{ value }}` prints when that differs from `%v`: Go's template
+    /// engine calls a `String()` method declared on the pointer type when the
+    /// value is addressable (a struct field reached through a pointer, like
+    /// `.Capabilities.KubeVersion`), while `fmt` given a copy prints the
+    /// struct. `None` means the same as [`Object::go_format`].
+    fn template_text(&self) -> Option<String> {
+        None
+    }
+
     /// Whether Go would consider this value "true" in `if` (non-nil pointers
     /// and structs are always true).
     fn is_true(&self) -> bool {

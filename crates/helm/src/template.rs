@@ -151,7 +151,19 @@ pub fn template(
     let files = render(&prepared.chart, &prepared.values, &render_opts)
         .map_err(|e| TemplateError::late(e.message))?;
     let manifests_only = files.iter().filter(|(k, _)| !k.ends_with("NOTES.txt"));
-    let parse = |doc: &str| crate::yaml::unmarshal(doc).map_err(|e| e.to_string());
+    let parse = |doc: &str| {
+        let value = crate::yaml::unmarshal(doc).map_err(|e| e.to_string())?;
+        let kind = match &value {
+            capstan_gotmpl::Value::Map(_) | capstan_gotmpl::Value::Nil => return Ok(value),
+            capstan_gotmpl::Value::List(_) => "array",
+            capstan_gotmpl::Value::String(_) => "string",
+            capstan_gotmpl::Value::Bool(_) => "bool",
+            _ => "number",
+        };
+        Err(format!(
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type util.SimpleHead"
+        ))
+    };
     let sorted = manifest::sort_manifests(manifests_only.map(|(k, v)| (k.as_str(), v.as_str())), &parse)
         .map_err(|e| TemplateError::late(e.to_string()))?;
 

@@ -86,6 +86,37 @@ pub fn render(
     values: &Map,
     opts: &RenderOptions,
 ) -> Result<BTreeMap<String, String>, RenderError> {
+    // Helm lets `include` nest 1000 deep; each level costs a few KiB of
+    // stack in the evaluator, so rendering runs on a thread whose stack is
+    // sized for the limits set below, whatever thread the caller is on.
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("helm-render".into())
+            .stack_size(RENDER_STACK)
+            .spawn_scoped(scope, || render_here(chart, values, opts))
+            .map_err(|e| RenderError {
+                template: String::new(),
+                message: format!("cannot start the render thread: {e}"),
+            })?
+            .join()
+            .unwrap_or_else(|_| {
+                Err(RenderError {
+                    template: String::new(),
+                    message: "rendering template failed: internal error".into(),
+                })
+            })
+    })
+}
+
+/// Stack of the render thread: enough for 10,000 nested template calls in
+/// a debug build.
+const RENDER_STACK: usize = 256 << 20;
+
+fn render_here(
+    chart: &Chart,
+    values: &Map,
+    opts: &RenderOptions,
+) -> Result<BTreeMap<String, String>, RenderError> {
     let mut scopes: Vec<Map> = Vec::new();
     let mut templates: Vec<Renderable> = Vec::new();
     let release = opts.release.to_value();
@@ -111,6 +142,10 @@ pub fn render(
     let mut set = TemplateSet::new();
     set.set_name("gotpl");
     set.set_missing_key(if opts.strict { MissingKey::Error } else { MissingKey::Zero });
+    // Helm stops a recursive `include` after 1000 nested calls of one name
+    // with its own error; the engine's depth limit must not fire first.
+    set.limits_mut().max_depth = 10_000;
+    set.limits_mut().max_nesting = 20_000;
     for (name, f) in helm_functions(opts.lookup.clone()) {
         set.add_function(name, f);
     }

@@ -193,9 +193,15 @@ impl Object for KubeVersion {
         }
     }
 
-    /// Printed through its `String()` method (the field is addressable).
+    /// `fmt` of a copy prints the struct, unexported field included.
     fn go_format(&self) -> String {
-        self.normalized.clone()
+        self.struct_form()
+    }
+
+    /// `{{ .Capabilities.KubeVersion }}` goes through `String()` (the field
+    /// is addressable behind the `*Capabilities` pointer).
+    fn template_text(&self) -> Option<String> {
+        Some(self.normalized.clone())
     }
 
     fn to_value(&self) -> Option<Value> {
