@@ -490,9 +490,6 @@ impl Engine {
                 ),
             ));
         }
-        let explicit = source
-            .explicit_kind()
-            .map_err(|e| (ErrorKind::Invalid, e))?;
         let tree = self
             .repos
             .tree_for(&source.repo_url, &source.target_revision)
@@ -503,6 +500,17 @@ impl Engine {
                 format!("path {} leaves the repository", source.path),
             )
         })?;
+        let overridden =
+            crate::overrides::apply(tree.as_ref(), &path, name, source).map_err(|e| {
+                (
+                    ErrorKind::Invalid,
+                    format!("error while parsing source parameters: {e}"),
+                )
+            })?;
+        let source = &overridden;
+        let explicit = source
+            .explicit_kind()
+            .map_err(|e| (ErrorKind::Invalid, e))?;
         let kind = match explicit {
             Some(k) => k,
             None => detect_kind(tree.as_ref(), &path).map_err(|e| (ErrorKind::Unreachable, e))?,

@@ -15,6 +15,7 @@ mod envsubst;
 pub mod glob;
 mod helm;
 mod output;
+mod overrides;
 pub mod repos;
 pub mod tree;
 

@@ -517,3 +517,59 @@ fn charts_are_parsed_once_per_revision() {
     assert_eq!(engine.chart_loads(), 1);
     assert!(stream(&tree, "a3").expect("a3").contains("v: \"3\""));
 }
+
+#[test]
+fn argocd_source_override_files_patch_the_source() {
+    let r = base_repo();
+    r.write(
+        "charts/demo/.argocd-source.yaml",
+        "helm:\n  parameters:\n    - {name: v, value: general}\n  valuesObject:\n    w: patched\npath: elsewhere\n",
+    );
+    r.write(
+        "charts/demo/.argocd-source-special.yaml",
+        "helm:\n  parameters:\n    - {name: v, value: special}\n",
+    );
+    r.write(
+        "apps/plain.yaml",
+        &helm_app("plain", "      releaseName: plain\n"),
+    );
+    r.write(
+        "apps/special.yaml",
+        &helm_app("special", "      releaseName: special\n"),
+    );
+    r.write(
+        "apps/auto.yaml",
+        &app(
+            "auto",
+            &format!("  source:\n    repoURL: {URL}\n    path: charts/demo\n"),
+        ),
+    );
+    r.commit("overrides");
+    let (_, tree) = resolve(r.path(), "apps", Revision::Git("main".into()), vec![]);
+    let plain = stream(&tree, "plain").expect("plain");
+    assert!(
+        plain.contains("v: \"general\"") && plain.contains("w: \"patched\""),
+        "{plain}"
+    );
+    // The app's own file is applied last; lists are replaced, maps merged.
+    let special = stream(&tree, "special").expect("special");
+    assert!(
+        special.contains("v: \"special\"") && special.contains("w: \"patched\""),
+        "{special}"
+    );
+    assert!(
+        stream(&tree, "auto")
+            .expect("auto")
+            .contains("v: \"general\"")
+    );
+    r.write(
+        "charts/demo/.argocd-source.yaml",
+        "helm:\n  valueFiles: oops\n",
+    );
+    let (_, tree) = resolve(r.path(), "apps/plain.yaml", Revision::WorkTree, vec![]);
+    let e = stream(&tree, "plain").expect_err("bad override");
+    assert!(
+        e.contains("error while parsing source parameters: charts/demo/.argocd-source.yaml"),
+        "{e}"
+    );
+}
