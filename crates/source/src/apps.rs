@@ -365,7 +365,19 @@ impl Engine {
                             line: 1,
                         },
                     ) {
-                        Ok(ArgoObject::Application(child)) => children.push((origin, *child)),
+                        Ok(ArgoObject::Application(mut child)) => {
+                            // Applied into the parent's destination namespace when it names none.
+                            if child
+                                .metadata
+                                .namespace
+                                .as_deref()
+                                .is_none_or(str::is_empty)
+                            {
+                                child.metadata.namespace =
+                                    Some(app.spec.destination.namespace.clone());
+                            }
+                            children.push((origin, *child))
+                        }
                         Ok(ArgoObject::AppProject(p)) => node.projects.push(*p),
                         Ok(ArgoObject::Other { .. }) => {}
                         Err(e) => node.problems.push(AppError {
