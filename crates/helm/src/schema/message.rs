@@ -10,13 +10,20 @@
 use boon::{ErrorKind, InstanceToken, ValidationError};
 use serde_json::Value;
 
+use super::literals::Literals;
 use super::text::{join_quoted, localized_float, localized_int, quote};
 
 /// The whole tree as Go's `ValidationError.Error()` prints it, starting
 /// with `jsonschema validation failed with '<url>'`.
 pub(crate) fn render(err: &ValidationError<'_, '_>) -> String {
+    render_with(err, None)
+}
+
+/// As [`render`], with the spellings of the chart schema's numbers for
+/// `enum` and `const` members.
+pub(crate) fn render_with(err: &ValidationError<'_, '_>, lits: Option<&Literals>) -> String {
     let mut out = String::new();
-    walk(err, 0, &mut out, None, 0);
+    walk(err, 0, &mut out, None, 0, lits);
     out
 }
 
@@ -110,6 +117,7 @@ fn walk(
     out: &mut String,
     scope: Option<&str>,
     at_len: usize,
+    lits: Option<&Literals>,
 ) {
     let tokens = &err.instance_location.tokens;
     if let Some(scope) = scope {
@@ -134,7 +142,7 @@ fn walk(
             line(
                 out,
                 indent,
-                &format!("at {}: {}", quote(&here), kind_message(&err.kind)),
+                &format!("at {}: {}", quote(&here), kind_message(err, lits)),
             );
         }
         indent += 1;
@@ -154,7 +162,7 @@ fn walk(
             }
             (_, s) => s.clone(),
         };
-        walk(cause, indent, out, scope.as_deref(), tokens.len());
+        walk(cause, indent, out, scope.as_deref(), tokens.len(), lits);
     }
 }
 
@@ -224,8 +232,20 @@ fn indexes(list: &[usize]) -> String {
         .join(" ")
 }
 
-fn kind_message(kind: &ErrorKind<'_, '_>) -> String {
-    match kind {
+fn kind_message(err: &ValidationError<'_, '_>, lits: Option<&Literals>) -> String {
+    // Where this schema sits in the chart's schema document, if it does.
+    let here = err
+        .schema_url
+        .strip_prefix(super::compile::SCHEMA_URL)
+        .and_then(|r| r.strip_prefix('#'));
+    let spelled = |v: &Value, ptr: String| match (v, lits) {
+        (Value::Number(_), Some(l)) if here.is_some() => {
+            l.get(&ptr).map_or_else(|| display(v), str::to_string)
+        }
+        _ => display(v),
+    };
+    let here = here.unwrap_or("");
+    match &err.kind {
         ErrorKind::Group | ErrorKind::Reference { .. } => "validation failed".to_string(),
         ErrorKind::Schema { url } => {
             format!(
@@ -251,9 +271,16 @@ fn kind_message(kind: &ErrorKind<'_, '_>) -> String {
         ErrorKind::Enum { want } => {
             if want.iter().all(primitive) {
                 if want.len() == 1 {
-                    format!("value must be {}", display(&want[0]))
+                    format!(
+                        "value must be {}",
+                        spelled(&want[0], format!("{here}/enum/0"))
+                    )
                 } else {
-                    let items: Vec<String> = want.iter().map(display).collect();
+                    let items: Vec<String> = want
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| spelled(v, format!("{here}/enum/{i}")))
+                        .collect();
                     format!("value must be one of {}", items.join(", "))
                 }
             } else {
@@ -262,14 +289,22 @@ fn kind_message(kind: &ErrorKind<'_, '_>) -> String {
         }
         ErrorKind::Const { want } => {
             if primitive(want) {
-                format!("value must be {}", display(want))
+                format!("value must be {}", spelled(want, format!("{here}/const")))
             } else {
                 "'const' failed".to_string()
             }
         }
-        ErrorKind::Format { got, want, err } => {
-            format!("{} is not valid {want}: {err}", display(got))
-        }
+        ErrorKind::Format { got, want, err } => match (got.as_ref(), *want) {
+            // Go checks `format: regex` with its own regexp package.
+            (Value::String(pattern), "regex") => {
+                format!(
+                    "{} is not valid regex: {}",
+                    quote(pattern),
+                    go_regexp_error(pattern, &err.to_string())
+                )
+            }
+            _ => format!("{} is not valid {want}: {err}", display(got)),
+        },
         ErrorKind::MinProperties { got, want } => format!(
             "minProperties: got {}, want {}",
             localized_int(*got),
@@ -395,4 +430,35 @@ fn kind_message(kind: &ErrorKind<'_, '_>) -> String {
             localized_int(*j)
         ),
     }
+}
+
+/// Go's `regexp` error for an invalid pattern, from the `regex` crate's
+/// reason, for the mistakes patterns commonly have; other reasons are
+/// passed through.
+fn go_regexp_error(pattern: &str, reason: &str) -> String {
+    let go = |code: &str, expr: &str| format!("error parsing regexp: {code}: `{expr}`");
+    if reason.contains("unclosed group") {
+        return go("missing closing )", pattern);
+    }
+    if reason.contains("unopened group") {
+        return go("unexpected )", pattern);
+    }
+    if reason.contains("unclosed character class") {
+        let from = pattern.find('[').map_or(pattern, |i| &pattern[i..]);
+        return go("missing closing ]", from);
+    }
+    if reason.contains("repetition operator missing expression") {
+        let op = pattern
+            .char_indices()
+            .find(|(i, c)| {
+                matches!(c, '*' | '+' | '?')
+                    && (*i == 0 || matches!(pattern[..*i].chars().last(), Some('(' | '|')))
+            })
+            .map_or("", |(i, c)| &pattern[i..i + c.len_utf8()]);
+        return go("missing argument to repetition operator", op);
+    }
+    if reason.contains("incomplete escape sequence") {
+        return go("trailing backslash at end of expression", "");
+    }
+    reason.to_string()
 }

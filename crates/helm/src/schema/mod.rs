@@ -8,6 +8,7 @@
 //! Helm's network and disk loaders with clear offline errors.
 
 mod compile;
+mod literals;
 mod message;
 mod text;
 
@@ -107,7 +108,8 @@ fn validate_here(values: &Map, schema: &[u8], warnings: &mut Vec<String>) -> Res
     match compiled.schemas.validate(&instance, compiled.index) {
         Ok(()) => Ok(()),
         Err(e) => {
-            let text = message::render(&e);
+            let lits = literals::Literals::scan(&String::from_utf8_lossy(schema));
+            let text = message::render_with(&e, Some(&lits));
             // Helm drops the validator's first line and adds a newline.
             let root = format!(
                 "jsonschema validation failed with '{}#'\n",
