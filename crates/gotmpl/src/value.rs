@@ -183,6 +183,13 @@ pub trait Object: Send + Sync + fmt::Debug {
     fn to_value(&self) -> Option<Value> {
         None
     }
+
+    /// `encoding/json`'s text for a struct, whose fields keep their
+    /// declaration order (a [`Map`] would sort them). `None`: encode
+    /// [`Object::to_value`].
+    fn json(&self) -> Option<String> {
+        None
+    }
 }
 
 impl Value {

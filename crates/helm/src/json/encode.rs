@@ -62,6 +62,7 @@ pub(super) fn encode(v: &Value, out: &mut String, depth: usize) -> Result<(), Js
             }
             out.push('}');
         }
+        Value::Object(o) if o.json().is_some() => out.push_str(&o.json().unwrap_or_default()),
         Value::Object(o) => match o.to_value() {
             // A named map, slice or struct marshals as what it is made of.
             Some(plain) => encode(&plain, out, depth + 1)?,

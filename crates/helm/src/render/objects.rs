@@ -295,8 +295,24 @@ impl Object for HelmVersion {
         self.struct_form()
     }
 
-    /// encoding/json with the struct's tags (`git_commit` and
-    /// `git_tree_state` are omitempty).
+    /// encoding/json with the struct's tags, in field order (`git_commit`
+    /// and `git_tree_state` are omitempty).
+    fn json(&self) -> Option<String> {
+        let mut out = format!("{{\"version\":{}", json_str(&self.version));
+        if !self.git_commit.is_empty() {
+            out.push_str(&format!(",\"git_commit\":{}", json_str(&self.git_commit)));
+        }
+        if !self.git_tree_state.is_empty() {
+            out.push_str(&format!(",\"git_tree_state\":{}", json_str(&self.git_tree_state)));
+        }
+        out.push_str(&format!(
+            ",\"go_version\":{},\"kube_client_version\":{}}}",
+            json_str(&self.go_version),
+            json_str(&self.kube_client_version)
+        ));
+        Some(out)
+    }
+
     fn to_value(&self) -> Option<Value> {
         let mut m = Map::new();
         m.insert("version".into(), Value::str(self.version.as_str()));
@@ -436,4 +452,9 @@ mod tests {
         assert_eq!(v.version, "v1.33.4-gke.1245000");
         assert!(KubeVersion::parse("x").is_none());
     }
+}
+
+/// A JSON string literal as encoding/json writes it.
+fn json_str(s: &str) -> String {
+    crate::json::to_json_lossy(&Value::str(s))
 }

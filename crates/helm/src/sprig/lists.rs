@@ -17,7 +17,7 @@ use super::{ANY, INT, NIL_DEREF, Registry, arg, arg_int, fail};
 
 /// Most generated lists are bounded by this many items: Go would try to
 /// allocate and die; we refuse with an error instead.
-const MAX_ITEMS: i64 = 1 << 24;
+const MAX_ITEMS: i64 = 1 << 20;
 
 pub(super) fn register(r: &mut Registry) {
     r.variadic("list", &[], ANY, |a| Ok(Value::list(a.to_vec())));
@@ -143,11 +143,11 @@ pub(super) fn register(r: &mut Registry) {
         let numbers = match p.as_slice() {
             [end] => {
                 let inc = if *end < 1 { -1 } else { 1 };
-                until_step(1, end + inc, inc)?
+                until_step(1, end.wrapping_add(inc), inc)?
             }
             [start, end] => {
                 let step = if end < start { -1 } else { 1 };
-                until_step(*start, end + step, step)?
+                until_step(*start, end.wrapping_add(step), step)?
             }
             [start, step, end] => {
                 let mut inc = 1;
@@ -157,7 +157,7 @@ pub(super) fn register(r: &mut Registry) {
                         return Ok(Value::str(""));
                     }
                 }
-                until_step(*start, end + inc, *step)?
+                until_step(*start, end.wrapping_add(inc), *step)?
             }
             _ => Vec::new(),
         };
@@ -173,6 +173,11 @@ pub(crate) fn items_of(v: &Value, verb_on_type: &str) -> Result<Vec<Value>, Func
         // A []byte is a slice of uint8 numbers.
         Value::Bytes(b) => Ok(b.iter().map(|x| Value::Int(i64::from(*x))).collect()),
         Value::Nil => Err(fail(NIL_DEREF)),
+        // A named slice type (`.Capabilities.APIVersions`) is still a slice.
+        Value::Object(o) => match o.to_value() {
+            Some(plain @ Value::List(_)) => items_of(&plain, verb_on_type),
+            _ => Err(fail(format!("{verb_on_type} {}", kind_name(v)))),
+        },
         other => Err(fail(format!("{verb_on_type} {}", kind_name(other)))),
     }
 }
@@ -188,7 +193,7 @@ fn until_step(start: i64, stop: i64, step: i64) -> Result<Vec<i64>, FuncError> {
         if step >= 0 {
             return Ok(Vec::new());
         }
-        (i128::from(start) - i128::from(stop) + i128::from(-step) - 1) / i128::from(-step)
+        (i128::from(start) - i128::from(stop) - i128::from(step) - 1) / -i128::from(step)
     } else {
         if step <= 0 {
             return Ok(Vec::new());
