@@ -14,6 +14,7 @@ use capstan_model::{
 };
 use serde::Deserialize;
 
+use crate::charts::{ChartRepository, ChartRequest, FetchError, MemoryTree, NoChartRepositories};
 use crate::directory::{DirError, render_directory};
 use crate::envsubst::{Env, EnvInputs};
 use crate::helm::{ChartCache, ClusterDefaults, HelmJob, render_helm};
@@ -124,6 +125,7 @@ pub struct Engine {
     charts: ChartCache,
     defaults: ClusterDefaults,
     memo: HashMap<String, Result<(AppOutput, Vec<RenderedDoc>), AppError>>,
+    chart_repos: Box<dyn ChartRepository>,
 }
 
 impl Engine {
@@ -139,7 +141,13 @@ impl Engine {
             charts: ChartCache::default(),
             defaults,
             memo: HashMap::new(),
+            chart_repos: Box::new(NoChartRepositories),
         })
+    }
+
+    /// Serves `chart` sources from `repos` (default: none, a clear error).
+    pub fn set_chart_repository(&mut self, repos: Box<dyn ChartRepository>) {
+        self.chart_repos = repos;
     }
 
     /// The repositories (primary URL, mappings).
@@ -489,18 +497,26 @@ impl Engine {
     ) -> Result<(SourceKind, Vec<RenderedDoc>, String), (ErrorKind, String)> {
         let name = app.metadata.name.as_str();
         if source.is_chart_repository() {
-            let version = if source.target_revision.is_empty() {
-                "latest"
-            } else {
-                &source.target_revision
+            let request = ChartRequest {
+                app: name,
+                repo_url: &source.repo_url,
+                chart: &source.chart,
+                version: &source.target_revision,
             };
-            return Err((
-                ErrorKind::Unsupported,
-                format!(
-                    "chart repositories are not supported yet: {name} wants {} {}@{version}",
-                    source.repo_url, source.chart
-                ),
-            ));
+            let files = self.chart_repos.fetch(&request).map_err(|e| match e {
+                FetchError::Unsupported(m) => (ErrorKind::Unsupported, m),
+                FetchError::Failed(m) => (ErrorKind::Unreachable, m),
+            })?;
+            let id = format!(
+                "chart:{}/{}@{}",
+                source.repo_url, source.chart, source.target_revision
+            );
+            let tree: Rc<dyn FileTree> = Rc::new(MemoryTree::new(files, id));
+            // The fetched chart is the tree's root: value files resolve inside it.
+            let mut at_root = source.clone();
+            at_root.path = String::new();
+            let out = self.render_helm_source(app, &at_root, &tree, refs)?;
+            return Ok((SourceKind::Helm, out.0, out.1));
         }
         let tree = self
             .repos
@@ -529,27 +545,8 @@ impl Engine {
         };
         match kind {
             SourceKind::Helm => {
-                let env = Env::new(&EnvInputs {
-                    app: name,
-                    namespace: &app.spec.destination.namespace,
-                    project: app.project(),
-                    revision: tree.revision(),
-                    repo_url: &source.repo_url,
-                    path: &source.path,
-                    target_revision: &source.target_revision,
-                });
-                let job = HelmJob {
-                    app_name: name,
-                    source,
-                    tree: tree.as_ref(),
-                    destination_namespace: &app.spec.destination.namespace,
-                    refs,
-                    defaults: &self.defaults,
-                    env: &env,
-                };
-                let out = render_helm(&job, &tree, &mut self.charts)
-                    .map_err(|e| (ErrorKind::Render, e))?;
-                Ok((kind, out.docs, out.stream))
+                let (docs, stream) = self.render_helm_source(app, source, &tree, refs)?;
+                Ok((kind, docs, stream))
             }
             SourceKind::Directory => {
                 let dir = source.directory.clone().unwrap_or_default();
@@ -572,6 +569,36 @@ impl Engine {
                 ),
             )),
         }
+    }
+
+    fn render_helm_source(
+        &mut self,
+        app: &Application,
+        source: &ApplicationSource,
+        tree: &Rc<dyn FileTree>,
+        refs: &HashMap<String, Rc<dyn FileTree>>,
+    ) -> Result<(Vec<RenderedDoc>, String), (ErrorKind, String)> {
+        let name = app.metadata.name.as_str();
+        let env = Env::new(&EnvInputs {
+            app: name,
+            namespace: &app.spec.destination.namespace,
+            project: app.project(),
+            revision: tree.revision(),
+            repo_url: &source.repo_url,
+            path: &source.path,
+            target_revision: &source.target_revision,
+        });
+        let job = HelmJob {
+            app_name: name,
+            source,
+            tree: tree.as_ref(),
+            destination_namespace: &app.spec.destination.namespace,
+            refs,
+            defaults: &self.defaults,
+            env: &env,
+        };
+        let out = render_helm(&job, tree, &mut self.charts).map_err(|e| (ErrorKind::Render, e))?;
+        Ok((out.docs, out.stream))
     }
 }
 

@@ -10,6 +10,7 @@
 //! reported as not supported yet, naming the app.
 
 mod apps;
+pub mod charts;
 mod directory;
 mod envsubst;
 pub mod glob;
@@ -20,5 +21,6 @@ pub mod repos;
 pub mod tree;
 
 pub use apps::{AppError, AppNode, AppTree, Engine, ErrorKind, InputError, Settings};
+pub use charts::{ChartRepository, ChartRequest, FetchError, MemoryTree, NoChartRepositories};
 pub use output::{AppOutput, Manifest, RenderedDoc};
 pub use repos::{RepoError, Revision};

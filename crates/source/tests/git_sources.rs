@@ -573,3 +573,100 @@ fn argocd_source_override_files_patch_the_source() {
         "{e}"
     );
 }
+
+/// Serves one chart from memory and counts requests.
+#[derive(Debug, Default)]
+struct FakeCharts {
+    requests: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+impl capstan_source::ChartRepository for FakeCharts {
+    fn fetch(
+        &mut self,
+        r: &capstan_source::ChartRequest<'_>,
+    ) -> Result<capstan_source::charts::ChartFiles, capstan_source::FetchError> {
+        self.requests.set(self.requests.get() + 1);
+        if r.chart != "demo" {
+            return Err(capstan_source::FetchError::Failed(format!(
+                "chart {} not found in {}",
+                r.chart, r.repo_url
+            )));
+        }
+        let f = |p: &str, t: &str| (p.to_string(), std::sync::Arc::from(t.as_bytes()));
+        Ok(vec![
+            f("Chart.yaml", "apiVersion: v2\nname: demo\nversion: 1.0.0\n"),
+            f("values.yaml", "v: chart\nw: chart\n"),
+            f("values-prod.yaml", "w: prod\n"),
+            f(
+                "templates/cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  v: {{ .Values.v | quote }}\n  w: {{ .Values.w | quote }}\n",
+            ),
+        ])
+    }
+}
+
+#[test]
+fn chart_repository_sources_go_through_the_chart_repository_trait() {
+    let r = base_repo();
+    r.write("env/prod.yaml", "v: from-git\n");
+    let chart_app = |name: &str, chart: &str, helm: &str| {
+        app(
+            name,
+            &format!(
+                "  sources:\n    - repoURL: https://charts.example.com\n      chart: {chart}\n      targetRevision: 1.0.0\n      helm:\n{helm}    - repoURL: {URL}\n      ref: git\n"
+            ),
+        )
+    };
+    r.write(
+        "apps/c1.yaml",
+        &chart_app(
+            "c1",
+            "demo",
+            "        valueFiles: [values-prod.yaml, $git/env/prod.yaml]\n",
+        ),
+    );
+    r.write(
+        "apps/c2.yaml",
+        &chart_app("c2", "demo", "        releaseName: c2\n"),
+    );
+    r.write(
+        "apps/c3.yaml",
+        &chart_app("c3", "missing", "        releaseName: c3\n"),
+    );
+    r.commit("charts");
+    // Without a chart repository: the clear "not supported yet".
+    let (_, tree) = resolve(r.path(), "apps", Revision::WorkTree, vec![]);
+    let e = tree
+        .find("c2")
+        .expect("c2")
+        .output
+        .clone()
+        .expect_err("unsupported");
+    assert_eq!(e.kind, ErrorKind::Unsupported);
+    assert_eq!(
+        e.message,
+        "chart repositories are not supported yet: c2 wants https://charts.example.com demo@1.0.0"
+    );
+
+    let fake = FakeCharts::default();
+    let count = fake.requests.clone();
+    let mut engine = capstan_source::Engine::new(r.path(), &Default::default()).expect("engine");
+    engine.set_chart_repository(Box::new(fake));
+    let apps = engine.load_input(&r.file("apps")).expect("apps");
+    let tree = engine.resolve(apps);
+    let c1 = stream(&tree, "c1").expect("c1");
+    assert!(
+        c1.contains("v: \"from-git\"") && c1.contains("w: \"prod\""),
+        "{c1}"
+    );
+    assert!(stream(&tree, "c2").expect("c2").contains("w: \"chart\""));
+    let e3 = tree
+        .find("c3")
+        .expect("c3")
+        .output
+        .clone()
+        .expect_err("missing chart");
+    assert_eq!(e3.kind, ErrorKind::Unreachable);
+    assert_eq!(count.get(), 3);
+    assert_eq!(engine.chart_loads(), 1);
+}
