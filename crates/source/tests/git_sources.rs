@@ -670,3 +670,43 @@ fn chart_repository_sources_go_through_the_chart_repository_trait() {
     assert_eq!(count.get(), 3);
     assert_eq!(engine.chart_loads(), 1);
 }
+
+#[test]
+fn cluster_capabilities_come_from_the_source_or_capstan_yaml() {
+    let r = base_repo();
+    r.write(
+        "capstan.yaml",
+        &format!("repoURL: {URL}\nkubeVersion: v1.31.4\napiVersions: [monitoring.coreos.com/v1]\n"),
+    );
+    r.write(
+        "charts/demo/templates/caps.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: caps\ndata:\n  kube: {{ .Capabilities.KubeVersion.Version | quote }}\n  monitoring: {{ .Capabilities.APIVersions.Has \"monitoring.coreos.com/v1\" | quote }}\n  custom: {{ .Capabilities.APIVersions.Has \"example.com/v9\" | quote }}\n",
+    );
+    r.write(
+        "apps/cfg.yaml",
+        &helm_app("cfg", "      releaseName: cfg\n"),
+    );
+    r.write(
+        "apps/own.yaml",
+        &helm_app(
+            "own",
+            "      kubeVersion: 1.29.0\n      apiVersions: [example.com/v9]\n",
+        ),
+    );
+    r.commit("caps");
+    let (_, tree) = resolve(r.path(), "apps", Revision::WorkTree, vec![]);
+    let cfg = stream(&tree, "cfg").expect("cfg");
+    assert!(
+        cfg.contains("kube: \"v1.31.4\"")
+            && cfg.contains("monitoring: \"true\"")
+            && cfg.contains("custom: \"false\""),
+        "{cfg}"
+    );
+    let own = stream(&tree, "own").expect("own");
+    assert!(
+        own.contains("kube: \"v1.29.0\"")
+            && own.contains("monitoring: \"false\"")
+            && own.contains("custom: \"true\""),
+        "{own}"
+    );
+}
