@@ -3,22 +3,22 @@
 //! output cannot be compared with Helm's; the character sets, lengths and
 //! Go's error texts can.
 
-use capstan_gotmpl::Value;
+use capstan_gotmpl::{FuncError, Value};
 
 use super::{INT, Registry, STR, arg_int, arg_str, fail};
 
 pub(super) fn register(r: &mut Registry) {
     r.fixed("randAlphaNum", &[INT], |a| {
-        Ok(rand_string(arg_int(a, 0), |c| c.is_ascii_alphanumeric()))
+        rand_string(arg_int(a, 0), |c| c.is_ascii_alphanumeric())
     });
     r.fixed("randAlpha", &[INT], |a| {
-        Ok(rand_string(arg_int(a, 0), |c| c.is_ascii_alphabetic()))
+        rand_string(arg_int(a, 0), |c| c.is_ascii_alphabetic())
     });
     r.fixed("randNumeric", &[INT], |a| {
-        Ok(rand_string(arg_int(a, 0), |c| c.is_ascii_digit()))
+        rand_string(arg_int(a, 0), |c| c.is_ascii_digit())
     });
     r.fixed("randAscii", &[INT], |a| {
-        Ok(rand_string(arg_int(a, 0), |c| (' '..='~').contains(&c)))
+        rand_string(arg_int(a, 0), |c| (' '..='~').contains(&c))
     });
     r.fixed("randBytes", &[INT], |a| {
         let n = arg_int(a, 0);
@@ -54,19 +54,27 @@ pub(super) fn register(r: &mut Registry) {
 }
 
 /// Refuse outputs larger than this (Go would allocate them).
-const MAX_LEN: usize = 1 << 24;
+const MAX_LEN: usize = 1 << 20;
 
 /// goutils' `CryptoRandom*`: `count` characters of the allowed set; a
-/// negative count is an error Sprig swallows (the result is "").
-fn rand_string(count: i64, allowed: fn(char) -> bool) -> Value {
+/// negative count is an error Sprig swallows (the result is ""). Counts
+/// above 1 MiB are refused (Go would try to allocate them).
+fn rand_string(count: i64, allowed: fn(char) -> bool) -> Result<Value, FuncError> {
+    use rand::RngExt as _;
     let Ok(count) = usize::try_from(count) else {
-        return Value::str("");
+        return Ok(Value::str(""));
     };
+    if count > MAX_LEN {
+        return Err(fail(format!(
+            "refusing to generate {count} random characters"
+        )));
+    }
     let pool: Vec<char> = (' '..='~').filter(|c| allowed(*c)).collect();
-    let s: String = (0..count.min(MAX_LEN))
-        .map(|_| pool[rand::random_range(0..pool.len())])
+    let mut rng = rand::rng();
+    let s: String = (0..count)
+        .map(|_| pool[rng.random_range(0..pool.len())])
         .collect();
-    Value::from(s)
+    Ok(Value::from(s))
 }
 
 /// A random (version 4, RFC 4122 variant) UUID in its canonical text.

@@ -209,14 +209,14 @@ fn trim_cutset<'a>(s: &'a str, cutset: &str) -> &'a str {
     s.trim_matches(|c| cutset.contains(c))
 }
 
-/// Go's `strings.Repeat`, with its panics, and a cap so a template cannot
-/// exhaust memory (Go would try and die).
+/// Go's `strings.Repeat`, with its panics, and a 64 MiB cap so a template
+/// cannot exhaust memory (Go would try and die).
 fn repeat(s: &str, count: i64) -> Result<String, FuncError> {
     if count < 0 {
         return Err(fail("strings: negative Repeat count"));
     }
     let total = (s.len() as u128) * (count as u128);
-    if total > (1 << 30) {
+    if total > (1 << 26) {
         return Err(fail("strings: Repeat output length overflow"));
     }
     Ok(s.repeat(count as usize))

@@ -236,8 +236,9 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
                     continue;
                 }
                 _ => {
-                    let end = (i + 3).min(b.len());
-                    return Err(format!("invalid URL escape {}", go_quote(&s[i..end])));
+                    // Go quotes three bytes; a cut UTF-8 sequence is kept whole here.
+                    let bad: String = s[i..].chars().take(3).collect();
+                    return Err(format!("invalid URL escape {}", go_quote(&bad)));
                 }
             }
         }
@@ -394,6 +395,12 @@ mod tests {
             call_str("urlJoin", &[Value::map(m)]),
             "https://me:x@example.com/a%20b"
         );
+    }
+
+    #[test]
+    fn errors_never_panic_on_utf8() {
+        assert!(call("urlParse", &[s("http://a/%zé")]).is_err());
+        assert!(call("urlParse", &[s("http://é:x/")]).is_err());
     }
 
     #[test]
