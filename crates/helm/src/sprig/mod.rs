@@ -238,7 +238,7 @@ mod robustness {
                 2 => Value::Int64(ints[(n / 3) % ints.len()]),
                 3 => Value::Float(floats[n % floats.len()]),
                 4 => Value::str(strings[n % strings.len()]),
-                5 => Value::Bool(n % 2 == 0),
+                5 => Value::Bool(n.is_multiple_of(2)),
                 6 => Value::list(vec![Value::Int(1), Value::Nil, Value::str("x")]),
                 7 => Value::map([("a".to_string(), Value::Int(1))].into_iter().collect()),
                 _ => Value::Bytes(vec![0xff, 0x00].into()),
@@ -249,11 +249,11 @@ mod robustness {
             ParamType::Int | ParamType::Int64 => Value::Int(ints[n % ints.len()]),
             ParamType::Float => Value::Float(floats[n % floats.len()]),
             ParamType::Bool => Value::Bool(n % 2 == 1),
-            ParamType::Map if n % 3 == 0 => Value::Nil,
+            ParamType::Map if n.is_multiple_of(3) => Value::Nil,
             ParamType::Map => {
                 Value::map([("k".to_string(), Value::str("v"))].into_iter().collect())
             }
-            ParamType::List if n % 3 == 0 => Value::Nil,
+            ParamType::List if n.is_multiple_of(3) => Value::Nil,
             ParamType::List => Value::list(vec![Value::str("x"), Value::Int(2)]),
             _ => any(),
         }
