@@ -87,9 +87,9 @@ pub(crate) fn resolve(src: &TreeSource) -> anyhow::Result<(Engine, AppTree)> {
     if let Some(url) = engine.repositories().assumed_url() {
         use std::io::Write;
         let note = format!(
-            "note: {} names no repoURL for {} (capstan.yaml, git remote origin): taking {url} from the first root app\n",
-            capstan_source::repos::CONFIG_FILE,
-            root.display()
+            "note: no repoURL is configured for {} ({} repoURL:, git remote origin): taking {url} from the first root app\n",
+            root.display(),
+            capstan_source::repos::CONFIG_FILE
         );
         let _ = std::io::stderr().write_all(note.as_bytes());
     }
