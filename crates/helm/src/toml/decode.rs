@@ -163,11 +163,12 @@ impl Parser<'_> {
     }
 
     fn last_key(&self) -> String {
-        let ctx = self.context.join(".");
+        let ctx = key_string(&self.context);
+        let cur = quote_part(&self.current_key);
         match (self.current_key.is_empty(), ctx.is_empty()) {
             (true, _) => ctx,
-            (false, true) => self.current_key.clone(),
-            (false, false) => format!("{ctx}.{}", self.current_key),
+            (false, true) => cur,
+            (false, false) => format!("{ctx}.{cur}"),
         }
     }
 
@@ -261,6 +262,20 @@ impl Parser<'_> {
         let mut key = Vec::new();
         loop {
             self.skip_ws();
+            match self.peek() {
+                Some(c) if is_bare(c) || c == '"' || c == '\'' => {}
+                Some(c) => {
+                    return Err(self.err_char(format!(
+                        "expected '.' or ']' to end table name, but got {} instead",
+                        rune_q(c)
+                    )));
+                }
+                None => {
+                    return Err(
+                        self.err("expected '.' or ']' to end table name, but got '\\x00' instead")
+                    );
+                }
+            }
             key.push(self.simple_key()?);
             self.skip_ws();
             match self.peek() {
@@ -274,7 +289,11 @@ impl Parser<'_> {
                         rune_q(c)
                     )));
                 }
-                None => return Err(self.err("unexpected EOF")),
+                None => {
+                    return Err(
+                        self.err("expected '.' or ']' to end table name, but got '\\x00' instead")
+                    );
+                }
             }
         }
         self.bump();
@@ -316,7 +335,10 @@ impl Parser<'_> {
             }
             Some('=') => Err(self.err("unexpected '=': key name appears blank")),
             Some('.') => Err(self.err("unexpected '.': keys cannot start with a '.'")),
-            Some(c) => Err(self.err(format!("expected value but found {} instead", rune_q(c)))),
+            Some(c) => Err(self.err(format!(
+                "expected '.' or '=', but got {} instead",
+                rune_q(c)
+            ))),
             None => Err(self.err("unexpected EOF; expected key separator '='")),
         }
     }
@@ -342,7 +364,7 @@ impl Parser<'_> {
                 }
                 None => return Err(self.err("unexpected EOF; expected key separator '='")),
                 Some(c) => {
-                    return Err(self.err_char(format!(
+                    return Err(self.err(format!(
                         "expected '.' or '=', but got {} instead",
                         rune_q(c)
                     )));
@@ -395,7 +417,7 @@ impl Parser<'_> {
                         last_key,
                         message: format!(
                             "Key '{}' has already been defined.",
-                            path[..=i].join(".")
+                            key_string(&path[..=i])
                         ),
                     });
                 }
@@ -411,7 +433,7 @@ impl Parser<'_> {
         let ctx = self.context.clone();
         let err = self.err_at(
             pos,
-            format!("Key '{}' has already been defined.", full.join(".")),
+            format!("Key '{}' has already been defined.", key_string(&full)),
         );
         let t = self.table_mut(&ctx, pos)?;
         match t.get(key) {
@@ -453,7 +475,7 @@ impl Parser<'_> {
                             last_key,
                             message: format!(
                                 "Key '{}' was already created as a hash.",
-                                path.join(".")
+                                key_string(&path)
                             ),
                         });
                     }
@@ -469,7 +491,7 @@ impl Parser<'_> {
                 pos,
                 format!(
                     "Key '{}' was already created and cannot be used as an array.",
-                    key.join(".")
+                    key_string(key)
                 ),
             );
             let t = self.table_mut(&path, pos)?;
@@ -519,29 +541,103 @@ impl Parser<'_> {
                 self.inline_table(depth)
             }
             Some('.') => Err(self.err("floats must start with a digit, not '.'")),
-            Some(c) if c.is_ascii_digit() || c == '+' || c == '-' || c.is_ascii_alphabetic() => {
-                while self.peek().is_some_and(|c| {
-                    c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '_' | '.' | ':')
-                }) {
+            Some(c) if c.is_ascii_alphabetic() => {
+                // true, false, inf, nan: the decoder reads letters only.
+                while self.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
                     self.bump();
-                }
-                // A date followed by ` HH:` is one date-time.
-                if self.pos - start == 10
-                    && self.peek() == Some(' ')
-                    && self.peek_at(1).is_some_and(|c| c.is_ascii_digit())
-                    && self.peek_at(3) == Some(':')
-                {
-                    self.bump();
-                    while self.peek().is_some_and(|c| {
-                        c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | ':')
-                    }) {
-                        self.bump();
-                    }
                 }
                 let word = &self.s[start..self.pos];
                 self.scalar(word, start)
             }
+            Some(c) if c == '+' || c == '-' => {
+                self.bump();
+                match self.peek() {
+                    Some(d) if d.is_ascii_digit() => {
+                        self.number_chars();
+                    }
+                    Some('i' | 'n') => {
+                        while self.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+                            self.bump();
+                        }
+                    }
+                    Some(other) => {
+                        return Err(
+                            self.err_char(format!("expected a digit but got {}", rune_q(other)))
+                        );
+                    }
+                    None => return Err(self.err("expected a digit but got end of file")),
+                }
+                let word = &self.s[start..self.pos];
+                self.scalar(word, start)
+            }
+            Some(c) if c.is_ascii_digit() => {
+                self.number_chars();
+                let word = &self.s[start..self.pos];
+                self.scalar(word, start)
+            }
             Some(c) => Err(self.err(format!("expected value but found {} instead", rune_q(c)))),
+        }
+    }
+
+    /// The rest of a number or date-time, as far as the decoder's lexer
+    /// takes it: non-decimal digits after `0x`/`0o`/`0b`, date and time
+    /// characters after `YYYY-` or `HH:`, else digits, `_`, `.` and an
+    /// exponent.
+    fn number_chars(&mut self) {
+        let start = self.pos;
+        let rest = &self.s[self.pos..];
+        let b = rest.as_bytes();
+        if b.len() >= 2 && b[0] == b'0' && matches!(b[1], b'x' | b'o' | b'b') {
+            self.pos += 2;
+            while self
+                .peek()
+                .is_some_and(|c| c.is_ascii_hexdigit() || c == '_')
+            {
+                self.bump();
+            }
+            return;
+        }
+        let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        // Digits then `-` or `:` make the decoder read a date-time.
+        let datetime = match b.get(digits) {
+            Some(b'-') => true,
+            Some(b':') => digits == 2,
+            _ => false,
+        };
+        if datetime {
+            while self.peek().is_some_and(|c| {
+                c.is_ascii_digit() || matches!(c, '-' | ':' | '.' | '+' | 'T' | 't' | 'Z' | 'z')
+            }) {
+                self.bump();
+            }
+            // A date followed by ` HH:` is one date-time.
+            if self.pos - start == 10
+                && self.peek() == Some(' ')
+                && self.peek_at(1).is_some_and(|c| c.is_ascii_digit())
+                && self.peek_at(3) == Some(':')
+            {
+                self.bump();
+                while self.peek().is_some_and(|c| {
+                    c.is_ascii_digit() || matches!(c, '-' | ':' | '.' | '+' | 'Z' | 'z')
+                }) {
+                    self.bump();
+                }
+            }
+            return;
+        }
+        while let Some(c) = self.peek() {
+            match c {
+                '0'..='9' | '_' | '.' => {
+                    self.bump();
+                }
+                'e' | 'E' => {
+                    self.bump();
+                    if matches!(self.peek(), Some('+' | '-')) {
+                        self.bump();
+                    }
+                }
+                _ => break,
+            }
         }
     }
 
@@ -555,7 +651,12 @@ impl Parser<'_> {
             _ => {}
         }
         let b = word.as_bytes();
-        if b.len() >= 5 && (b.get(2) == Some(&b':') || b.get(4) == Some(&b'-')) {
+        let dt = b
+            .iter()
+            .enumerate()
+            .skip(1)
+            .any(|(i, c)| *c == b':' || (*c == b'-' && !matches!(b[i - 1], b'e' | b'E')));
+        if dt {
             return match parse_datetime(word) {
                 Some(t) => Ok(Node::Val(Value::Object(Arc::new(t)))),
                 None => Err(self.err_at(
@@ -751,7 +852,7 @@ impl Parser<'_> {
                 full.push(k);
                 self.err_at(
                     pos,
-                    format!("Key '{}' has already been defined.", full.join(".")),
+                    format!("Key '{}' has already been defined.", key_string(&full)),
                 )
             })?;
             first = false;
@@ -972,4 +1073,22 @@ fn insert_dotted(t: &mut Table, key: &[String], value: Node) -> std::result::Res
     }
     cur.insert(last.clone(), value);
     Ok(())
+}
+
+/// A key part as Go's `Key.String` writes it: quoted unless bare.
+fn quote_part(k: &str) -> String {
+    if !k.is_empty() && k.chars().all(is_bare) {
+        k.to_string()
+    } else {
+        format!("\"{}\"", k.replace('"', "\\\""))
+    }
+}
+
+/// A dotted key as Go's `Key.String` writes it.
+fn key_string(parts: &[String]) -> String {
+    parts
+        .iter()
+        .map(|p| quote_part(p))
+        .collect::<Vec<_>>()
+        .join(".")
 }
