@@ -23,7 +23,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Locally render a chart exactly as `helm template` does.
-    Template(commands::template::TemplateArgs),
+    Template(Box<commands::template::TemplateArgs>),
     /// Show the app-of-apps tree of Argo CD Applications.
     Tree(commands::tree::TreeArgs),
     /// Render every Application of an app-of-apps tree as Argo CD would.
@@ -45,7 +45,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Template(args) => Ok(ExitCode::from(commands::template::run(args)?)),
+        Command::Template(args) => Ok(ExitCode::from(commands::template::run(*args)?)),
         Command::Tree(args) => Ok(ExitCode::from(commands::tree::run(args)?)),
         Command::Render(args) => Ok(ExitCode::from(commands::render::run(args)?)),
         Command::Version => {
