@@ -6,6 +6,15 @@
 //! Validation runs on boon; [`message`] words its error tree as the Go
 //! validator Helm uses, [`compile`] reads schemas as Go does and replaces
 //! Helm's network and disk loaders with clear offline errors.
+//!
+//! Known differences from Helm: `http(s)` references (and an unknown
+//! `$schema` URL) fail with our own reason after `HTTP request failed for
+//! <url>:` instead of being fetched; `file:` references are never read
+//! (Helm's text for a missing file is given); where Go iterates a map (the
+//! values' keys, so the order of errors from sibling properties and the
+//! names in one `additional properties` error) Helm's order is random and
+//! ours is sorted; `format` checks other than `regex` word their reasons
+//! as boon does.
 
 mod compile;
 mod literals;

@@ -7,6 +7,10 @@
 //! table header may reopen a table that dotted keys created). Errors are
 //! `toml: line N (last key "k"): message` with the decoder's messages for
 //! the common mistakes.
+//!
+//! Known differences: `[[x]]` sections are `[]interface {}` here, not Go's
+//! `[]map[string]interface {}` (only `printf "%T"` shows it); date-times
+//! print and compare like Go's but have no `time.Time` methods.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
