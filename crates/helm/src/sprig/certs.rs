@@ -1,7 +1,8 @@
 //! Sprig's key and certificate generators: `genPrivateKey`, `genCA`,
 //! `genSelfSignedCert`, `genSignedCert`, their `WithKey` forms and
 //! `buildCustomCert`. Keys are RSA 2048 for certificates (4096 for
-//! `genPrivateKey "rsa"`), PKCS#1 PEM as Go writes them; certificates follow
+//! `genPrivateKey "rsa"`), PKCS#1 PEM as Go writes them (ECDSA keys in
+//! SEC 1, Ed25519 in PKCS#8, as Go); certificates follow
 //! Sprig's template (random 128-bit serial, valid from now for `daysValid`
 //! days, digital signature + key encipherment, server and client auth, CA
 //! certificates may sign). The result is Sprig's `certificate` struct with
@@ -120,6 +121,17 @@ fn parse_key(pem: &str) -> Result<Key, FuncError> {
         let key = rsa::PrivateKey::from_pkcs1_pem(pem).map_err(|e| bad(e.to_string()))?;
         return rsa_key(&key);
     }
+    if pem.contains("BEGIN EC PRIVATE KEY") {
+        let pkcs8 =
+            sec1_to_pkcs8(pem).ok_or_else(|| bad("x509: failed to parse EC private key".into()))?;
+        let pair =
+            KeyPair::from_pkcs8_der_and_sign_algo(&pkcs8.into(), &rcgen::PKCS_ECDSA_P256_SHA256)
+                .map_err(|e| bad(e.to_string()))?;
+        return Ok(Key {
+            pem: pem.to_string(),
+            pair,
+        });
+    }
     let pair = KeyPair::from_pem(pem).map_err(|e| bad(e.to_string()))?;
     Ok(Key {
         pem: pem.to_string(),
@@ -127,12 +139,48 @@ fn parse_key(pem: &str) -> Result<Key, FuncError> {
     })
 }
 
+/// A SEC 1 `EC PRIVATE KEY` (P-256) rewrapped as PKCS#8 DER for rcgen.
+fn sec1_to_pkcs8(pem: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .ok()?;
+    let ((_, _, ec), _) = der_next(&der)?;
+    let fields = der_children(ec)?;
+    let wrap = |body: Vec<u8>, tag: u8| {
+        let mut out = vec![tag];
+        out.extend(der_len(body.len()));
+        out.extend(body);
+        out
+    };
+    // The inner key without the curve name, which PKCS#8 carries itself.
+    let mut inner = Vec::new();
+    for f in fields.iter().filter(|f| f.0 != 0xa0) {
+        inner.extend_from_slice(f.1);
+    }
+    let inner = wrap(inner, 0x30);
+    const ALG: [u8; 21] = [
+        0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86,
+        0x48, 0xce, 0x3d, 0x03, 0x01, 0x07,
+    ];
+    let mut body = vec![0x02, 0x01, 0x00];
+    body.extend_from_slice(&ALG);
+    body.extend(wrap(inner, 0x04));
+    Some(wrap(body, 0x30))
+}
+
 /// `genPrivateKey TYPE`: "" or "rsa" (4096 bits), "ecdsa" (P-256),
 /// "ed25519"; DSA is not supported here.
 fn gen_private_key(kind: &str) -> String {
     let generated = match kind {
         "" | "rsa" => return new_rsa_key(4096).map_or_else(|e| e.message().to_string(), |k| k.pem),
-        "ecdsa" => KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256),
+        "ecdsa" => {
+            return KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)
+                .ok()
+                .and_then(|k| sec1_pem(&k.serialize_der()))
+                .unwrap_or_else(|| "failed to generate private key: ecdsa".to_string());
+        }
         "ed25519" => KeyPair::generate_for(&rcgen::PKCS_ED25519),
         "dsa" => {
             return "failed to generate dsa params: DSA keys are not supported by capstan".into();
@@ -143,6 +191,87 @@ fn gen_private_key(kind: &str) -> String {
         Ok(k) => k.serialize_pem(),
         Err(e) => format!("failed to generate private key: {e}"),
     }
+}
+
+/// One DER element: (tag, whole encoding, contents), and the rest.
+fn der_next(b: &[u8]) -> Option<((u8, &[u8], &[u8]), &[u8])> {
+    let (&tag, rest) = b.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n > 4 || rest.len() < n {
+            return None;
+        }
+        (
+            rest[..n]
+                .iter()
+                .fold(0usize, |acc, x| acc << 8 | usize::from(*x)),
+            &rest[n..],
+        )
+    };
+    let header = b.len() - rest.len();
+    let contents = rest.get(..len)?;
+    Some(((tag, &b[..header + len], contents), &rest[len..]))
+}
+
+fn der_children(mut b: &[u8]) -> Option<Vec<(u8, &[u8], &[u8])>> {
+    let mut out = Vec::new();
+    while !b.is_empty() {
+        let (item, rest) = der_next(b)?;
+        out.push(item);
+        b = rest;
+    }
+    Some(out)
+}
+
+fn der_len(n: usize) -> Vec<u8> {
+    if n < 0x80 {
+        return vec![n as u8];
+    }
+    let bytes: Vec<u8> = n
+        .to_be_bytes()
+        .iter()
+        .copied()
+        .skip_while(|b| *b == 0)
+        .collect();
+    let mut out = vec![0x80 | bytes.len() as u8];
+    out.extend(bytes);
+    out
+}
+
+/// Go's `x509.MarshalECPrivateKey` PEM (`EC PRIVATE KEY`, SEC 1 with the
+/// P-256 curve named) from a PKCS#8 P-256 key.
+fn sec1_pem(pkcs8: &[u8]) -> Option<String> {
+    use base64::Engine as _;
+    let ((_, _, outer), _) = der_next(pkcs8)?;
+    let parts = der_children(outer)?;
+    let (_, _, inner) = *parts.get(2)?;
+    let ((_, _, ec), _) = der_next(inner)?;
+    let fields = der_children(ec)?;
+    // version, private key, then the named curve, then the public key.
+    const P256: [u8; 12] = [
+        0xa0, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07,
+    ];
+    let mut body = Vec::new();
+    body.extend_from_slice(fields.first()?.1);
+    body.extend_from_slice(fields.get(1)?.1);
+    body.extend_from_slice(&P256);
+    if let Some(public) = fields.iter().find(|f| f.0 == 0xa1) {
+        body.extend_from_slice(public.1);
+    }
+    let mut der = vec![0x30];
+    der.extend(der_len(body.len()));
+    der.extend(body);
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
+    let mut pem = String::from("-----BEGIN EC PRIVATE KEY-----\n");
+    for chunk in b64.as_bytes().chunks(64) {
+        pem.push_str(&String::from_utf8_lossy(chunk));
+        pem.push('\n');
+    }
+    pem.push_str("-----END EC PRIVATE KEY-----\n");
+    Some(pem)
 }
 
 /// Sprig's `getBaseCertTemplate`.
