@@ -193,8 +193,11 @@ fn gen_private_key(kind: &str) -> String {
     }
 }
 
-/// One DER element: (tag, whole encoding, contents), and the rest.
-fn der_next(b: &[u8]) -> Option<((u8, &[u8], &[u8]), &[u8])> {
+/// One DER element: its tag, its whole encoding and its contents.
+type Der<'a> = (u8, &'a [u8], &'a [u8]);
+
+/// The first DER element of `b`, and the rest.
+fn der_next(b: &[u8]) -> Option<(Der<'_>, &[u8])> {
     let (&tag, rest) = b.split_first()?;
     let (&first, rest) = rest.split_first()?;
     let (len, rest) = if first < 0x80 {
@@ -216,7 +219,7 @@ fn der_next(b: &[u8]) -> Option<((u8, &[u8], &[u8]), &[u8])> {
     Some(((tag, &b[..header + len], contents), &rest[len..]))
 }
 
-fn der_children(mut b: &[u8]) -> Option<Vec<(u8, &[u8], &[u8])>> {
+fn der_children(mut b: &[u8]) -> Option<Vec<Der<'_>>> {
     let mut out = Vec::new();
     while !b.is_empty() {
         let (item, rest) = der_next(b)?;
