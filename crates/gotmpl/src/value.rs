@@ -28,17 +28,52 @@ pub type Map = BTreeMap<String, Value>;
 /// ([`MapRef::update`]) copy the contents only while a snapshot is still
 /// held elsewhere.
 #[derive(Clone, Default)]
-pub struct MapRef(Arc<RwLock<Arc<Map>>>);
+pub struct MapRef(Arc<MapCell>);
+
+#[derive(Default)]
+struct MapCell {
+    contents: RwLock<Arc<Map>>,
+    /// The Go type when it is a named map type (Helm's `.Values` is a
+    /// `common.Values`); `None` is `map[string]interface {}`.
+    type_name: Option<&'static str>,
+    /// A typed nil map (`encoding/json` writes `null`, `fmt` writes `map[]`).
+    nil: bool,
+}
 
 impl MapRef {
     /// A new map holding `map`.
     pub fn new(map: Map) -> MapRef {
-        MapRef(Arc::new(RwLock::new(Arc::new(map))))
+        MapRef(Arc::new(MapCell { contents: RwLock::new(Arc::new(map)), ..MapCell::default() }))
+    }
+
+    /// A new map of a named Go map type (`%T` and Sprig's `typeOf` print
+    /// `type_name`; it is still a `map` to `kindOf` and every function).
+    pub fn named(map: Map, type_name: &'static str) -> MapRef {
+        MapRef(Arc::new(MapCell {
+            contents: RwLock::new(Arc::new(map)),
+            type_name: Some(type_name),
+            nil: false,
+        }))
+    }
+
+    /// A typed nil map: empty, but `null` to encoding/json.
+    pub fn nil_map() -> MapRef {
+        MapRef(Arc::new(MapCell { nil: true, ..MapCell::default() }))
+    }
+
+    /// Whether this is a typed nil map that nothing was added to.
+    pub fn is_nil_map(&self) -> bool {
+        self.0.nil && self.is_empty()
+    }
+
+    /// Go's type name (`map[string]interface {}` unless named).
+    pub fn go_type_name(&self) -> &'static str {
+        self.0.type_name.unwrap_or("map[string]interface {}")
     }
 
     /// The current contents.
     pub fn snapshot(&self) -> Arc<Map> {
-        match self.0.read() {
+        match self.0.contents.read() {
             Ok(guard) => Arc::clone(&guard),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
         }
@@ -46,7 +81,7 @@ impl MapRef {
 
     /// Changes the contents in place; every alias sees the change.
     pub fn update<R>(&self, f: impl FnOnce(&mut Map) -> R) -> R {
-        let mut guard = match self.0.write() {
+        let mut guard = match self.0.contents.write() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
@@ -219,7 +254,7 @@ impl Value {
             Value::String(_) => "string".to_string(),
             Value::Bytes(_) => "[]uint8".to_string(),
             Value::List(_) => "[]interface {}".to_string(),
-            Value::Map(_) => "map[string]interface {}".to_string(),
+            Value::Map(m) => m.go_type_name().to_string(),
             Value::Object(o) => o.type_name().to_string(),
         }
     }

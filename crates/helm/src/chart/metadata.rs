@@ -358,15 +358,13 @@ impl Metadata {
         m.insert("Tags".into(), Value::str(self.tags.as_str()));
         m.insert("AppVersion".into(), Value::str(self.app_version.as_str()));
         m.insert("Deprecated".into(), Value::Bool(self.deprecated));
-        // A nil map[string]string: the closest the value model has is an
-        // empty map (`toJson` prints `null` in Go; see the report).
-        let ann = self
-            .annotations
-            .iter()
-            .flatten()
-            .map(|(k, v)| (k.clone(), Value::str(v.as_str())))
-            .collect();
-        m.insert("Annotations".into(), Value::map(ann));
+        // Absent annotations are Go's nil map[string]string (`toJson`
+        // prints `null`, `{{ . }}` prints `map[]`).
+        let ann = match &self.annotations {
+            None => Value::Map(capstan_gotmpl::MapRef::nil_map()),
+            Some(a) => Value::map(a.iter().map(|(k, v)| (k.clone(), Value::str(v.as_str()))).collect()),
+        };
+        m.insert("Annotations".into(), ann);
         m.insert("KubeVersion".into(), Value::str(self.kube_version.as_str()));
         let deps = self
             .dependencies

@@ -50,6 +50,7 @@ pub(super) fn encode(v: &Value, out: &mut String, depth: usize) -> Result<(), Js
             }
             out.push(']');
         }
+        Value::Map(map) if map.is_nil_map() => out.push_str("null"),
         Value::Map(map) => {
             out.push('{');
             for (i, (k, item)) in map.snapshot().iter().enumerate() {

@@ -5,7 +5,10 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use capstan_gotmpl::{Map, MissingKey, TemplateSet, Value};
+use capstan_gotmpl::{Map, MapRef, MissingKey, TemplateSet, Value};
+
+/// Helm's named map type for `.Values` and `.Template`.
+const COMMON_VALUES: &str = "common.Values";
 
 use super::errors::{RenderError, exec_error, parse_error};
 use super::functions::{Lookup, NoCluster, helm_functions};
@@ -125,7 +128,7 @@ fn render_here(
         chart,
         true,
         chart.name().to_string(),
-        Value::map(values.clone()),
+        Value::Map(MapRef::named(values.clone(), COMMON_VALUES)),
         &release,
         &caps,
         &mut scopes,
@@ -163,7 +166,7 @@ fn render_here(
         let mut template = Map::new();
         template.insert("BasePath".into(), Value::str(t.base_path.as_str()));
         template.insert("Name".into(), Value::str(t.name.as_str()));
-        data.insert("Template".into(), Value::map(template));
+        data.insert("Template".into(), Value::Map(MapRef::named(template, COMMON_VALUES)));
         let text = set.execute(&t.name, &Value::map(data)).map_err(|e| exec_error(&t.name, &e))?;
         out.insert(t.name.clone(), text.replace("<no value>", ""));
     }

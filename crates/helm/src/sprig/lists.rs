@@ -51,12 +51,19 @@ pub(super) fn register(r: &mut Registry) {
     for name in ["rest", "mustRest"] {
         r.fixed(name, &[ANY], |a| {
             let items = items_of(arg(a, 0), "Cannot find rest on type")?;
+            // Sprig returns nil (not an empty slice) for an empty list.
+            if items.is_empty() {
+                return Ok(Value::Nil);
+            }
             Ok(Value::list(items.into_iter().skip(1).collect()))
         });
     }
     for name in ["initial", "mustInitial"] {
         r.fixed(name, &[ANY], |a| {
             let mut items = items_of(arg(a, 0), "Cannot find initial on type")?;
+            if items.is_empty() {
+                return Ok(Value::Nil);
+            }
             items.pop();
             Ok(Value::list(items))
         });
