@@ -28,6 +28,8 @@ enum Command {
     Tree(commands::tree::TreeArgs),
     /// Render every Application of an app-of-apps tree as Argo CD would.
     Render(commands::render::RenderArgs),
+    /// Check the rendered tree: capacity and placement, secrets, fleet rules, APIs.
+    Check(commands::check::CheckArgs),
     /// Print the version and the reference versions capstan matches.
     Version,
 }
@@ -48,6 +50,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Template(args) => Ok(ExitCode::from(commands::template::run(*args)?)),
         Command::Tree(args) => Ok(ExitCode::from(commands::tree::run(args)?)),
         Command::Render(args) => Ok(ExitCode::from(commands::render::run(args)?)),
+        Command::Check(args) => Ok(ExitCode::from(commands::check::run(args)?)),
         Command::Version => {
             write_stdout(&format!(
                 "capstan {}\nrenders as: Helm v4.2.3 (Go text/template)\n",

@@ -1,3 +1,4 @@
+pub(crate) mod check;
 pub(crate) mod render;
 pub(crate) mod template;
 pub(crate) mod tree;

@@ -1,0 +1,245 @@
+//! `capstan check`: renders the app-of-apps tree (capstan-source) and runs
+//! capstan-check over it: every app with its rendered documents and values
+//! files, grouped into environments (the `environments/<env>/` folder the
+//! app's manifest lives in), each with its node inventory
+//! (`environments/<env>/nodes.yaml` beside the apps, or `--inventory`).
+//! Prints the findings as text, JSON or SARIF; exits 1 when a finding is at
+//! or above `--fail-on` or an app cannot be rendered.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use anyhow::{Context, bail};
+use capstan_check::{App, Document, Environment, Input, Inventory, Severity, ValuesFile};
+use capstan_source::AppTree;
+use capstan_source::tree::{FileTree, GitTree, WorkTree, join};
+use clap::{Args, ValueEnum};
+
+use super::tree::{TreeSource, report_errors, resolve};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Output {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    Warning,
+    Error,
+}
+
+/// Check the rendered tree: capacity and placement, secrets, fleet rules, APIs.
+#[derive(Debug, Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    source: TreeSource,
+    /// Target Kubernetes version (`1.33`); default: capstan.yaml's kubeVersion, else 1.33.
+    #[arg(long = "kube-version", value_name = "V")]
+    kube_version: Option<String>,
+    /// A node inventory (`kind: NodeInventory`; its metadata.name is the
+    /// environment). Repeatable; replaces environments/<env>/nodes.yaml.
+    #[arg(long = "inventory", value_name = "FILE")]
+    inventories: Vec<PathBuf>,
+    /// Output format.
+    #[arg(short = 'o', long, value_enum, default_value = "human")]
+    output: Output,
+    /// Fail (exit 1) on findings of this severity or worse.
+    #[arg(long = "fail-on", value_enum, default_value = "error")]
+    fail_on: FailOn,
+}
+
+/// Runs the command; returns the exit status.
+pub(crate) fn run(a: CheckArgs) -> anyhow::Result<u8> {
+    let (engine, tree) = resolve(&a.source)?;
+    let root = engine.repositories().root().to_path_buf();
+    let files: Rc<dyn FileTree> = match &a.source.revision {
+        Some(rev) => Rc::new(GitTree::open(&root, rev).map_err(|e| anyhow::anyhow!(e.message))?),
+        None => Rc::new(WorkTree::new(&root)?),
+    };
+    let kube_version = match a
+        .kube_version
+        .clone()
+        .or_else(|| engine.repositories().config().kube_version.clone())
+    {
+        Some(v) => Some(parse_kube_version(&v)?),
+        None => None,
+    };
+    let mut input = Input {
+        kube_version,
+        ..Input::default()
+    };
+    let mut env_dirs: BTreeMap<String, String> = BTreeMap::new();
+    for (i, node) in tree.nodes.iter().enumerate() {
+        let Ok(output) = &node.output else { continue };
+        let manifest_file = manifest_file(&node.found_in);
+        let (environment, env_dir) =
+            environment_of(&manifest_file, &node.app.spec.destination.namespace);
+        if let Some(d) = env_dir {
+            env_dirs.entry(environment.clone()).or_insert(d);
+        }
+        let mut app = App {
+            name: node.app.metadata.name.clone(),
+            environment,
+            cluster: cluster_of(&tree, i),
+            namespace: node.app.spec.destination.namespace.clone(),
+            project: node.app.project().to_string(),
+            annotations: node.app.metadata.annotations.clone(),
+            manifest_file: Some(manifest_file),
+            documents: output
+                .manifests
+                .iter()
+                .map(|m| Document {
+                    template: m.source.clone(),
+                    file: None,
+                    line: None,
+                    text: m.text.clone(),
+                })
+                .collect(),
+            values_files: Vec::new(),
+        };
+        for s in node.app.sources() {
+            let Some(h) = &s.helm else { continue };
+            if s.is_chart_repository() {
+                continue;
+            }
+            for vf in &h.value_files {
+                // `$ref/...` files live in another repository; globs and
+                // build variables are resolved by the renderer only.
+                if vf.starts_with('$') || vf.contains('*') {
+                    continue;
+                }
+                let Some(path) = join(&s.path, vf) else {
+                    continue;
+                };
+                if let Ok(Some(bytes)) = files.read(&path) {
+                    app.values_files.push(ValuesFile {
+                        path,
+                        text: String::from_utf8_lossy(&bytes).into_owned(),
+                    });
+                }
+            }
+        }
+        input.apps.push(app);
+    }
+    // Environments, their inventories and whether they are production.
+    let mut given: BTreeMap<String, Inventory> = BTreeMap::new();
+    for f in &a.inventories {
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+        let inv = Inventory::parse(&f.display().to_string(), &text)?;
+        given.insert(inv.name.clone(), inv);
+    }
+    let mut envs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for app in &input.apps {
+        envs.entry(app.environment.clone())
+            .or_default()
+            .push(app.project.clone());
+    }
+    for (name, projects) in envs {
+        let inventory = match given.remove(&name) {
+            Some(i) => Some(i),
+            None => match env_dirs.get(&name) {
+                Some(dir) => {
+                    let path = format!("{dir}/nodes.yaml");
+                    match files.read(&path)? {
+                        Some(bytes) => {
+                            Some(Inventory::parse(&path, &String::from_utf8_lossy(&bytes))?)
+                        }
+                        None => None,
+                    }
+                }
+                None => None,
+            },
+        };
+        let refs: Vec<&str> = projects.iter().map(String::as_str).collect();
+        input.environments.push(Environment {
+            prod: capstan_check::looks_prod(&name, &refs),
+            name,
+            inventory,
+        });
+    }
+    if let Some(unused) = given.keys().next() {
+        bail!("--inventory names environment {unused}, which has no app in the tree");
+    }
+    let report = capstan_check::check(&input);
+    let text = match a.output {
+        Output::Human => capstan_check::render_human(&report),
+        Output::Json => capstan_check::render_json(&report),
+        Output::Sarif => capstan_check::render_sarif(&report),
+    };
+    crate::write_stdout(&text)?;
+    let level = match a.fail_on {
+        FailOn::Warning => Severity::Warning,
+        FailOn::Error => Severity::Error,
+    };
+    let render_failed = report_errors(&tree);
+    Ok(u8::from(
+        report.count_at_least(level) > 0 || render_failed != 0,
+    ))
+}
+
+/// `1.33`, `v1.33.2` → (1, 33).
+fn parse_kube_version(v: &str) -> anyhow::Result<(u32, u32)> {
+    let t = v.trim().trim_start_matches('v');
+    let mut parts = t.split('.');
+    let (Some(major), Some(minor)) = (parts.next(), parts.next()) else {
+        bail!("--kube-version {v}: expected MAJOR.MINOR");
+    };
+    let minor: String = minor.chars().take_while(char::is_ascii_digit).collect();
+    Ok((
+        major
+            .parse()
+            .with_context(|| format!("--kube-version {v}"))?,
+        minor
+            .parse()
+            .with_context(|| format!("--kube-version {v}"))?,
+    ))
+}
+
+/// The repository file of an app's manifest: `found_in` is a file, or
+/// `parent-app: file` for apps found in a parent's render.
+fn manifest_file(found_in: &str) -> String {
+    match found_in.rsplit_once(": ") {
+        Some((_, f)) => f.to_string(),
+        None => found_in.to_string(),
+    }
+}
+
+/// The environment of an app: the folder after `environments/` in its
+/// manifest's path (with that folder), else its destination namespace.
+fn environment_of(file: &str, namespace: &str) -> (String, Option<String>) {
+    let parts: Vec<&str> = file.split('/').collect();
+    if let Some(i) = parts.iter().position(|p| *p == "environments")
+        && i + 2 < parts.len()
+    {
+        return (parts[i + 1].to_string(), Some(parts[..i + 2].join("/")));
+    }
+    let env = if namespace.is_empty() {
+        "default"
+    } else {
+        namespace
+    };
+    (env.to_string(), None)
+}
+
+/// The cluster an app deploys to: its destination, qualified by its root
+/// app for in-cluster destinations (each root is one Argo CD).
+fn cluster_of(tree: &AppTree, mut idx: usize) -> String {
+    let d = &tree.nodes[idx].app.spec.destination;
+    let dest = if !d.server.is_empty() {
+        d.server.clone()
+    } else {
+        d.name.clone()
+    };
+    while let Some(p) = tree.nodes[idx].parent {
+        idx = p;
+    }
+    if dest.is_empty() || dest == "https://kubernetes.default.svc" || dest == "in-cluster" {
+        format!("in-cluster of {}", tree.nodes[idx].app.metadata.name)
+    } else {
+        dest
+    }
+}
