@@ -283,12 +283,21 @@ impl Engine {
             revision,
             ..AppTree::default()
         };
-        let mut taken: HashSet<String> = HashSet::new();
-        for t in forests {
-            let id = app_id(&t.nodes[0].app);
-            if nested.contains(&id) || !taken.insert(id) {
-                continue;
+        // Roots: candidates nobody else reaches; then, so that a cycle with
+        // no way in is still shown, any candidate no kept tree covers.
+        let mut covered: HashSet<String> = HashSet::new();
+        let mut keep = vec![false; forests.len()];
+        for pass in 0..2 {
+            for (i, t) in forests.iter().enumerate() {
+                let id = app_id(&t.nodes[0].app);
+                if keep[i] || covered.contains(&id) || (pass == 0 && nested.contains(&id)) {
+                    continue;
+                }
+                keep[i] = true;
+                covered.extend(t.nodes.iter().map(|n| app_id(&n.app)));
             }
+        }
+        for (t, _) in forests.into_iter().zip(keep).filter(|(_, k)| *k) {
             let offset = out.nodes.len();
             out.roots.push(offset);
             for mut n in t.nodes {

@@ -710,3 +710,28 @@ fn cluster_capabilities_come_from_the_source_or_capstan_yaml() {
         "{own}"
     );
 }
+
+#[test]
+fn a_cycle_without_a_root_is_still_shown() {
+    let r = base_repo();
+    let dir_app = |name: &str, path: &str| {
+        app(
+            name,
+            &format!("  source:\n    repoURL: {URL}\n    path: {path}\n"),
+        )
+    };
+    r.write("a/b.yaml", &dir_app("b", "b"));
+    r.write("b/a.yaml", &dir_app("a", "a"));
+    r.commit("cycle");
+    let (_, tree) = resolve(r.path(), ".", Revision::WorkTree, vec![]);
+    let names: Vec<&str> = tree
+        .nodes
+        .iter()
+        .map(|n| n.app.metadata.name.as_str())
+        .collect();
+    assert_eq!(names, ["b", "a", "b"]);
+    assert_eq!(
+        tree.nodes[2].output.as_ref().expect_err("cycle").kind,
+        ErrorKind::Cycle
+    );
+}
