@@ -237,6 +237,68 @@ fn typed_value(name: &str) -> Option<Value> {
         "str_del" => map(&[("del", "a\u{7f}b".into())]),
         "str_fffe" => map(&[("nc", "a\u{fffe}b".into())]),
         "str_ctl" => map(&[("ctl", "a\u{1}b\u{1b}c\tb".into())]),
+        "toml_tables" => map(&[
+            (
+                "a",
+                map(&[("b", map(&[("c", Value::Int(1))])), ("d", Value::Int(2))]),
+            ),
+            (
+                "e",
+                Value::list(vec![
+                    map(&[("f", Value::Int(1)), ("g", map(&[("h", Value::Int(2))]))]),
+                    map(&[("f", Value::Int(3))]),
+                ]),
+            ),
+            ("z", "top".into()),
+        ]),
+        "toml_keys" => map(&[
+            ("a.b", Value::Int(1)),
+            ("sp ace", Value::Int(2)),
+            ("ünï", Value::Int(3)),
+            ("", Value::Int(4)),
+            ("ok-key_1", Value::Int(5)),
+            ("q\"t", Value::Int(6)),
+        ]),
+        "toml_mixed_list" => map(&[
+            (
+                "m",
+                Value::list(vec![
+                    Value::Int(1),
+                    map(&[("a", Value::Int(1))]),
+                    "x".into(),
+                ]),
+            ),
+            (
+                "n",
+                Value::list(vec![Value::list(vec![map(&[("b", Value::Int(2))])])]),
+            ),
+        ]),
+        "toml_empty" => map(&[
+            ("e", Value::map(Map::new())),
+            ("l", Value::list(vec![])),
+            ("t", map(&[("inner", Value::map(Map::new()))])),
+        ]),
+        "toml_nil_skip" => map(&[
+            ("a", Value::Nil),
+            ("b", Value::Int(1)),
+            ("c", map(&[("d", Value::Nil), ("e", Value::Int(2))])),
+        ]),
+        "toml_nil_in_list" => map(&[("a", Value::list(vec![Value::Int(1), Value::Nil]))]),
+        "toml_top_list" => Value::list(vec![
+            map(&[("a", Value::Int(1))]),
+            map(&[("b", Value::Int(2))]),
+        ]),
+        "toml_inline_nil" => map(&[(
+            "a",
+            Value::list(vec![
+                map(&[("x", Value::Int(1)), ("y", Value::Nil)]),
+                Value::Int(5),
+            ]),
+        )]),
+        "toml_strings" => map(&[
+            ("s", "line1\nline2\ttab \"q\" \\ back".into()),
+            ("u", "\u{7f}\u{1}é".into()),
+        ]),
         "bytes" => {
             // tests/codec/regen ships this file as data.bin.
             let b = Value::Bytes(std::sync::Arc::from(&b"hi\n\x00\xffz"[..]));

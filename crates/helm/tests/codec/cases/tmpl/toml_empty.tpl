@@ -1,0 +1,1 @@
+dict "e" (dict) "l" (list) "t" (dict "inner" (dict))

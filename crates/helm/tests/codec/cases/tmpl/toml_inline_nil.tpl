@@ -1,0 +1,1 @@
+dict "a" (list (dict "x" 1 "y" nil) 5)

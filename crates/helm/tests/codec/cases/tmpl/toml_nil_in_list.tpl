@@ -1,0 +1,1 @@
+dict "a" (list 1 nil)

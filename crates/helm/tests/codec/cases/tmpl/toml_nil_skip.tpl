@@ -1,0 +1,1 @@
+dict "a" nil "b" 1 "c" (dict "d" nil "e" 2)

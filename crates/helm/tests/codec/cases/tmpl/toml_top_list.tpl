@@ -1,0 +1,1 @@
+list (dict "a" 1) (dict "b" 2)
