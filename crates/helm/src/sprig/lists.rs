@@ -51,9 +51,9 @@ pub(super) fn register(r: &mut Registry) {
     for name in ["rest", "mustRest"] {
         r.fixed(name, &[ANY], |a| {
             let items = items_of(arg(a, 0), "Cannot find rest on type")?;
-            // Sprig returns nil (not an empty slice) for an empty list.
+            // Sprig returns a nil slice (not an empty one) for an empty list.
             if items.is_empty() {
-                return Ok(Value::Nil);
+                return Ok(nil_slice());
             }
             Ok(Value::list(items.into_iter().skip(1).collect()))
         });
@@ -62,7 +62,7 @@ pub(super) fn register(r: &mut Registry) {
         r.fixed(name, &[ANY], |a| {
             let mut items = items_of(arg(a, 0), "Cannot find initial on type")?;
             if items.is_empty() {
-                return Ok(Value::Nil);
+                return Ok(nil_slice());
             }
             items.pop();
             Ok(Value::list(items))
@@ -391,4 +391,35 @@ mod tests {
             l(&[i(1), i(2)])
         );
     }
+}
+
+/// Go's nil `[]interface{}`: prints `[]`, is empty to `len`/`range`, and is
+/// `null` to encoding/json (so to `toJson` and `toYaml`).
+#[derive(Debug)]
+struct NilSlice;
+
+impl capstan_gotmpl::Object for NilSlice {
+    fn type_name(&self) -> &str {
+        "[]interface {}"
+    }
+
+    fn go_format(&self) -> String {
+        "[]".to_string()
+    }
+
+    fn is_true(&self) -> bool {
+        false
+    }
+
+    fn to_value(&self) -> Option<Value> {
+        Some(Value::list(Vec::new()))
+    }
+
+    fn json(&self) -> Option<String> {
+        Some("null".to_string())
+    }
+}
+
+fn nil_slice() -> Value {
+    Value::Object(std::sync::Arc::new(NilSlice))
 }
