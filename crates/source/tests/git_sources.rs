@@ -735,3 +735,31 @@ fn a_cycle_without_a_root_is_still_shown() {
         ErrorKind::Cycle
     );
 }
+
+#[test]
+fn an_app_defined_twice_in_one_tree_is_a_duplicate() {
+    let r = base_repo();
+    let dir_app = |name: &str, path: &str| {
+        app(
+            name,
+            &format!("  source:\n    repoURL: {URL}\n    path: {path}\n"),
+        )
+    };
+    r.write("root.yaml", &dir_app("root", "envs"));
+    r.write("envs/one.yaml", &dir_app("one", "one"));
+    r.write("envs/two.yaml", &dir_app("two", "two"));
+    r.write("one/x.yaml", &helm_app("x", "      releaseName: x\n"));
+    r.write("two/x.yaml", &helm_app("x", "      releaseName: x\n"));
+    r.commit("dup");
+    let (_, tree) = resolve(r.path(), "root.yaml", Revision::WorkTree, vec![]);
+    let xs: Vec<_> = tree
+        .nodes
+        .iter()
+        .filter(|n| n.app.metadata.name == "x")
+        .collect();
+    assert_eq!(xs.len(), 2);
+    assert!(xs[0].output.is_ok());
+    let e = xs[1].output.as_ref().expect_err("duplicate");
+    assert_eq!(e.kind, ErrorKind::Duplicate);
+    assert_eq!(tree.errors().len(), 1);
+}
