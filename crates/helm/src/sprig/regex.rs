@@ -341,9 +341,12 @@ fn translate_class(class: &[char], out: &mut String) {
                 e => {
                     out.push('\\');
                     out.push(e);
+                    i += 2;
+                    continue;
                 }
             }
             i += 2;
+            literal_dash_after_class(class, &mut i, out);
             continue;
         }
         if c == '[' && class.get(i + 1) != Some(&':') {
@@ -354,6 +357,7 @@ fn translate_class(class: &[char], out: &mut String) {
             let len = rest.find(":]").map_or(1, |k| rest[..k].chars().count() + 2);
             out.extend(&class[i..i + len]);
             i += len;
+            literal_dash_after_class(class, &mut i, out);
             continue;
         } else if c == '&' || c == '~' || (c == '-' && class.get(i + 1) == Some(&'-')) {
             // Rust's class set operators (`&&`, `--`, `~~`) are literals in Go.
@@ -365,6 +369,17 @@ fn translate_class(class: &[char], out: &mut String) {
         i += 1;
     }
     out.push(']');
+}
+
+/// In Go a `-` right after a Perl or POSIX class inside a class cannot start
+/// a range, so it is a literal (`[\w-.]` is word characters, `-` and `.`).
+/// The expansion written for the class ends in a character (`_` for `\w`),
+/// which the `regex` crate would read as the start of a range: escape it.
+fn literal_dash_after_class(class: &[char], i: &mut usize, out: &mut String) {
+    if class.get(*i) == Some(&'-') && *i + 1 < class.len() - 1 {
+        out.push_str("\\-");
+        *i += 1;
+    }
 }
 
 /// Go's match iteration: successive non-overlapping matches, skipping an
