@@ -20,7 +20,7 @@ use rcgen::{
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
 use rsa::pkcs8::EncodePrivateKey;
 
-use super::{ANY, INT, Registry, STR, arg, arg_int, arg_str, fail};
+use super::{ANY, INT, Registry, STR, arg, arg_int, arg_str, fail, goext};
 
 pub(super) fn register(r: &mut Registry) {
     r.fixed("genPrivateKey", &[STR], |a| {
@@ -312,8 +312,9 @@ fn base_params(
         params.subject_alt_names.push(SanType::DnsName(dns));
     }
     let mut serial = [0u8; 16];
+    // Sprig draws the serial uniformly below 2^128 (rcgen adds the leading
+    // zero byte DER needs when the top bit is set).
     rand::fill(&mut serial[..]);
-    serial[0] &= 0x7f;
     params.serial_number = Some(SerialNumber::from_slice(&serial));
     let now = time_now();
     params.not_before = now;
@@ -353,12 +354,14 @@ fn gen_ca(cn: &str, days: i64, key: Key) -> Result<Value, FuncError> {
     let mut params = base_params(cn, &Value::Nil, &Value::Nil, days)?;
     params.key_usages.push(KeyUsagePurpose::KeyCertSign);
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    goext::go_layout(&mut params, key.pair.public_key_raw(), None);
     let cert = params.self_signed(&key.pair).map_err(create_error)?;
     Ok(certificate(cert.pem(), &key))
 }
 
 fn gen_self_signed(a: &[Value], key: Key) -> Result<Value, FuncError> {
-    let params = base_params(arg_str(a, 0), arg(a, 1), arg(a, 2), arg_int(a, 3))?;
+    let mut params = base_params(arg_str(a, 0), arg(a, 1), arg(a, 2), arg_int(a, 3))?;
+    goext::go_layout(&mut params, key.pair.public_key_raw(), None);
     let cert = params.self_signed(&key.pair).map_err(create_error)?;
     Ok(certificate(cert.pem(), &key))
 }
@@ -385,7 +388,9 @@ fn gen_signed(a: &[Value], key: Key) -> Result<Value, FuncError> {
             "error parsing certificate: decodedSignerCert.Bytes: {e}"
         ))
     })?;
-    let params = base_params(arg_str(a, 0), arg(a, 1), arg(a, 2), arg_int(a, 3))?;
+    let mut params = base_params(arg_str(a, 0), arg(a, 1), arg(a, 2), arg_int(a, 3))?;
+    let authority = goext::authority_key_id(&ca_cert, arg_str(a, 0));
+    goext::go_layout(&mut params, key.pair.public_key_raw(), authority);
     let cert = params.signed_by(&key.pair, &issuer).map_err(create_error)?;
     Ok(certificate(cert.pem(), &key))
 }

@@ -20,6 +20,7 @@
 //! messages returned here are the panic or error texts Go would produce.
 
 mod certs;
+mod goext;
 mod conv;
 mod crypto;
 mod dates;
