@@ -165,3 +165,60 @@ fn large_documents_stay_linear() {
     let json_text = json::to_json(&yaml::from_yaml(&text)).expect("json");
     assert!(json::parse_json_map(&json_text).is_ok());
 }
+
+fn without_negative_zero(v: &Value) -> Value {
+    match v {
+        Value::Float(x) if *x == 0.0 => Value::Float(0.0),
+        Value::List(items) => Value::list(items.iter().map(without_negative_zero).collect()),
+        Value::Map(_) => Value::map(
+            v.as_map()
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, x)| (k.clone(), without_negative_zero(x)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn to_yaml_output_reads_back_to_the_same_values() {
+    let mut checked = 0;
+    for kind in ["yaml", "values"] {
+        for (name, input, _) in codec_golden::cases(kind, "yaml") {
+            // Raw line separators are a documented reader divergence.
+            if input.contains(['\u{85}', '\u{2028}', '\u{2029}']) {
+                continue;
+            }
+            let Ok(v) = yaml::unmarshal(&input) else {
+                continue;
+            };
+            for (writer, out) in [
+                ("toYaml", yaml::to_yaml(&v)),
+                ("toYamlPretty", yaml::to_yaml_pretty(&v)),
+            ] {
+                // Empty: the writer refused. A "<<" key is printed plain by
+                // go-yaml and reads back as a merge key, in Helm too.
+                if out.is_empty()
+                    || out.contains("<<")
+                    || out.contains(['\u{85}', '\u{2028}', '\u{2029}'])
+                {
+                    continue;
+                }
+                let back = yaml::unmarshal(&out).unwrap_or_else(|e| {
+                    panic!("{name}: {writer} output does not parse: {e}\n{out}")
+                });
+                // toYaml prints -0 as 0 (the JSON text "-0" reads back as an int).
+                assert_eq!(
+                    json::to_json(&back).ok(),
+                    json::to_json(&without_negative_zero(&v)).ok(),
+                    "{name}: {writer} output reads back differently:\n{out}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} round trips");
+}
