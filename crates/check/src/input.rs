@@ -120,6 +120,7 @@ pub(crate) fn glob_match(pattern: &str, name: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

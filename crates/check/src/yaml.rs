@@ -195,7 +195,12 @@ pub(crate) struct YamlError {
 
 enum Open {
     Seq(Vec<Node>, u64, Option<usize>),
-    Map(Vec<(String, Node)>, Option<String>, u64, Option<usize>),
+    Map(
+        Vec<(String, Node)>,
+        Option<(String, u64)>,
+        u64,
+        Option<usize>,
+    ),
 }
 
 /// Every document of a stream (empty documents are `None`).
@@ -242,7 +247,15 @@ pub(crate) fn load_all(text: &str) -> Result<Vec<Option<Node>>, YamlError> {
             },
             Event::Scalar(value, style, anchor, tag) => {
                 let plain = style == ScalarStyle::Plain && tag.is_none();
-                let text = value.into_owned();
+                // The parser reports an empty plain scalar as `~`; the
+                // difference matters (a template that printed nothing).
+                let empty = plain
+                    && matches!((span.start.byte_offset(), span.end.byte_offset()), (Some(a), Some(b)) if a == b);
+                let text = if empty {
+                    String::new()
+                } else {
+                    value.into_owned()
+                };
                 let kind = Kind::Scalar { text, plain };
                 (Node { line, kind }, (anchor > 0).then_some(anchor))
             }
@@ -309,12 +322,20 @@ pub(crate) fn load_all(text: &str) -> Result<Vec<Option<Node>>, YamlError> {
             Some(Open::Seq(items, ..)) => items.push(node),
             Some(Open::Map(entries, key, ..)) => match key.take() {
                 None => {
-                    *key = Some(match &node.kind {
+                    let k = match &node.kind {
                         Kind::Scalar { text, .. } => text.clone(),
                         _ => "?".to_string(),
-                    })
+                    };
+                    *key = Some((k, node.line));
                 }
-                Some(k) => entries.push((k, node)),
+                Some((k, key_line)) => {
+                    let mut node = node;
+                    // An empty value is positioned at the next token; it belongs to its key's line.
+                    if matches!(&node.kind, Kind::Scalar { text, plain: true } if text.is_empty()) {
+                        node.line = key_line;
+                    }
+                    entries.push((k, node))
+                }
             },
         }
     }
@@ -373,6 +394,7 @@ fn size(n: &Node) -> usize {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -128,6 +128,7 @@ fn walk(app: &LoadedApp<'_>, obj: &Object<'_>, node: &Node, path: &str, out: &mu
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -138,11 +138,12 @@ fn collect_pods<'a>(
     }
 }
 
+/// Quantities that did not parse: (resource, text, line).
+pub(crate) type BadQuantities = Vec<(String, String, u64)>;
+
 /// Effective requests of a container: requests, else limits (Kubernetes
 /// defaults a missing request to its limit).
-pub(crate) fn container_requests(
-    c: &Node,
-) -> (BTreeMap<String, Quantity>, Vec<(String, String, u64)>) {
+pub(crate) fn container_requests(c: &Node) -> (BTreeMap<String, Quantity>, BadQuantities) {
     let mut out = BTreeMap::new();
     let mut bad = Vec::new();
     for part in ["limits", "requests"] {
@@ -202,7 +203,7 @@ fn pod_requests(
             .iter()
             .any(|r| req.get(*r).is_some_and(|q| q.0 > 0));
         sgx |= has_sgx;
-        if is_enclave_container(c) && !req.get(SGX_EPC).is_some_and(|q| q.0 > 0) {
+        if is_enclave_container(c) && req.get(SGX_EPC).is_none_or(|q| q.0 <= 0) {
             let name = c.str_at(&["name"]).unwrap_or("?");
             out.push(app.scope().finding(
                 rule::SGX_REQUESTS,

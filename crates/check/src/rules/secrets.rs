@@ -314,6 +314,7 @@ fn walk(node: &Node, name: &str, f: &mut dyn FnMut(&str, &str, u64)) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

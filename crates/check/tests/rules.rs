@@ -1,0 +1,474 @@
+//! Every rule: inputs that must trigger it and near misses that must not.
+#![allow(clippy::unwrap_used)]
+
+use capstan_check::{App, Document, Environment, Input, Inventory, Skip, ValuesFile, check, rule};
+
+const INVENTORY: &str = r#"
+apiVersion: capstan.dev/v1alpha1
+kind: NodeInventory
+metadata: {name: env, cluster: c}
+nodes:
+  - name: sgx-a
+    labels: {kubernetes.io/hostname: sgx-a, ten.xyz/sgx: "true", pool: sgx1}
+    taints: [{key: ten.xyz/sgx, value: "true", effect: NoSchedule}]
+    allocatable: {cpu: "8", memory: 56Gi, pods: "110", sgx.intel.com/epc: 10Gi, sgx.intel.com/enclave: "110", sgx.intel.com/provision: "110"}
+  - name: sgx-b
+    labels: {kubernetes.io/hostname: sgx-b, ten.xyz/sgx: "true", pool: sgx2}
+    taints: [{key: ten.xyz/sgx, value: "true", effect: NoSchedule}]
+    allocatable: {cpu: "8", memory: 56Gi, pods: "110", sgx.intel.com/epc: 10Gi, sgx.intel.com/enclave: "110", sgx.intel.com/provision: "110"}
+  - name: general
+    labels: {kubernetes.io/hostname: general, pool: general}
+    taints: []
+    allocatable: {cpu: "4", memory: 12Gi, pods: "110"}
+"#;
+
+fn doc(text: &str) -> Document {
+    Document {
+        template: "chart/templates/x.yaml".into(),
+        file: None,
+        line: None,
+        text: text.into(),
+    }
+}
+
+fn app(name: &str, docs: &[&str]) -> App {
+    App {
+        name: name.into(),
+        environment: "env".into(),
+        cluster: "c".into(),
+        namespace: "ns".into(),
+        project: "p".into(),
+        documents: docs.iter().map(|d| doc(d)).collect(),
+        ..App::default()
+    }
+}
+
+fn input(apps: Vec<App>, prod: bool) -> Input {
+    Input {
+        apps,
+        environments: vec![Environment {
+            name: "env".into(),
+            prod,
+            inventory: Some(Inventory::parse("nodes.yaml", INVENTORY).unwrap()),
+        }],
+        ..Input::default()
+    }
+}
+
+/// Rules of the findings that count (not switched off).
+fn rules(i: &Input) -> Vec<&'static str> {
+    let r = check(i);
+    let mut v: Vec<&'static str> = r
+        .findings
+        .iter()
+        .filter(|f| f.skipped.is_none())
+        .map(|f| f.rule)
+        .collect();
+    v.sort();
+    v
+}
+
+/// A StatefulSet of one enclave pod: `extra` goes into the pod spec.
+fn enclave(name: &str, epc: &str, extra: &str) -> String {
+    format!(
+        r#"apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: {name}}}
+spec:
+  template:
+    metadata:
+      labels: {{app: {name}, component: enclave, node: n1}}
+    spec:
+      tolerations: [{{key: ten.xyz/sgx, operator: Exists, effect: NoSchedule}}]
+      nodeSelector: {{ten.xyz/sgx: "true"}}
+{extra}
+      containers:
+        - name: enclave
+          image: reg/enclave:v1
+          resources:
+            requests: {{cpu: 500m, memory: 1Gi, sgx.intel.com/epc: {epc}, sgx.intel.com/enclave: "1", sgx.intel.com/provision: "1"}}
+"#
+    )
+}
+
+const ANTI: &str = "      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n            - labelSelector: {matchLabels: {component: enclave, node: n1}}\n              topologyKey: kubernetes.io/hostname";
+
+#[test]
+fn a_clean_pair_of_enclaves_passes() {
+    let i = input(
+        vec![app(
+            "n1",
+            &[&enclave("e1", "6Gi", ANTI), &enclave("e2", "6Gi", ANTI)],
+        )],
+        true,
+    );
+    assert_eq!(rules(&i), Vec::<&str>::new());
+}
+
+#[test]
+fn pinned_pods_over_commit_a_node() {
+    let pin = "      nodeName: sgx-a";
+    let i = input(
+        vec![
+            app("n1", &[&enclave("e1", "6Gi", pin)]),
+            app("n2", &[&enclave("e2", "6Gi", pin)]),
+        ],
+        false,
+    );
+    let r = check(&i);
+    let cap: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule::CAPACITY)
+        .collect();
+    assert_eq!(cap.len(), 1, "{:#?}", r.findings);
+    assert!(
+        cap[0]
+            .message
+            .contains("sgx.intel.com/epc requests 12Gi of 10Gi"),
+        "{}",
+        cap[0].message
+    );
+    assert_eq!(cap[0].location.as_ref().unwrap().file, "nodes.yaml");
+    // Near miss: the same pods on two nodes.
+    let i = input(
+        vec![
+            app("n1", &[&enclave("e1", "6Gi", pin)]),
+            app("n2", &[&enclave("e2", "6Gi", "      nodeName: sgx-b")]),
+        ],
+        false,
+    );
+    assert!(!rules(&i).contains(&rule::CAPACITY));
+}
+
+#[test]
+fn pods_that_fit_no_node_or_a_missing_node() {
+    let none = "      nodeSelector: {ten.xyz/sgx: \"true\", pool: gpu}";
+    let i = input(
+        vec![app(
+            "n1",
+            &[&enclave("e1", "1Gi", none)
+                .replace("      nodeSelector: {ten.xyz/sgx: \"true\"}\n", "")],
+        )],
+        false,
+    );
+    assert_eq!(rules(&i), vec![rule::UNSCHEDULABLE]);
+    // Too big for any node.
+    let i = input(vec![app("n1", &[&enclave("e1", "11Gi", "")])], false);
+    assert_eq!(rules(&i), vec![rule::UNSCHEDULABLE]);
+    // Taint not tolerated.
+    let i = input(
+        vec![app(
+            "n1",
+            &[&enclave("e1", "1Gi", "").replace(
+                "tolerations: [{key: ten.xyz/sgx, operator: Exists, effect: NoSchedule}]",
+                "tolerations: []",
+            )],
+        )],
+        false,
+    );
+    assert_eq!(rules(&i), vec![rule::UNSCHEDULABLE]);
+    let i = input(
+        vec![app("n1", &[&enclave("e1", "1Gi", "      nodeName: sgx-z")])],
+        false,
+    );
+    assert_eq!(rules(&i), vec![rule::UNKNOWN_NODE]);
+    let aff = "      affinity:\n        nodeAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n            nodeSelectorTerms:\n              - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [gone]}]";
+    let i = input(vec![app("n1", &[&enclave("e1", "1Gi", aff)])], false);
+    assert_eq!(rules(&i), vec![rule::UNKNOWN_NODE]);
+    // Near miss: affinity to a node that exists.
+    let i = input(
+        vec![app(
+            "n1",
+            &[&enclave("e1", "1Gi", &aff.replace("[gone]", "[sgx-b]"))],
+        )],
+        false,
+    );
+    assert_eq!(rules(&i), Vec::<&str>::new());
+}
+
+#[test]
+fn first_fit_finds_no_room() {
+    // Three 6Gi enclaves, two 10Gi nodes: the third has nowhere to go.
+    let i = input(
+        vec![
+            app("a", &[&enclave("e1", "6Gi", "")]),
+            app("b", &[&enclave("e2", "6Gi", "")]),
+            app("c", &[&enclave("e3", "6Gi", "")]),
+        ],
+        false,
+    );
+    assert_eq!(rules(&i), vec![rule::CAPACITY]);
+}
+
+#[test]
+fn enclave_without_sgx_requests() {
+    let d = enclave("e1", "1Gi", "").replace(", sgx.intel.com/epc: 1Gi", "");
+    let i = input(vec![app("n1", &[&d])], false);
+    assert!(rules(&i).contains(&rule::SGX_REQUESTS), "{:?}", rules(&i));
+    // Near miss: simulation mode needs no SGX.
+    let sim = d.replace(
+        "          image: reg/enclave:v1",
+        "          image: reg/enclave:v1\n          env: [{name: OE_SIMULATION, value: \"1\"}]",
+    );
+    assert!(!rules(&input(vec![app("n1", &[&sim])], false)).contains(&rule::SGX_REQUESTS));
+}
+
+#[test]
+fn ha_pair_on_one_machine() {
+    let pin = "      nodeName: sgx-a";
+    let i = input(
+        vec![app(
+            "n1",
+            &[&enclave("e1", "2Gi", pin), &enclave("e2", "2Gi", pin)],
+        )],
+        false,
+    );
+    assert_eq!(rules(&i), vec![rule::HA_SAME_NODE]);
+    // Without anti-affinity: a warning that they may share a machine.
+    let i = input(
+        vec![app(
+            "n1",
+            &[&enclave("e1", "2Gi", ""), &enclave("e2", "2Gi", "")],
+        )],
+        false,
+    );
+    let r = check(&i);
+    assert_eq!(r.findings.len(), 1);
+    assert_eq!(r.findings[0].rule, rule::HA_SAME_NODE);
+    assert_eq!(r.findings[0].severity, capstan_check::Severity::Warning);
+}
+
+const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  nodeSelector: {pool: general}\n  containers:\n    - name: web\n      image: IMAGE\n      resources: {requests: {cpu: 100m, memory: 64Mi}}\n";
+
+#[test]
+fn image_tags_in_prod_only() {
+    let latest = POD.replace("IMAGE", "nginx:latest");
+    assert_eq!(
+        rules(&input(vec![app("a", &[&latest])], true)),
+        vec![rule::IMAGE_TAG]
+    );
+    let none = POD.replace("IMAGE", "registry:5000/nginx");
+    assert_eq!(
+        rules(&input(vec![app("a", &[&none])], true)),
+        vec![rule::IMAGE_TAG]
+    );
+    assert!(rules(&input(vec![app("a", &[&latest])], false)).is_empty());
+    let pinned = POD.replace("IMAGE", "registry:5000/nginx:1.27");
+    assert!(rules(&input(vec![app("a", &[&pinned])], true)).is_empty());
+    let digest = POD.replace("IMAGE", "nginx@sha256:abc");
+    assert!(rules(&input(vec![app("a", &[&digest])], true)).is_empty());
+}
+
+#[test]
+fn containers_without_requests() {
+    let p = POD
+        .replace("IMAGE", "nginx:1")
+        .replace(", memory: 64Mi", "");
+    assert_eq!(
+        rules(&input(vec![app("a", &[&p])], false)),
+        vec![rule::NO_REQUESTS]
+    );
+    // Limits alone count as requests.
+    let l = POD.replace("IMAGE", "nginx:1").replace(
+        "requests: {cpu: 100m, memory: 64Mi}",
+        "limits: {cpu: 100m, memory: 64Mi}",
+    );
+    assert!(rules(&input(vec![app("a", &[&l])], false)).is_empty());
+}
+
+#[test]
+fn enclave_pvcs_need_the_keep_policy() {
+    let sts = enclave(
+        "e1",
+        "1Gi",
+        "      volumes: [{name: d, persistentVolumeClaim: {claimName: e1-data}}]",
+    );
+    let pvc = |ann: &str| {
+        format!(
+            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: e1-data\n  annotations: {{{ann}}}\nspec: {{accessModes: [ReadWriteOnce]}}\n"
+        )
+    };
+    let bad = pvc("helm.sh/resource-policy: keep");
+    let r = check(&input(vec![app("a", &[&sts, &bad])], false));
+    let f: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule::PVC_KEEP)
+        .collect();
+    assert_eq!(f.len(), 1);
+    assert!(f[0].message.contains("Argo CD ignores it"));
+    let good = pvc("argocd.argoproj.io/sync-options: \"Delete=false,Prune=false\"");
+    assert!(rules(&input(vec![app("a", &[&sts, &good])], false)).is_empty());
+    // A PVC no enclave uses is not enclave data.
+    let other = bad.replace("e1-data", "cache");
+    assert!(rules(&input(vec![app("a", &[&sts, &other])], false)).is_empty());
+}
+
+#[test]
+fn duplicates_and_namespaces() {
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared}\n";
+    let r = rules(&input(vec![app("a", &[cm]), app("b", &[cm])], false));
+    assert_eq!(r, vec![rule::DUPLICATE]);
+    // Different namespaces are different resources.
+    let other = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: shared, namespace: other}\n";
+    let r = rules(&input(vec![app("a", &[cm]), app("b", &[other])], false));
+    assert_eq!(r, vec![rule::NAMESPACE]);
+    // Different clusters never collide.
+    let mut b = app("b", &[cm]);
+    b.cluster = "d".into();
+    assert!(rules(&input(vec![app("a", &[cm]), b], false)).is_empty());
+}
+
+#[test]
+fn wave_deadlocks() {
+    let hook = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations: {argocd.argoproj.io/hook: PreSync}\nspec:\n  template:\n    spec:\n      containers:\n        - name: m\n          image: x:1\n          resources: {requests: {cpu: 1m, memory: 1Mi}}\n          envFrom: [{configMapRef: {name: settings}}]\n";
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\n";
+    assert_eq!(
+        rules(&input(vec![app("a", &[hook, cm])], false)),
+        vec![rule::WAVE_DEADLOCK]
+    );
+    // Near miss: the ConfigMap is a PreSync hook of an earlier wave.
+    let cm_hook = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  annotations: {argocd.argoproj.io/hook: PreSync, argocd.argoproj.io/sync-wave: \"-1\"}\n";
+    assert!(rules(&input(vec![app("a", &[hook, cm_hook])], false)).is_empty());
+    // An optional reference never blocks.
+    let optional = hook.replace("{name: settings}", "{name: settings, optional: true}");
+    assert!(rules(&input(vec![app("a", &[&optional, cm])], false)).is_empty());
+    // WaitForFirstConsumer PVC in an earlier wave than its pod.
+    let sc = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: wffc}\nprovisioner: x\nvolumeBindingMode: WaitForFirstConsumer\n";
+    let pvc = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\n  annotations: {argocd.argoproj.io/sync-wave: \"-1\"}\nspec: {storageClassName: wffc}\n";
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  nodeSelector: {pool: general}\n  containers: [{name: c, image: x:1, resources: {requests: {cpu: 1m, memory: 1Mi}}}]\n  volumes: [{name: d, persistentVolumeClaim: {claimName: data}}]\n";
+    assert_eq!(
+        rules(&input(vec![app("a", &[sc, pvc, pod])], false)),
+        vec![rule::WAVE_DEADLOCK]
+    );
+    let immediate = sc.replace("WaitForFirstConsumer", "Immediate");
+    assert!(rules(&input(vec![app("a", &[&immediate, pvc, pod])], false)).is_empty());
+}
+
+#[test]
+fn helm_pitfalls() {
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: \ndata:\n  GAS: \"1.1155111e+07\"\n  RATIO: \"1.5e-3\"\n";
+    let r = check(&input(vec![app("a", &[cm])], false));
+    let got: Vec<_> = r
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.location.as_ref().unwrap().line))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(rule::EMPTY_VALUE, Some(5)), (rule::EXPONENT, Some(7))]
+    );
+}
+
+#[test]
+fn secrets_in_values_and_manifests() {
+    let mut a = app(
+        "a",
+        &[
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  password: aHVudGVyMg==\n  empty: \"\"\n",
+        ],
+    );
+    a.values_files.push(ValuesFile {
+        path: "env/values.yaml".into(),
+        text: format!(
+            "db:\n  password: hunter2\nsecrets:\n  NODE_PRIVATEKEY: MAINNET-NODE-PRIVATEKEY\nfaucet:\n  pk: \"0x{}\"\nl1:\n  startHash: \"0x{}\"\ntls: |\n  -----BEGIN EC PRIVATE KEY-----\n  abc\n",
+            "ab".repeat(32),
+            "cd".repeat(32)
+        ),
+    });
+    let r = check(&input(vec![a], false));
+    let got: Vec<_> = r
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.location.as_ref().and_then(|l| l.line)))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (rule::PRIVATE_KEY, Some(10)),
+            (rule::SECRET_DATA, Some(5)),
+            (rule::SECRET_TOKEN, Some(6)),
+            (rule::SECRET_NAME, Some(2)),
+        ],
+        "{:#?}",
+        r.findings
+    );
+    // Values are masked everywhere.
+    let text = capstan_check::render_json(&r);
+    assert!(!text.contains("hunter2") && !text.contains(&"ab".repeat(32)));
+}
+
+#[test]
+fn removed_and_deprecated_apis() {
+    let pdb = "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: p}\n";
+    assert_eq!(
+        rules(&input(vec![app("a", &[pdb])], false)),
+        vec![rule::API_REMOVED]
+    );
+    let mut old = input(vec![app("a", &[pdb])], false);
+    old.kube_version = Some((1, 22));
+    assert_eq!(rules(&old), vec![rule::API_DEPRECATED]);
+    let v1 = pdb.replace("policy/v1beta1", "policy/v1");
+    assert!(rules(&input(vec![app("a", &[&v1])], false)).is_empty());
+}
+
+#[test]
+fn rules_switch_off_only_with_a_reason() {
+    let latest = POD.replace("IMAGE", "nginx:latest");
+    let mut a = app("a", &[&latest]);
+    a.annotations.insert(
+        "check.capstan.dev/skip-image-tag".into(),
+        "canary tracks the newest build".into(),
+    );
+    let r = check(&input(vec![a.clone()], true));
+    assert_eq!(r.findings.len(), 1);
+    assert!(
+        r.findings[0]
+            .skipped
+            .as_deref()
+            .unwrap()
+            .contains("canary tracks")
+    );
+    assert_eq!(r.count_at_least(capstan_check::Severity::Warning), 0);
+    let human = capstan_check::render_human(&r);
+    assert!(human.contains("switched off: canary tracks"), "{human}");
+    // Without a reason: the switch is itself an error and switches nothing.
+    a.annotations
+        .insert("check.capstan.dev/skip-image-tag".into(), " ".into());
+    assert_eq!(
+        rules(&input(vec![a], true)),
+        vec![rule::IMAGE_TAG, rule::SKIP_REASON]
+    );
+    // From configuration, by app glob.
+    let mut i = input(vec![app("dev-a", &[&latest])], true);
+    i.skips.push(Skip {
+        rule: "image-tag".into(),
+        apps: vec!["dev-*".into()],
+        reason: "dev".into(),
+        origin: "capstan.yaml".into(),
+    });
+    assert!(rules(&i).is_empty());
+}
+
+#[test]
+fn bad_input_is_a_finding_not_a_panic() {
+    let r = check(&input(
+        vec![app(
+            "a",
+            &[
+                "a: [1, 2\n",
+                "kind: Pod\nspec: {containers: [{resources: {requests: {cpu: lots}}}]}\n",
+            ],
+        )],
+        false,
+    ));
+    let got: Vec<_> = r.findings.iter().map(|f| f.rule).collect();
+    assert!(
+        got.contains(&rule::PARSE) && got.contains(&rule::BAD_QUANTITY),
+        "{got:?}"
+    );
+    let sarif = capstan_check::render_sarif(&r);
+    let v: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+}
