@@ -1,0 +1,160 @@
+//! `capstan check` over deploy/: every environment passes as committed; a
+//! seeded copy with a committed secret, an over-committed SGX node and a
+//! removed API fails with exactly those three findings.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
+}
+
+fn capstan(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_capstan"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("capstan runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("entry");
+        let target = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// (rule, severity, app) of every finding, from `-o json`.
+fn findings(out: &Output) -> Vec<(String, String, String)> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
+    let mut got: Vec<(String, String, String)> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["severity"].as_str().unwrap_or("").to_string(),
+                f["app"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    got
+}
+
+#[test]
+fn every_environment_of_deploy_passes() {
+    for root in [
+        "deploy/environments/nonprod/root.yaml",
+        "deploy/environments/prod/root.yaml",
+    ] {
+        let out = capstan(
+            &["check", root, "-o", "json", "--fail-on", "warning"],
+            &repo(),
+        );
+        assert!(
+            out.status.success(),
+            "{root}: {}\n{}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        assert_eq!(findings(&out), vec![], "{root}");
+    }
+}
+
+#[test]
+fn a_seeded_copy_fails_with_exactly_the_seeded_findings() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    copy_dir(&repo().join("deploy"), &root.join("deploy"));
+    std::fs::write(
+        root.join("capstan.yaml"),
+        "repoURL: https://github.com/capstan-gitops/capstan.git\n",
+    )
+    .expect("capstan.yaml");
+    let env = root.join("deploy/environments/sepolia");
+    // 1. A committed secret.
+    std::fs::write(
+        env.join("apps/leak.yaml"),
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: faucet\nstringData:\n  FAUCET_KEY: s3cr3t-v4lue\n",
+    )
+    .expect("secret");
+    // 2. A removed API.
+    std::fs::write(
+        env.join("apps/pdb.yaml"),
+        "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: old\nspec:\n  maxUnavailable: 0\n",
+    )
+    .expect("pdb");
+    // 3. Both validators pinned to one SGX node whose EPC holds only one of them.
+    let v2 = env.join("values/validator-02.yaml");
+    let t = std::fs::read_to_string(&v2).expect("validator-02");
+    std::fs::write(
+        &v2,
+        t.replace(
+            "aks-sgxpool-54727109-vmss00000l",
+            "aks-sgxpool-54727109-vmss00000k",
+        ),
+    )
+    .expect("validator-02");
+    let nodes = env.join("nodes.yaml");
+    let t = std::fs::read_to_string(&nodes).expect("nodes");
+    let at = t
+        .find("name: aks-sgxpool-54727109-vmss00000k")
+        .expect("node k");
+    let (head, tail) = t.split_at(at);
+    std::fs::write(
+        &nodes,
+        format!(
+            "{head}{}",
+            tail.replacen("sgx.intel.com/epc: 32Gi", "sgx.intel.com/epc: 12Gi", 1)
+        ),
+    )
+    .expect("nodes");
+
+    let out = capstan(
+        &[
+            "check",
+            "deploy/environments/nonprod/root.yaml",
+            "-o",
+            "json",
+        ],
+        root,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(
+        findings(&out),
+        vec![
+            (
+                "api-removed".into(),
+                "error".into(),
+                "ten-sepolia-apps".into()
+            ),
+            ("capacity".into(), "error".into(), String::new()),
+            (
+                "secret-data".into(),
+                "error".into(),
+                "ten-sepolia-apps".into()
+            ),
+        ],
+        "{}",
+        text(&out.stdout)
+    );
+    let human = capstan(&["check", "deploy/environments/nonprod/root.yaml"], root);
+    let h = text(&human.stdout);
+    assert!(h.contains("node aks-sgxpool-54727109-vmss00000k is over-committed: sgx.intel.com/epc requests 16Gi of 12Gi"), "{h}");
+    assert!(!h.contains("s3cr3t"), "the secret is masked: {h}");
+}
