@@ -110,62 +110,15 @@ pub fn template(
     }
     let user = opts.values.merge_values(sources).map_err(|e| TemplateError::early(e.0))?;
     let chart = chart::load(chart_path).map_err(|e| TemplateError::early(e.message))?;
-    let prepared = values::prepare(chart, &user).map_err(|e| match e {
-        values::PrepareError::MissingDependencies(msg) => TemplateError::early(format!(
-            "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: {msg}"
-        )),
-        values::PrepareError::Dependencies(msg) => {
-            TemplateError::early(format!("chart dependencies processing failed: {msg}"))
-        }
-        other => TemplateError::early(other.to_string()),
-    })?;
-    validate_release_name(&name).map_err(TemplateError::early)?;
-    let mut warnings = prepared.warnings.clone();
-    if !opts.skip_schema_validation {
-        match crate::schema::validate_chart_tree(&prepared.chart, &prepared.values) {
-            Ok(v) => warnings.extend(v.warnings),
-            Err(e) => return Err(TemplateError::early(e.to_string())),
-        }
-    }
-
-    let mut caps = Capabilities::default();
-    if let Some(kv) = kube_version {
-        caps.kube_version = kv;
-    }
-    caps.api_versions.0.extend(opts.api_versions.iter().cloned());
-    let namespace = opts.namespace.clone().unwrap_or_else(|| "default".to_string());
-    let mut render_opts = RenderOptions::new(&name, &namespace);
-    render_opts.release.is_upgrade = opts.is_upgrade;
-    render_opts.capabilities = Arc::new(caps);
-
-    let meta = &prepared.chart.metadata;
-    if !meta.kube_version.is_empty()
-        && !crate::deps::is_compatible_range(&meta.kube_version, &render_opts.capabilities.kube_version.normalized)
-    {
-        return Err(TemplateError::late(format!(
-            "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
-            meta.kube_version, render_opts.capabilities.kube_version.version
-        )));
-    }
-
-    let files = render(&prepared.chart, &prepared.values, &render_opts)
-        .map_err(|e| TemplateError::late(e.message))?;
-    let manifests_only = files.iter().filter(|(k, _)| !k.ends_with("NOTES.txt"));
-    let parse = |doc: &str| {
-        let value = crate::yaml::unmarshal(doc).map_err(|e| e.to_string())?;
-        let kind = match &value {
-            capstan_gotmpl::Value::Map(_) | capstan_gotmpl::Value::Nil => return Ok(value),
-            capstan_gotmpl::Value::List(_) => "array",
-            capstan_gotmpl::Value::String(_) => "string",
-            capstan_gotmpl::Value::Bool(_) => "bool",
-            _ => "number",
-        };
-        Err(format!(
-            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type util.SimpleHead"
-        ))
+    let request = ChartRequest {
+        release: name.clone(),
+        namespace: opts.namespace.clone().unwrap_or_else(|| "default".to_string()),
+        kube_version,
+        api_versions: opts.api_versions.clone(),
+        is_upgrade: opts.is_upgrade,
+        skip_schema_validation: opts.skip_schema_validation,
     };
-    let sorted = manifest::sort_manifests(manifests_only.map(|(k, v)| (k.as_str(), v.as_str())), &parse)
-        .map_err(|e| TemplateError::late(e.to_string()))?;
+    let RenderedChart { crds, sorted, warnings, .. } = render_chart(chart, &user, &request)?;
 
     let mut out = TemplateOutput { stdout: String::new(), warnings };
     let out_dir = opts.output_dir.as_ref().map(|d| {
@@ -174,11 +127,10 @@ pub fn template(
     let mut writer = OutputDir::default();
     let mut release_manifest = String::new();
     if opts.include_crds {
-        for (path, file) in prepared.chart.crds() {
-            let text = String::from_utf8_lossy(&file.data);
+        for (path, text) in &crds {
             match &out_dir {
-                None => write_document(&mut release_manifest, &path, &text),
-                Some(dir) => writer.write(dir, &path, &text, &mut out.stdout)?,
+                None => write_document(&mut release_manifest, path, text),
+                Some(dir) => writer.write(dir, path, text, &mut out.stdout)?,
             }
         }
     }
@@ -211,6 +163,146 @@ pub fn template(
     }
     out.stdout.push_str(&show_only(&stream, &opts.show_only)?);
     Ok(out)
+}
+
+
+/// One render of a loaded chart, as `helm template` does it after loading
+/// the chart and merging the user's values (also what an Argo CD Helm
+/// source does, see capstan-source).
+#[derive(Debug, Clone, Default)]
+pub struct ChartRequest {
+    pub release: String,
+    pub namespace: String,
+    /// `--kube-version`, already parsed; Helm's default when `None`.
+    pub kube_version: Option<KubeVersion>,
+    /// `--api-versions`, added to Helm's defaults.
+    pub api_versions: Vec<String>,
+    pub is_upgrade: bool,
+    pub skip_schema_validation: bool,
+}
+
+/// The result of [`render_chart`]: CRD files, sorted manifests and hooks,
+/// the rendered `NOTES.txt` of the top chart, and the lines Helm logs.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedChart {
+    /// `crds/` files of the chart tree (printed with `--include-crds`):
+    /// full path and text.
+    pub crds: Vec<(String, String)>,
+    pub sorted: manifest::Sorted,
+    pub notes: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+impl RenderedChart {
+    /// The manifest stream exactly as `helm template` prints it (CRDs
+    /// first when included, then manifests, then hooks).
+    pub fn stream(&self, include_crds: bool, no_hooks: bool, skip_tests: bool) -> String {
+        let mut body = String::new();
+        if include_crds {
+            for (path, text) in &self.crds {
+                write_document(&mut body, path, text);
+            }
+        }
+        for m in &self.sorted.manifests {
+            write_document(&mut body, &m.path, &m.content);
+        }
+        let mut stream = body.trim().to_string();
+        stream.push('\n');
+        if !no_hooks {
+            for h in &self.sorted.hooks {
+                if skip_tests && h.is_test() {
+                    continue;
+                }
+                write_document(&mut stream, &h.manifest.path, &h.manifest.content);
+            }
+        }
+        stream
+    }
+}
+
+/// Helm's install path from a loaded chart and merged user values to sorted
+/// manifests: the installable and dependency checks, dependency
+/// processing, coalescing, the release name check, `values.schema.json`
+/// validation, the chart's `kubeVersion` constraint, rendering, and
+/// sorting into manifests and hooks.
+pub fn render_chart(
+    chart: crate::chart::Chart,
+    user: &capstan_gotmpl::Map,
+    req: &ChartRequest,
+) -> Result<RenderedChart, TemplateError> {
+    let prepared = values::prepare(chart, user).map_err(|e| match e {
+        values::PrepareError::MissingDependencies(msg) => TemplateError::early(format!(
+            "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: {msg}"
+        )),
+        values::PrepareError::Dependencies(msg) => {
+            TemplateError::early(format!("chart dependencies processing failed: {msg}"))
+        }
+        other => TemplateError::early(other.to_string()),
+    })?;
+    validate_release_name(&req.release).map_err(TemplateError::early)?;
+    let mut warnings = prepared.warnings.clone();
+    if !req.skip_schema_validation {
+        match crate::schema::validate_chart_tree(&prepared.chart, &prepared.values) {
+            Ok(v) => warnings.extend(v.warnings),
+            Err(e) => return Err(TemplateError::early(e.to_string())),
+        }
+    }
+
+    let mut caps = Capabilities::default();
+    if let Some(kv) = &req.kube_version {
+        caps.kube_version = kv.clone();
+    }
+    caps.api_versions.0.extend(req.api_versions.iter().cloned());
+    let mut render_opts = RenderOptions::new(&req.release, &req.namespace);
+    render_opts.release.is_upgrade = req.is_upgrade;
+    render_opts.capabilities = Arc::new(caps);
+
+    let meta = &prepared.chart.metadata;
+    if !meta.kube_version.is_empty()
+        && !crate::deps::is_compatible_range(
+            &meta.kube_version,
+            &render_opts.capabilities.kube_version.normalized,
+        )
+    {
+        return Err(TemplateError::late(format!(
+            "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
+            meta.kube_version, render_opts.capabilities.kube_version.version
+        )));
+    }
+
+    let files = render(&prepared.chart, &prepared.values, &render_opts)
+        .map_err(|e| TemplateError::late(e.message))?;
+    let notes_name = format!("{}/templates/NOTES.txt", prepared.chart.name());
+    let notes = files.get(&notes_name).cloned();
+    let manifests_only = files.iter().filter(|(k, _)| !k.ends_with("NOTES.txt"));
+    let sorted = manifest::sort_manifests(
+        manifests_only.map(|(k, v)| (k.as_str(), v.as_str())),
+        &parse_head_document,
+    )
+    .map_err(|e| TemplateError::late(e.to_string()))?;
+    let crds = prepared
+        .chart
+        .crds()
+        .into_iter()
+        .map(|(path, file)| (path, String::from_utf8_lossy(&file.data).into_owned()))
+        .collect();
+    Ok(RenderedChart { crds, sorted, notes, warnings })
+}
+
+/// Reads a rendered document as Helm's `yaml.Unmarshal` into its
+/// `SimpleHead` struct: YAML errors, and documents that are not a map, fail.
+fn parse_head_document(doc: &str) -> Result<capstan_gotmpl::Value, String> {
+    let value = crate::yaml::unmarshal(doc).map_err(|e| e.to_string())?;
+    let kind = match &value {
+        capstan_gotmpl::Value::Map(_) | capstan_gotmpl::Value::Nil => return Ok(value),
+        capstan_gotmpl::Value::List(_) => "array",
+        capstan_gotmpl::Value::String(_) => "string",
+        capstan_gotmpl::Value::Bool(_) => "bool",
+        _ => "number",
+    };
+    Err(format!(
+        "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type util.SimpleHead"
+    ))
 }
 
 fn name_and_chart(opts: &TemplateOptions) -> Result<(String, String), TemplateError> {

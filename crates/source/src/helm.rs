@@ -22,10 +22,9 @@ use std::sync::Arc;
 use capstan_gotmpl::Map;
 use capstan_helm::chart::helmignore::{HELMIGNORE, Rules};
 use capstan_helm::chart::{self, Chart, File};
-use capstan_helm::render::manifest::{self, write_document};
-use capstan_helm::render::objects::{Capabilities, KubeVersion};
-use capstan_helm::render::{RenderOptions, render};
-use capstan_helm::values::{self, Options, ValueSources};
+use capstan_helm::render::objects::KubeVersion;
+use capstan_helm::template::{ChartRequest, render_chart};
+use capstan_helm::values::{Options, ValueSources};
 use capstan_model::ApplicationSource;
 
 use crate::envsubst::Env;
@@ -432,90 +431,34 @@ pub(crate) fn render_helm(
         .merge_values(&mut MemorySources(contents))
         .map_err(|e| e.0)?;
     let chart = cache.get(job.tree, &chart_dir)?;
-    let prepared = values::prepare(chart, &user).map_err(|e| match e {
-        values::PrepareError::MissingDependencies(msg) => format!(
-            "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: {msg}"
-        ),
-        other => other.to_string(),
-    })?;
-    validate_release_name(&release)?;
-    let mut caps = Capabilities::default();
-    if let Some(kv) = kube_version {
-        caps.kube_version = kv;
-    }
-    caps.api_versions.0.extend(api_versions);
-    let mut render_opts = RenderOptions::new(&release, namespace);
-    render_opts.capabilities = Arc::new(caps);
-    let meta = &prepared.chart.metadata;
-    if !meta.kube_version.is_empty()
-        && !capstan_helm::deps::is_compatible_range(
-            &meta.kube_version,
-            &render_opts.capabilities.kube_version.normalized,
-        )
-    {
-        return Err(format!(
-            "chart requires kubeVersion: {} which is incompatible with Kubernetes {}",
-            meta.kube_version, render_opts.capabilities.kube_version.version
-        ));
-    }
-    let files = render(&prepared.chart, &prepared.values, &render_opts).map_err(|e| e.message)?;
-    let parse = |doc: &str| capstan_helm::yaml::unmarshal(doc).map_err(|e| e.to_string());
-    let sorted = manifest::sort_manifests(
-        files
-            .iter()
-            .filter(|(k, _)| !k.ends_with("NOTES.txt"))
-            .map(|(k, v)| (k.as_str(), v.as_str())),
-        &parse,
-    )
-    .map_err(|e| e.to_string())?;
-
-    // The stream exactly as `helm template` prints it.
+    let request = ChartRequest {
+        release: release.clone(),
+        namespace: namespace.to_string(),
+        kube_version,
+        api_versions,
+        is_upgrade: false,
+        skip_schema_validation: false,
+    };
+    let rendered = render_chart(chart, &user, &request).map_err(|e| e.message)?;
+    // Argo CD renders with --include-crds unless skipCrds, and --skip-tests
+    // when skipTests.
+    let stream = rendered.stream(!helm.skip_crds, false, helm.skip_tests);
     let mut docs = Vec::new();
-    let mut body = String::new();
     if !helm.skip_crds {
-        for (path, file) in prepared.chart.crds() {
-            let text = String::from_utf8_lossy(&file.data).into_owned();
-            write_document(&mut body, &path, &text);
-            docs.push(RenderedDoc { source: path, text });
+        for (path, text) in &rendered.crds {
+            docs.push(RenderedDoc { source: path.clone(), text: text.clone() });
         }
     }
-    for m in &sorted.manifests {
-        write_document(&mut body, &m.path, &m.content);
-        docs.push(RenderedDoc {
-            source: m.path.clone(),
-            text: m.content.clone(),
-        });
+    for m in &rendered.sorted.manifests {
+        docs.push(RenderedDoc { source: m.path.clone(), text: m.content.clone() });
     }
-    let mut stream = body.trim().to_string();
-    stream.push('\n');
-    for h in &sorted.hooks {
+    for h in &rendered.sorted.hooks {
         if helm.skip_tests && h.is_test() {
             continue;
         }
-        write_document(&mut stream, &h.manifest.path, &h.manifest.content);
-        docs.push(RenderedDoc {
-            source: h.manifest.path.clone(),
-            text: h.manifest.content.clone(),
-        });
+        docs.push(RenderedDoc { source: h.manifest.path.clone(), text: h.manifest.content.clone() });
     }
     Ok(HelmOutput { docs, stream })
-}
-
-/// Helm's release name rule (DNS-1123 subdomain, at most 53 characters).
-fn validate_release_name(name: &str) -> Result<(), String> {
-    let label_ok = |l: &str| {
-        !l.is_empty()
-            && l.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-    };
-    if !name.is_empty() && name.len() <= 53 && name.split('.').all(label_ok) {
-        return Ok(());
-    }
-    Err(format!(
-        "release name check failed: release name \"{name}\": invalid release name, must match regex ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$ and the length must not be longer than 53"
-    ))
 }
 
 #[cfg(test)]
