@@ -176,7 +176,11 @@ fn innermost_open_bracket(text: &str) -> Option<char> {
 fn problem_line(text: &str, before: &str, e: &ScanError) -> usize {
     let marker_index = e.marker().line().saturating_sub(1);
     match e.kind() {
-        kind if at_eof(kind) => text.matches('\n').count(),
+        // libyaml forces a line break at the end of the stream, so text
+        // without a final newline ends one line further.
+        kind if at_eof(kind) => {
+            text.matches('\n').count() + usize::from(!text.is_empty() && !text.ends_with('\n'))
+        }
         ErrorKind::TabInPlainScalar => {
             // libyaml stops at the tab itself, granit at the scalar.
             let tab = text
