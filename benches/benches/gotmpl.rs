@@ -20,5 +20,8 @@ fn execute(bencher: divan::Bencher<'_, '_>) {
     let templates = w::templates();
     let data = w::data();
     let set = w::parse(&templates).ok();
-    bencher.bench(|| set.as_ref().map(|s| w::execute(s, divan::black_box(&data)).map(|o| o.len())));
+    bencher.bench(|| {
+        set.as_ref()
+            .map(|s| w::execute(s, divan::black_box(&data)).map(|o| o.len()))
+    });
 }

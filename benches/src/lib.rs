@@ -32,7 +32,10 @@ pub fn json_to_value(json: &serde_json::Value) -> Value {
         serde_json::Value::String(s) => Value::str(s.as_str()),
         serde_json::Value::Array(items) => Value::list(items.iter().map(json_to_value).collect()),
         serde_json::Value::Object(fields) => {
-            let map: Map = fields.iter().map(|(k, v)| (k.clone(), json_to_value(v))).collect();
+            let map: Map = fields
+                .iter()
+                .map(|(k, v)| (k.clone(), json_to_value(v)))
+                .collect();
             Value::map(map)
         }
     }
@@ -47,14 +50,18 @@ pub mod gotmpl_workload {
     pub fn templates() -> Vec<(&'static str, String)> {
         vec![
             ("helpers.tmpl", super::read_input("gotmpl/helpers.tmpl")),
-            ("statefulset.tmpl", super::read_input("gotmpl/statefulset.tmpl")),
+            (
+                "statefulset.tmpl",
+                super::read_input("gotmpl/statefulset.tmpl"),
+            ),
         ]
     }
 
     /// The data (dot) for the StatefulSet template.
     pub fn data() -> Value {
         let text = super::read_input("gotmpl/values.json");
-        let json: serde_json::Value = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+        let json: serde_json::Value =
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
         super::json_to_value(&json)
     }
 

@@ -72,7 +72,12 @@ pub enum Node {
     /// `{{if}}`, `{{range}}` and `{{with}}` share one shape.
     Branch(Box<Branch>),
     /// `{{template "name" pipeline}}`.
-    Template { pos: Pos, line: usize, name: Arc<str>, pipe: Option<Pipe> },
+    Template {
+        pos: Pos,
+        line: usize,
+        name: Arc<str>,
+        pipe: Option<Pipe>,
+    },
     /// `{{break}}`.
     Break { pos: Pos, line: usize },
     /// `{{continue}}`.
@@ -141,18 +146,30 @@ pub enum Arg {
     Number(Box<Number>),
     /// A string literal: `text` is the source form (with quotes), `value` the
     /// unquoted string.
-    String { pos: Pos, text: Arc<str>, value: Arc<str> },
+    String {
+        pos: Pos,
+        text: Arc<str>,
+        value: Arc<str>,
+    },
     /// `.a.b.c`: a field chain on dot. `fields` excludes the leading dot.
     Field { pos: Pos, fields: Vec<Arc<str>> },
     /// `$x.a.b`: a variable and optional field chain. `name` includes `$`.
-    Variable { pos: Pos, name: Arc<str>, fields: Vec<Arc<str>> },
+    Variable {
+        pos: Pos,
+        name: Arc<str>,
+        fields: Vec<Arc<str>>,
+    },
     /// A function name (`printf`).
     Identifier { pos: Pos, name: Arc<str> },
     /// `(pipeline)`.
     Pipe(Box<Pipe>),
     /// `(pipeline).a.b` or `$x.a` after a non-field operand: an operand with a
     /// field chain.
-    Chain { pos: Pos, node: Box<Arg>, fields: Vec<Arc<str>> },
+    Chain {
+        pos: Pos,
+        node: Box<Arg>,
+        fields: Vec<Arc<str>>,
+    },
 }
 
 /// A number literal as Go's parser classifies it: one literal may be usable

@@ -43,7 +43,12 @@ pub struct Error {
 impl Error {
     /// An error with its complete Go-worded text.
     pub fn new(kind: ErrorKind, text: impl Into<String>) -> Error {
-        Error { kind, text: text.into(), snippet: None, cause: None }
+        Error {
+            kind,
+            text: text.into(),
+            snippet: None,
+            cause: None,
+        }
     }
 
     /// Records the error this one wraps (see [`Error::cause`]).
@@ -95,6 +100,8 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.cause.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.cause
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }

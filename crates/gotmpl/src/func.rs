@@ -68,12 +68,18 @@ pub struct Signature {
 impl Signature {
     /// A fixed-arity signature.
     pub fn fixed(params: &[ParamType]) -> Signature {
-        Signature { params: params.to_vec(), variadic: None }
+        Signature {
+            params: params.to_vec(),
+            variadic: None,
+        }
     }
 
     /// A variadic signature: `params` then `...rest`.
     pub fn variadic(params: &[ParamType], rest: ParamType) -> Signature {
-        Signature { params: params.to_vec(), variadic: Some(rest) }
+        Signature {
+            params: params.to_vec(),
+            variadic: Some(rest),
+        }
     }
 }
 
@@ -90,13 +96,19 @@ pub struct FuncError {
 impl FuncError {
     /// An error with a message.
     pub fn msg(message: impl Into<String>) -> FuncError {
-        FuncError { message: message.into(), template: None }
+        FuncError {
+            message: message.into(),
+            template: None,
+        }
     }
 
     /// A function error that is a template error (returned unchanged by
     /// `include`): its text is the template error's text.
     pub fn from_template_error(err: crate::Error) -> FuncError {
-        FuncError { message: err.to_string(), template: Some(Box::new(err)) }
+        FuncError {
+            message: err.to_string(),
+            template: Some(Box::new(err)),
+        }
     }
 
     /// The template error this function error carries, if any.
@@ -165,12 +177,17 @@ impl Function {
         + Sync
         + 'static,
     ) -> Function {
-        Function { sig, body: Arc::new(body) }
+        Function {
+            sig,
+            body: Arc::new(body),
+        }
     }
 }
 
 impl fmt::Debug for Function {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Function").field("sig", &self.sig).finish_non_exhaustive()
+        f.debug_struct("Function")
+            .field("sig", &self.sig)
+            .finish_non_exhaustive()
     }
 }

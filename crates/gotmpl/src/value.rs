@@ -43,7 +43,10 @@ struct MapCell {
 impl MapRef {
     /// A new map holding `map`.
     pub fn new(map: Map) -> MapRef {
-        MapRef(Arc::new(MapCell { contents: RwLock::new(Arc::new(map)), ..MapCell::default() }))
+        MapRef(Arc::new(MapCell {
+            contents: RwLock::new(Arc::new(map)),
+            ..MapCell::default()
+        }))
     }
 
     /// A new map of a named Go map type (`%T` and Sprig's `typeOf` print
@@ -58,7 +61,10 @@ impl MapRef {
 
     /// A typed nil map: empty, but `null` to encoding/json.
     pub fn nil_map() -> MapRef {
-        MapRef(Arc::new(MapCell { nil: true, ..MapCell::default() }))
+        MapRef(Arc::new(MapCell {
+            nil: true,
+            ..MapCell::default()
+        }))
     }
 
     /// Whether this is a typed nil map that nothing was added to.
@@ -177,11 +183,7 @@ pub trait Object: Send + Sync + fmt::Debug {
     }
 
     /// Calls the method `name` (known to exist through [`Object::method`]).
-    fn call_method(
-        &self,
-        name: &str,
-        args: &[Value],
-    ) -> Result<Value, crate::func::FuncError> {
+    fn call_method(&self, name: &str, args: &[Value]) -> Result<Value, crate::func::FuncError> {
         let _ = args;
         Err(crate::func::FuncError::msg(format!(
             "can't call method/function {name:?}"

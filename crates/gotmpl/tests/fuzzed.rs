@@ -16,7 +16,12 @@ fn data() -> Value {
     root.insert("a".into(), Value::map(inner.clone()));
     root.insert(
         "l".into(),
-        Value::list(vec![Value::Int(1), Value::str("two"), Value::map(inner), Value::Bool(true)]),
+        Value::list(vec![
+            Value::Int(1),
+            Value::str("two"),
+            Value::map(inner),
+            Value::Bool(true),
+        ]),
     );
     root.insert("i".into(), Value::Int64(3));
     root.insert("bytes".into(), Value::Bytes(b"hi".as_slice().into()));
@@ -24,7 +29,9 @@ fn data() -> Value {
 }
 
 fn replay(input: &[u8]) {
-    let Some((&mode, rest)) = input.split_first() else { return };
+    let Some((&mode, rest)) = input.split_first() else {
+        return;
+    };
     let text = String::from_utf8_lossy(rest);
     // The parse target sees the whole input as text.
     let _ = TemplateSet::new().parse("t", &String::from_utf8_lossy(input));

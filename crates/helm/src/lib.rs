@@ -9,10 +9,10 @@
 pub mod chart;
 pub mod deps;
 pub mod json;
-pub mod sprig;
-pub mod toml;
-pub mod yaml;
 pub mod render;
 pub mod schema;
-pub mod values;
+pub mod sprig;
 pub mod template;
+pub mod toml;
+pub mod values;
+pub mod yaml;

@@ -59,11 +59,17 @@ pub struct TemplateError {
 
 impl TemplateError {
     fn early(message: impl Into<String>) -> TemplateError {
-        TemplateError { message: message.into(), rendered: false }
+        TemplateError {
+            message: message.into(),
+            rendered: false,
+        }
     }
 
     fn late(message: impl Into<String>) -> TemplateError {
-        TemplateError { message: message.into(), rendered: true }
+        TemplateError {
+            message: message.into(),
+            rendered: true,
+        }
     }
 }
 
@@ -106,23 +112,43 @@ pub fn template(
     let (name, chart_ref) = name_and_chart(opts)?;
     let chart_path = Path::new(&chart_ref);
     if std::fs::metadata(chart_path).is_err() {
-        return Err(TemplateError::early(format!("path \"{chart_ref}\" not found")));
+        return Err(TemplateError::early(format!(
+            "path \"{chart_ref}\" not found"
+        )));
     }
-    let user = opts.values.merge_values(sources).map_err(|e| TemplateError::early(e.0))?;
+    let user = opts
+        .values
+        .merge_values(sources)
+        .map_err(|e| TemplateError::early(e.0))?;
     let chart = chart::load(chart_path).map_err(|e| TemplateError::early(e.message))?;
     let request = ChartRequest {
         release: name.clone(),
-        namespace: opts.namespace.clone().unwrap_or_else(|| "default".to_string()),
+        namespace: opts
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_string()),
         kube_version,
         api_versions: opts.api_versions.clone(),
         is_upgrade: opts.is_upgrade,
         skip_schema_validation: opts.skip_schema_validation,
     };
-    let RenderedChart { crds, sorted, warnings, .. } = render_chart(chart, &user, &request)?;
+    let RenderedChart {
+        crds,
+        sorted,
+        warnings,
+        ..
+    } = render_chart(chart, &user, &request)?;
 
-    let mut out = TemplateOutput { stdout: String::new(), warnings };
+    let mut out = TemplateOutput {
+        stdout: String::new(),
+        warnings,
+    };
     let out_dir = opts.output_dir.as_ref().map(|d| {
-        if opts.release_name_dir { d.join(&name) } else { d.clone() }
+        if opts.release_name_dir {
+            d.join(&name)
+        } else {
+            d.clone()
+        }
     });
     let mut writer = OutputDir::default();
     let mut release_manifest = String::new();
@@ -149,7 +175,9 @@ pub fn template(
             }
             match &out_dir {
                 None => write_document(&mut stream, &h.manifest.path, &h.manifest.content),
-                Some(dir) => writer.write(dir, &h.manifest.path, &h.manifest.content, &mut out.stdout)?,
+                Some(dir) => {
+                    writer.write(dir, &h.manifest.path, &h.manifest.content, &mut out.stdout)?
+                }
             }
         }
     }
@@ -164,7 +192,6 @@ pub fn template(
     out.stdout.push_str(&show_only(&stream, &opts.show_only)?);
     Ok(out)
 }
-
 
 /// One render of a loaded chart, as `helm template` does it after loading
 /// the chart and merging the user's values (also what an Argo CD Helm
@@ -286,7 +313,12 @@ pub fn render_chart(
         .into_iter()
         .map(|(path, file)| (path, String::from_utf8_lossy(&file.data).into_owned()))
         .collect();
-    Ok(RenderedChart { crds, sorted, notes, warnings })
+    Ok(RenderedChart {
+        crds,
+        sorted,
+        notes,
+        warnings,
+    })
 }
 
 /// Reads a rendered document as Helm's `yaml.Unmarshal` into its
@@ -308,7 +340,9 @@ fn parse_head_document(doc: &str) -> Result<capstan_gotmpl::Value, String> {
 fn name_and_chart(opts: &TemplateOptions) -> Result<(String, String), TemplateError> {
     let args = &opts.args;
     if args.is_empty() {
-        return Err(TemplateError::early("\"helm template\" requires at least 1 argument"));
+        return Err(TemplateError::early(
+            "\"helm template\" requires at least 1 argument",
+        ));
     }
     if args.len() > 2 {
         return Err(TemplateError::early(format!(
@@ -318,10 +352,14 @@ fn name_and_chart(opts: &TemplateOptions) -> Result<(String, String), TemplateEr
     }
     if args.len() == 2 {
         if opts.generate_name {
-            return Err(TemplateError::early("cannot set --generate-name and also specify a name"));
+            return Err(TemplateError::early(
+                "cannot set --generate-name and also specify a name",
+            ));
         }
         if opts.name_template.is_some() {
-            return Err(TemplateError::early("cannot set --name-template and also specify a name"));
+            return Err(TemplateError::early(
+                "cannot set --name-template and also specify a name",
+            ));
         }
         return Ok((args[0].clone(), args[1].clone()));
     }
@@ -359,7 +397,9 @@ fn show_only(stream: &str, patterns: &[String]) -> Result<String, TemplateError>
             }
         }
         if !found {
-            return Err(TemplateError::late(format!("could not find template {pattern} in chart")));
+            return Err(TemplateError::late(format!(
+                "could not find template {pattern} in chart"
+            )));
         }
     }
     Ok(out)
@@ -373,9 +413,17 @@ struct OutputDir {
 }
 
 impl OutputDir {
-    fn write(&mut self, dir: &Path, name: &str, content: &str, log: &mut String) -> Result<(), TemplateError> {
+    fn write(
+        &mut self,
+        dir: &Path,
+        name: &str,
+        content: &str,
+        log: &mut String,
+    ) -> Result<(), TemplateError> {
         if name.split('/').any(|p| p == "..") || name.starts_with('/') {
-            return Err(TemplateError::late(format!("refusing to write outside the output directory: {name}")));
+            return Err(TemplateError::late(format!(
+                "refusing to write outside the output directory: {name}"
+            )));
         }
         let path = dir.join(name);
         let io = |e: std::io::Error| TemplateError::late(format!("{}: {e}", path.display()));

@@ -81,7 +81,12 @@ fn to_json(v: &Value) -> Json {
         Value::Float(f) => num(*f),
         Value::String(s) => Json::String(s.to_string()),
         Value::List(l) => Json::Array(l.iter().map(to_json).collect()),
-        Value::Map(m) => Json::Object(m.snapshot().iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
+        Value::Map(m) => Json::Object(
+            m.snapshot()
+                .iter()
+                .map(|(k, v)| (k.clone(), to_json(v)))
+                .collect(),
+        ),
         other => Json::String(format!("{other:?}")),
     }
 }

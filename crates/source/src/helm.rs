@@ -446,17 +446,26 @@ pub(crate) fn render_helm(
     let mut docs = Vec::new();
     if !helm.skip_crds {
         for (path, text) in &rendered.crds {
-            docs.push(RenderedDoc { source: path.clone(), text: text.clone() });
+            docs.push(RenderedDoc {
+                source: path.clone(),
+                text: text.clone(),
+            });
         }
     }
     for m in &rendered.sorted.manifests {
-        docs.push(RenderedDoc { source: m.path.clone(), text: m.content.clone() });
+        docs.push(RenderedDoc {
+            source: m.path.clone(),
+            text: m.content.clone(),
+        });
     }
     for h in &rendered.sorted.hooks {
         if helm.skip_tests && h.is_test() {
             continue;
         }
-        docs.push(RenderedDoc { source: h.manifest.path.clone(), text: h.manifest.content.clone() });
+        docs.push(RenderedDoc {
+            source: h.manifest.path.clone(),
+            text: h.manifest.content.clone(),
+        });
     }
     Ok(HelmOutput { docs, stream })
 }

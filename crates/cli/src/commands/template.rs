@@ -10,7 +10,9 @@ use clap::Args;
 
 /// Locally render chart templates, exactly as `helm template` does.
 #[derive(Debug, Args)]
-#[command(after_help = "Renders offline: no cluster is contacted. Output, errors and exit status are those of Helm v4's `helm template`.")]
+#[command(
+    after_help = "Renders offline: no cluster is contacted. Output, errors and exit status are those of Helm v4's `helm template`."
+)]
 pub(crate) struct TemplateArgs {
     /// `[NAME] CHART`: the release name (default `release-name`) and a chart
     /// directory or `.tgz` archive.
@@ -145,7 +147,9 @@ pub(crate) fn run(a: TemplateArgs) -> anyhow::Result<u8> {
 
 fn unsupported(a: &TemplateArgs) -> Option<String> {
     let needs_cluster = |flag: &str| {
-        format!("{flag} needs a Kubernetes cluster; capstan template renders offline (use --dry-run=client)")
+        format!(
+            "{flag} needs a Kubernetes cluster; capstan template renders offline (use --dry-run=client)"
+        )
     };
     if a.validate {
         return Some(needs_cluster("--validate"));
@@ -165,7 +169,9 @@ fn unsupported(a: &TemplateArgs) -> Option<String> {
         ));
     }
     if a.dependency_update {
-        return Some("--dependency-update needs the network; vendor dependencies under charts/".into());
+        return Some(
+            "--dependency-update needs the network; vendor dependencies under charts/".into(),
+        );
     }
     if a.post_renderer.is_some() {
         return Some("--post-renderer is not supported by capstan template".into());
@@ -176,7 +182,11 @@ fn unsupported(a: &TemplateArgs) -> Option<String> {
     if a.version.is_some() {
         return Some("--version selects a chart from a repository, which needs the network".into());
     }
-    let _ = (a.skip_crds, a.disable_openapi_validation, a.create_namespace);
+    let _ = (
+        a.skip_crds,
+        a.disable_openapi_validation,
+        a.create_namespace,
+    );
     None
 }
 

@@ -229,7 +229,9 @@ impl Metadata {
         for item in items.iter() {
             match item {
                 Value::Nil => self.dependencies.push(None),
-                Value::Map(m) => self.dependencies.push(Some(Dependency::decode(&m.snapshot())?)),
+                Value::Map(m) => self
+                    .dependencies
+                    .push(Some(Dependency::decode(&m.snapshot())?)),
                 other => return Err(type_error(other, field, "v2.Dependency")),
             }
         }
@@ -362,7 +364,11 @@ impl Metadata {
         // prints `null`, `{{ . }}` prints `map[]`).
         let ann = match &self.annotations {
             None => Value::Map(capstan_gotmpl::MapRef::nil_map()),
-            Some(a) => Value::map(a.iter().map(|(k, v)| (k.clone(), Value::str(v.as_str()))).collect()),
+            Some(a) => Value::map(
+                a.iter()
+                    .map(|(k, v)| (k.clone(), Value::str(v.as_str())))
+                    .collect(),
+            ),
         };
         m.insert("Annotations".into(), ann);
         m.insert("KubeVersion".into(), Value::str(self.kube_version.as_str()));

@@ -57,7 +57,8 @@ pub(crate) fn json_round_trip(v: Value) -> Value {
         Value::Int64(i) | Value::Int(i) => Value::Float(i as f64),
         Value::List(l) => Value::list(l.iter().cloned().map(json_round_trip).collect()),
         Value::Map(m) => Value::map(
-            m.snapshot().iter()
+            m.snapshot()
+                .iter()
                 .map(|(k, v)| (k.clone(), json_round_trip(v.clone())))
                 .collect(),
         ),

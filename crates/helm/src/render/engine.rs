@@ -144,7 +144,11 @@ fn render_here(
 
     let mut set = TemplateSet::new();
     set.set_name("gotpl");
-    set.set_missing_key(if opts.strict { MissingKey::Error } else { MissingKey::Zero });
+    set.set_missing_key(if opts.strict {
+        MissingKey::Error
+    } else {
+        MissingKey::Zero
+    });
     // Helm stops a recursive `include` after 1000 nested calls of one name
     // with its own error; the engine's depth limit must not fire first.
     set.limits_mut().max_depth = 10_000;
@@ -153,7 +157,8 @@ fn render_here(
         set.add_function(name, f);
     }
     for t in &templates {
-        set.parse(&t.name, &t.text).map_err(|e| parse_error(&t.name, &e))?;
+        set.parse(&t.name, &t.text)
+            .map_err(|e| parse_error(&t.name, &e))?;
     }
 
     let mut out = BTreeMap::new();
@@ -166,8 +171,13 @@ fn render_here(
         let mut template = Map::new();
         template.insert("BasePath".into(), Value::str(t.base_path.as_str()));
         template.insert("Name".into(), Value::str(t.name.as_str()));
-        data.insert("Template".into(), Value::Map(MapRef::named(template, COMMON_VALUES)));
-        let text = set.execute(&t.name, &Value::map(data)).map_err(|e| exec_error(&t.name, &e))?;
+        data.insert(
+            "Template".into(),
+            Value::Map(MapRef::named(template, COMMON_VALUES)),
+        );
+        let text = set
+            .execute(&t.name, &Value::map(data))
+            .map_err(|e| exec_error(&t.name, &e))?;
         out.insert(t.name.clone(), text.replace("<no value>", ""));
     }
     Ok(out)
@@ -216,7 +226,10 @@ fn collect(
     let mut next = Map::new();
     next.insert("Capabilities".into(), caps.clone());
     next.insert("Chart".into(), chart.chart_value(is_root));
-    next.insert("Files".into(), Value::Object(Arc::new(FilesObject::new(chart.files.iter()))));
+    next.insert(
+        "Files".into(),
+        Value::Object(Arc::new(FilesObject::new(chart.files.iter()))),
+    );
     next.insert("Release".into(), release.clone());
     next.insert("Subcharts".into(), Value::map(subcharts));
     next.insert("Values".into(), values);

@@ -24,16 +24,29 @@ pub(crate) fn parse_error(template: &str, err: &Error) -> RenderError {
     let message = if tokens.len() == 1 {
         format!("parse error in ({template}): {text}")
     } else {
-        format!("parse error at ({}): {}", tokens[1], tokens[tokens.len() - 1])
+        format!(
+            "parse error at ({}): {}",
+            tokens[1],
+            tokens[tokens.len() - 1]
+        )
     };
-    RenderError { template: template.to_string(), message }
+    RenderError {
+        template: template.to_string(),
+        message,
+    }
 }
 
 /// Helm's `reformatExecErrorMsg`.
 pub(crate) fn exec_error(template: &str, err: &Error) -> RenderError {
     let text = err.text();
-    let out = |message: String| RenderError { template: template.to_string(), message };
-    if !matches!(err.kind(), ErrorKind::Exec | ErrorKind::NoSuchTemplate | ErrorKind::Limit) {
+    let out = |message: String| RenderError {
+        template: template.to_string(),
+        message,
+    };
+    if !matches!(
+        err.kind(),
+        ErrorKind::Exec | ErrorKind::NoSuchTemplate | ErrorKind::Limit
+    ) {
         return out(text.to_string());
     }
     let tokens: Vec<&str> = text.splitn(3, ": ").collect();
@@ -74,7 +87,11 @@ impl Trace {
     fn parse(s: &str) -> Option<Trace> {
         let rest = s.strip_prefix("template: ")?;
         if rest.starts_with("no template ") {
-            return Some(Trace { location: String::new(), message: s.to_string(), executed: String::new() });
+            return Some(Trace {
+                location: String::new(),
+                message: s.to_string(),
+                executed: String::new(),
+            });
         }
         if let Some((location, after)) = rest.split_once(": executing ") {
             let after = after.strip_prefix('"')?;
@@ -92,7 +109,11 @@ impl Trace {
         let sep = rest.rfind(": ")?;
         let msg = &rest[sep + 2..];
         let msg = msg.find(" template:").map_or(msg, |cut| &msg[..cut]);
-        Some(Trace { location: rest[..sep].to_string(), message: msg.to_string(), executed: String::new() })
+        Some(Trace {
+            location: rest[..sep].to_string(),
+            message: msg.to_string(),
+            executed: String::new(),
+        })
     }
 
     fn render(&self) -> String {

@@ -23,8 +23,13 @@ pub(crate) const WARN_END: &str = "HELM_ERR_END";
 /// from a cluster.
 pub trait Lookup: Send + Sync + std::fmt::Debug {
     /// The object (or list) found, or an error message.
-    fn lookup(&self, api_version: &str, kind: &str, namespace: &str, name: &str)
-    -> Result<Map, String>;
+    fn lookup(
+        &self,
+        api_version: &str,
+        kind: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Result<Map, String>;
 }
 
 /// The offline `lookup`: always an empty map.
@@ -83,19 +88,22 @@ pub fn helm_functions(lookup: Arc<dyn Lookup>) -> Vec<(&'static str, Function)> 
     ));
     out.push((
         "tpl",
-        Function::new(Signature::fixed(&[P::String, P::Any]), |ctx: &mut dyn CallContext, args| {
-            let text = arg_str(args, 0);
-            let quoted = capstan_gotmpl::format::quote(text);
-            match ctx.execute_text("gotpl", text, arg(args, 1)) {
-                Ok(out) => Ok(Value::from(out.replace("<no value>", ""))),
-                Err(err) if err.kind() == capstan_gotmpl::ErrorKind::Parse => {
-                    Err(FuncError::msg(format!("cannot parse template {quoted}: {err}")))
+        Function::new(
+            Signature::fixed(&[P::String, P::Any]),
+            |ctx: &mut dyn CallContext, args| {
+                let text = arg_str(args, 0);
+                let quoted = capstan_gotmpl::format::quote(text);
+                match ctx.execute_text("gotpl", text, arg(args, 1)) {
+                    Ok(out) => Ok(Value::from(out.replace("<no value>", ""))),
+                    Err(err) if err.kind() == capstan_gotmpl::ErrorKind::Parse => Err(
+                        FuncError::msg(format!("cannot parse template {quoted}: {err}")),
+                    ),
+                    Err(err) => Err(FuncError::msg(format!(
+                        "error during tpl function execution for {quoted}: {err}"
+                    ))),
                 }
-                Err(err) => Err(FuncError::msg(format!(
-                    "error during tpl function execution for {quoted}: {err}"
-                ))),
-            }
-        }),
+            },
+        ),
     ));
     out.push((
         "required",
@@ -110,55 +118,93 @@ pub fn helm_functions(lookup: Arc<dyn Lookup>) -> Vec<(&'static str, Function)> 
     ));
     out.push((
         "fail",
-        Function::new(Signature::fixed(&[P::String]), |_, args| Err(warn_wrap(arg_str(args, 0)))),
+        Function::new(Signature::fixed(&[P::String]), |_, args| {
+            Err(warn_wrap(arg_str(args, 0)))
+        }),
     ));
     let one = || Signature::fixed(&[P::Any]);
     let text = || Signature::fixed(&[P::String]);
-    out.push(("toYaml", Function::new(one(), |_, a| Ok(Value::from(yaml::to_yaml(&arg(a, 0)))))));
+    out.push((
+        "toYaml",
+        Function::new(one(), |_, a| Ok(Value::from(yaml::to_yaml(&arg(a, 0))))),
+    ));
     out.push((
         "mustToYaml",
         Function::new(one(), |_, a| {
-            yaml::must_to_yaml(&arg(a, 0)).map(Value::from).map_err(|e| FuncError::msg(e.to_string()))
+            yaml::must_to_yaml(&arg(a, 0))
+                .map(Value::from)
+                .map_err(|e| FuncError::msg(e.to_string()))
         }),
     ));
     out.push((
         "toYamlPretty",
-        Function::new(one(), |_, a| Ok(Value::from(yaml::to_yaml_pretty(&arg(a, 0))))),
+        Function::new(one(), |_, a| {
+            Ok(Value::from(yaml::to_yaml_pretty(&arg(a, 0))))
+        }),
     ));
-    out.push(("fromYaml", Function::new(text(), |_, a| Ok(yaml::from_yaml(arg_str(a, 0))))));
+    out.push((
+        "fromYaml",
+        Function::new(text(), |_, a| Ok(yaml::from_yaml(arg_str(a, 0)))),
+    ));
     out.push((
         "fromYamlArray",
         Function::new(text(), |_, a| Ok(yaml::from_yaml_array(arg_str(a, 0)))),
     ));
-    out.push(("toJson", Function::new(one(), |_, a| Ok(Value::from(json::to_json_lossy(&arg(a, 0)))))));
+    out.push((
+        "toJson",
+        Function::new(one(), |_, a| {
+            Ok(Value::from(json::to_json_lossy(&arg(a, 0))))
+        }),
+    ));
     out.push((
         "mustToJson",
         Function::new(one(), |_, a| {
-            json::to_json(&arg(a, 0)).map(Value::from).map_err(|e| FuncError::msg(e.message()))
+            json::to_json(&arg(a, 0))
+                .map(Value::from)
+                .map_err(|e| FuncError::msg(e.message()))
         }),
     ));
-    out.push(("fromJson", Function::new(text(), |_, a| Ok(json::from_json(arg_str(a, 0))))));
+    out.push((
+        "fromJson",
+        Function::new(text(), |_, a| Ok(json::from_json(arg_str(a, 0)))),
+    ));
     out.push((
         "fromJsonArray",
         Function::new(text(), |_, a| Ok(json::from_json_array(arg_str(a, 0)))),
     ));
-    out.push(("toToml", Function::new(one(), |_, a| Ok(Value::from(crate::toml::to_toml(&arg(a, 0)))))));
+    out.push((
+        "toToml",
+        Function::new(one(), |_, a| {
+            Ok(Value::from(crate::toml::to_toml(&arg(a, 0))))
+        }),
+    ));
     out.push((
         "mustToToml",
         Function::new(one(), |_, a| {
-            crate::toml::must_to_toml(&arg(a, 0)).map(Value::from).map_err(|e| FuncError::msg(e.to_string()))
+            crate::toml::must_to_toml(&arg(a, 0))
+                .map(Value::from)
+                .map_err(|e| FuncError::msg(e.to_string()))
         }),
     ));
-    out.push(("fromToml", Function::new(text(), |_, a| Ok(crate::toml::from_toml(arg_str(a, 0))))));
+    out.push((
+        "fromToml",
+        Function::new(text(), |_, a| Ok(crate::toml::from_toml(arg_str(a, 0)))),
+    ));
     out.push((
         "lookup",
-        Function::new(Signature::fixed(&[P::String, P::String, P::String, P::String]), move |_, a| {
-            lookup
-                .lookup(arg_str(a, 0), arg_str(a, 1), arg_str(a, 2), arg_str(a, 3))
-                .map(Value::map)
-                .map_err(FuncError::msg)
-        }),
+        Function::new(
+            Signature::fixed(&[P::String, P::String, P::String, P::String]),
+            move |_, a| {
+                lookup
+                    .lookup(arg_str(a, 0), arg_str(a, 1), arg_str(a, 2), arg_str(a, 3))
+                    .map(Value::map)
+                    .map_err(FuncError::msg)
+            },
+        ),
     ));
-    out.push(("getHostByName", Function::new(text(), |_, _| Ok(Value::from("")))));
+    out.push((
+        "getHostByName",
+        Function::new(text(), |_, _| Ok(Value::from(""))),
+    ));
     out
 }

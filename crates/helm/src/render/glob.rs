@@ -19,7 +19,10 @@ enum Token {
     /// `**`: any run.
     SuperStar,
     /// `[...]`: ranges, negated or not (never matches the separator).
-    Class { negated: bool, ranges: Vec<(char, char)> },
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
     /// `{a,b}`: alternatives, each a token list.
     Alt(Vec<Vec<Token>>),
 }
@@ -85,7 +88,9 @@ fn parse_seq(chars: &[char], pos: &mut usize, in_alt: bool, depth: usize) -> Opt
                         break;
                     }
                     *pos += 1;
-                    if chars.get(*pos) == Some(&'-') && chars.get(*pos + 1).is_some_and(|c| *c != ']') {
+                    if chars.get(*pos) == Some(&'-')
+                        && chars.get(*pos + 1).is_some_and(|c| *c != ']')
+                    {
                         let hi = *chars.get(*pos + 1)?;
                         *pos += 2;
                         ranges.push((lo, hi));
@@ -130,10 +135,14 @@ fn match_seq(tokens: &[Token], name: &[char], budget: &mut u32) -> bool {
     };
     match first {
         Token::Literal(c) => name.first() == Some(c) && match_seq(rest, &name[1..], budget),
-        Token::Any => name.first().is_some_and(|c| *c != '/') && match_seq(rest, &name[1..], budget),
-        Token::Class { negated, ranges } => name.first().is_some_and(|c| {
-            *c != '/' && ranges.iter().any(|(lo, hi)| lo <= c && c <= hi) != *negated
-        }) && match_seq(rest, &name[1..], budget),
+        Token::Any => {
+            name.first().is_some_and(|c| *c != '/') && match_seq(rest, &name[1..], budget)
+        }
+        Token::Class { negated, ranges } => {
+            name.first().is_some_and(|c| {
+                *c != '/' && ranges.iter().any(|(lo, hi)| lo <= c && c <= hi) != *negated
+            }) && match_seq(rest, &name[1..], budget)
+        }
         Token::Star => {
             for i in 0..=name.len() {
                 if match_seq(rest, &name[i..], budget) {

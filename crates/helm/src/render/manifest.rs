@@ -150,7 +150,9 @@ pub struct Hook {
 impl Hook {
     /// Whether this is a test hook (`--skip-tests` drops it).
     pub fn is_test(&self) -> bool {
-        self.events.iter().any(|e| e == "test" || e == "test-success")
+        self.events
+            .iter()
+            .any(|e| e == "test" || e == "test-success")
     }
 }
 
@@ -169,7 +171,10 @@ pub fn split_documents(file: &str) -> Vec<&str> {
     let Some(sep) = SEPARATOR.as_ref() else {
         return vec![text];
     };
-    sep.split(text).filter(|d| !d.is_empty()).map(str::trim_start).collect()
+    sep.split(text)
+        .filter(|d| !d.is_empty())
+        .map(str::trim_start)
+        .collect()
 }
 
 /// A document whose YAML does not parse: Helm's `YAML parse error on PATH: ERR`.
@@ -205,10 +210,16 @@ pub fn sort_manifests<'a>(
             continue;
         }
         for doc in split_documents(text) {
-            let value = parse(doc)
-                .map_err(|message| ParseFailure { path: path.to_string(), message })?;
+            let value = parse(doc).map_err(|message| ParseFailure {
+                path: path.to_string(),
+                message,
+            })?;
             let head = Head::from_value(&value);
-            let manifest = Manifest { path: path.to_string(), content: doc.to_string(), head };
+            let manifest = Manifest {
+                path: path.to_string(),
+                content: doc.to_string(),
+                head,
+            };
             let Some(hook_spec) = manifest.head.annotation("helm.sh/hook").map(str::to_string)
             else {
                 out.manifests.push(manifest);
@@ -237,11 +248,18 @@ pub fn sort_manifests<'a>(
                 .annotation("helm.sh/hook-delete-policy")
                 .map(|p| p.split(',').map(|s| s.trim().to_lowercase()).collect())
                 .unwrap_or_default();
-            out.hooks.push(Hook { manifest, events, weight, delete_policies });
+            out.hooks.push(Hook {
+                manifest,
+                events,
+                weight,
+                delete_policies,
+            });
         }
     }
-    out.manifests.sort_by(|a, b| kind_order(&a.head.kind, &b.head.kind));
-    out.hooks.sort_by(|a, b| kind_order(&a.manifest.head.kind, &b.manifest.head.kind));
+    out.manifests
+        .sort_by(|a, b| kind_order(&a.head.kind, &b.head.kind));
+    out.hooks
+        .sort_by(|a, b| kind_order(&a.manifest.head.kind, &b.manifest.head.kind));
     Ok(out)
 }
 
@@ -281,9 +299,15 @@ mod tests {
 
     #[test]
     fn separator_is_greedy_like_go() {
-        assert_eq!(split_documents("a: 1\n---\n   \n---\nb: 2\n---\n"), vec!["a: 1", "---\nb: 2"]);
+        assert_eq!(
+            split_documents("a: 1\n---\n   \n---\nb: 2\n---\n"),
+            vec!["a: 1", "---\nb: 2"]
+        );
         assert_eq!(split_documents("\n\n---\n# c\n"), vec!["# c\n"]);
-        assert_eq!(split_documents("kind: A\n---\n---\nkind: B\n"), vec!["kind: A", "---\nkind: B\n"]);
+        assert_eq!(
+            split_documents("kind: A\n---\n---\nkind: B\n"),
+            vec!["kind: A", "---\nkind: B\n"]
+        );
     }
 
     #[test]

@@ -27,8 +27,10 @@ static SIG_NONE: std::sync::LazyLock<Signature> =
 impl FilesObject {
     /// The object over a chart's files.
     pub fn new<'a>(files: impl IntoIterator<Item = &'a File>) -> FilesObject {
-        let mut files: Vec<(String, Arc<[u8]>)> =
-            files.into_iter().map(|f| (f.name.clone(), f.data.clone())).collect();
+        let mut files: Vec<(String, Arc<[u8]>)> = files
+            .into_iter()
+            .map(|f| (f.name.clone(), f.data.clone()))
+            .collect();
         files.sort_by(|a, b| a.0.cmp(&b.0));
         files.dedup_by(|a, b| a.0 == b.0);
         FilesObject { files }
@@ -68,9 +70,13 @@ impl Object for FilesObject {
         let arg = args.first().and_then(Value::as_str).unwrap_or("");
         match name {
             "Get" => Ok(Value::str(
-                self.get(arg).map(|d| String::from_utf8_lossy(d).into_owned()).unwrap_or_default(),
+                self.get(arg)
+                    .map(|d| String::from_utf8_lossy(d).into_owned())
+                    .unwrap_or_default(),
             )),
-            "GetBytes" => Ok(Value::Bytes(self.get(arg).cloned().unwrap_or_else(|| Arc::from(&[][..])))),
+            "GetBytes" => Ok(Value::Bytes(
+                self.get(arg).cloned().unwrap_or_else(|| Arc::from(&[][..])),
+            )),
             "Glob" => {
                 let glob = Glob::compile(arg);
                 let files = self
@@ -94,11 +100,13 @@ impl Object for FilesObject {
             ))),
             "AsSecrets" => {
                 use base64::Engine as _;
-                Ok(Value::str(crate::yaml::to_yaml(
-                    &self.base_map(|d| base64::engine::general_purpose::STANDARD.encode(d)),
-                )))
+                Ok(Value::str(crate::yaml::to_yaml(&self.base_map(|d| {
+                    base64::engine::general_purpose::STANDARD.encode(d)
+                }))))
             }
-            _ => Err(FuncError::msg(format!("can't call method/function {name:?}"))),
+            _ => Err(FuncError::msg(format!(
+                "can't call method/function {name:?}"
+            ))),
         }
     }
 
@@ -135,7 +143,9 @@ impl KubeVersion {
     /// Helm's `ParseKubeVersion`: `1.33`, `v1.33.4`, `v1.33.4-gke.1245000`.
     pub fn parse(text: &str) -> Option<KubeVersion> {
         let t = text.strip_prefix('v').unwrap_or(text);
-        let core_end = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+        let core_end = t
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(t.len());
         let core = &t[..core_end];
         let parts: Vec<&str> = core.split('.').collect();
         if parts.len() < 2 || parts.len() > 3 || parts.iter().any(|p| p.is_empty()) {
@@ -144,7 +154,11 @@ impl KubeVersion {
         let nums: Option<Vec<u64>> = parts.iter().map(|p| p.parse().ok()).collect();
         let nums = nums?;
         let patch = nums.get(2).copied().unwrap_or(0);
-        let version = if text.starts_with('v') { text.to_string() } else { format!("v{text}") };
+        let version = if text.starts_with('v') {
+            text.to_string()
+        } else {
+            format!("v{text}")
+        };
         Some(KubeVersion {
             version,
             normalized: format!("v{}.{}.{}", nums[0], nums[1], patch),
@@ -164,7 +178,10 @@ impl KubeVersion {
     }
 
     fn struct_form(&self) -> String {
-        format!("{{{} {} {} {}}}", self.version, self.normalized, self.major, self.minor)
+        format!(
+            "{{{} {} {} {}}}",
+            self.version, self.normalized, self.major, self.minor
+        )
     }
 }
 
@@ -240,7 +257,9 @@ impl Object for VersionSet {
     }
 
     fn to_value(&self) -> Option<Value> {
-        Some(Value::list(self.0.iter().map(|s| Value::str(s.as_str())).collect()))
+        Some(Value::list(
+            self.0.iter().map(|s| Value::str(s.as_str())).collect(),
+        ))
     }
 }
 
@@ -269,7 +288,11 @@ impl HelmVersion {
     fn struct_form(&self) -> String {
         format!(
             "{{{} {} {} {} {}}}",
-            self.version, self.git_commit, self.git_tree_state, self.go_version, self.kube_client_version
+            self.version,
+            self.git_commit,
+            self.git_tree_state,
+            self.go_version,
+            self.kube_client_version
         )
     }
 }
@@ -303,7 +326,10 @@ impl Object for HelmVersion {
             out.push_str(&format!(",\"git_commit\":{}", json_str(&self.git_commit)));
         }
         if !self.git_tree_state.is_empty() {
-            out.push_str(&format!(",\"git_tree_state\":{}", json_str(&self.git_tree_state)));
+            out.push_str(&format!(
+                ",\"git_tree_state\":{}",
+                json_str(&self.git_tree_state)
+            ));
         }
         out.push_str(&format!(
             ",\"go_version\":{},\"kube_client_version\":{}}}",
@@ -320,10 +346,16 @@ impl Object for HelmVersion {
             m.insert("git_commit".into(), Value::str(self.git_commit.as_str()));
         }
         if !self.git_tree_state.is_empty() {
-            m.insert("git_tree_state".into(), Value::str(self.git_tree_state.as_str()));
+            m.insert(
+                "git_tree_state".into(),
+                Value::str(self.git_tree_state.as_str()),
+            );
         }
         m.insert("go_version".into(), Value::str(self.go_version.as_str()));
-        m.insert("kube_client_version".into(), Value::str(self.kube_client_version.as_str()));
+        m.insert(
+            "kube_client_version".into(),
+            Value::str(self.kube_client_version.as_str()),
+        );
         Some(Value::map(m))
     }
 }
@@ -446,7 +478,10 @@ mod tests {
     #[test]
     fn kube_version_parsing() {
         let v = KubeVersion::parse("1.33").expect("parses");
-        assert_eq!((v.version.as_str(), v.normalized.as_str()), ("v1.33", "v1.33.0"));
+        assert_eq!(
+            (v.version.as_str(), v.normalized.as_str()),
+            ("v1.33", "v1.33.0")
+        );
         let v = KubeVersion::parse("v1.33.4-gke.1245000").expect("parses");
         assert_eq!(v.normalized, "v1.33.4");
         assert_eq!(v.version, "v1.33.4-gke.1245000");
