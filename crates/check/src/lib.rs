@@ -32,6 +32,7 @@ pub use inventory::{Inventory, InventoryError, InventoryNode, Taint};
 pub use quantity::Quantity;
 pub use report::{Report, render_human, render_json, render_sarif};
 pub use rules::apis::{DEPRECATIONS, Deprecation, lookup as api_deprecation};
+pub use rules::schema::supported_versions as schema_versions;
 
 use std::collections::BTreeMap;
 
@@ -65,6 +66,7 @@ pub fn check(input: &Input) -> Report {
         rules::apis::check(app, kube, &mut findings);
     }
     rules::fleet::duplicates(&loaded, &mut findings);
+    rules::schema::check(&loaded, kube, &mut findings);
     // Capacity per environment, across its apps.
     let mut envs: BTreeMap<&str, Vec<&object::LoadedApp<'_>>> = BTreeMap::new();
     for app in &loaded {

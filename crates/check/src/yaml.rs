@@ -84,7 +84,6 @@ impl Node {
 
     /// The node as JSON, scalars resolved as go-yaml v2 does (the form
     /// schema validation reads).
-    #[allow(dead_code)] // schema validation is the next step
     pub(crate) fn to_json(&self) -> serde_json::Value {
         use serde_json::Value;
         match &self.kind {
@@ -113,7 +112,6 @@ pub(crate) fn is_null(text: &str) -> bool {
 }
 
 /// go-yaml v2's resolution of a plain scalar.
-#[allow(dead_code)]
 fn resolve_plain(text: &str) -> serde_json::Value {
     use serde_json::Value;
     if is_null(text) {
@@ -139,7 +137,6 @@ fn resolve_plain(text: &str) -> serde_json::Value {
     Value::String(text.to_string())
 }
 
-#[allow(dead_code)]
 fn parse_int(text: &str) -> Option<i64> {
     let (neg, body) = match text.as_bytes().first()? {
         b'-' => (true, &text[1..]),
@@ -164,7 +161,6 @@ fn parse_int(text: &str) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
-#[allow(dead_code)]
 fn parse_float(text: &str) -> Option<f64> {
     match text {
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF"

@@ -61,7 +61,7 @@ fn rules(i: &Input) -> Vec<&'static str> {
     let mut v: Vec<&'static str> = r
         .findings
         .iter()
-        .filter(|f| f.skipped.is_none())
+        .filter(|f| f.skipped.is_none() && f.rule != rule::NOT_VALIDATED)
         .map(|f| f.rule)
         .collect();
     v.sort();
@@ -75,6 +75,8 @@ fn enclave(name: &str, epc: &str, extra: &str) -> String {
 kind: StatefulSet
 metadata: {{name: {name}}}
 spec:
+  serviceName: {name}
+  selector: {{matchLabels: {{app: {name}}}}}
   template:
     metadata:
       labels: {{app: {name}, component: enclave, node: n1}}
@@ -471,4 +473,62 @@ fn bad_input_is_a_finding_not_a_panic() {
     let sarif = capstan_check::render_sarif(&r);
     let v: serde_json::Value = serde_json::from_str(&sarif).unwrap();
     assert_eq!(v["version"], "2.1.0");
+}
+
+#[test]
+fn schemas_of_the_target_version() {
+    let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: many\n  selector: {matchLabels: {a: b}}\n  template:\n    metadata: {labels: {a: b}}\n    spec:\n      nodeSelector: {pool: general}\n      containers:\n        - name: c\n          image: x:1\n          imagePullPolicy: Sometimes\n          resources: {requests: {cpu: 1m, memory: 1Mi}}\n          livenessProbe: {tcpSocket: {port: 80}, initialDelay: 3}\n";
+    let r = check(&input(vec![app("a", &[deploy])], false));
+    let got: Vec<_> = r
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.location.as_ref().and_then(|l| l.line)))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(rule::SCHEMA, Some(5)), (rule::UNKNOWN_FIELD, Some(16))],
+        "{:#?}",
+        r.findings
+    );
+    assert!(r.findings[1].message.contains("initialDelay"));
+    // Near miss: the same Deployment, valid.
+    let ok = deploy
+        .replace("replicas: many", "replicas: 2")
+        .replace(", initialDelay: 3", "");
+    assert!(
+        check(&input(vec![app("a", &[&ok])], false))
+            .findings
+            .is_empty()
+    );
+}
+
+#[test]
+fn crds_in_the_input_validate_their_kinds_and_the_rest_is_reported() {
+    let crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: widgets.example.com}\nspec:\n  group: example.com\n  scope: Namespaced\n  names: {kind: Widget, plural: widgets}\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              required: [size]\n              properties:\n                size: {type: integer}\n                port: {x-kubernetes-int-or-string: true}\n                note: {type: string, nullable: true}\n";
+    let good = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 3, port: http, note: null}\n";
+    let bad = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w2}\nspec: {sise: 3}\n";
+    let other = "apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g}\n";
+    let r = check(&input(vec![app("a", &[crd, good, bad, other])], false));
+    let got: Vec<_> = r.findings.iter().map(|f| f.rule).collect();
+    assert_eq!(
+        got,
+        vec![rule::SCHEMA, rule::UNKNOWN_FIELD, rule::NOT_VALIDATED],
+        "{:#?}",
+        r.findings
+    );
+    assert!(r.findings[2].message.contains("example.com/v1 Gadget"));
+    assert_eq!(r.findings[2].severity, capstan_check::Severity::Info);
+}
+
+#[test]
+fn shipped_schema_versions() {
+    let v = capstan_check::schema_versions();
+    assert!(
+        v.contains(&"1.30".to_string()) && v.contains(&"1.35".to_string()),
+        "{v:?}"
+    );
+    // Every API the table says is removed by 1.30 is absent from the shipped schemas.
+    let pdb = "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: p}\n";
+    let r = check(&input(vec![app("a", &[pdb])], false));
+    assert!(r.findings.iter().any(|f| f.rule == rule::NOT_VALIDATED));
 }

@@ -37,13 +37,14 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// (rule, severity, app) of every finding, from `-o json`.
+/// (rule, severity, app) of every finding but notes, from `-o json`.
 fn findings(out: &Output) -> Vec<(String, String, String)> {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
     let mut got: Vec<(String, String, String)> = v["findings"]
         .as_array()
         .expect("findings")
         .iter()
+        .filter(|f| f["severity"] != "info")
         .map(|f| {
             (
                 f["rule"].as_str().unwrap_or("").to_string(),
