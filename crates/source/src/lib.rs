@@ -11,6 +11,7 @@
 
 mod apps;
 pub mod charts;
+pub mod diff;
 mod directory;
 mod envsubst;
 pub mod glob;
