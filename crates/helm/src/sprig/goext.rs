@@ -382,11 +382,7 @@ mod tests {
             KeyUsagePurpose::DigitalSignature,
         ];
         assert_eq!(key_usage(&leaf), [0x03, 0x02, 0x05, 0xa0]);
-        let ca = [
-            leaf[0].clone(),
-            leaf[1].clone(),
-            KeyUsagePurpose::KeyCertSign,
-        ];
+        let ca = [leaf[0], leaf[1], KeyUsagePurpose::KeyCertSign];
         assert_eq!(key_usage(&ca), [0x03, 0x02, 0x02, 0xa4]);
         assert_eq!(
             key_usage(&[KeyUsagePurpose::DecipherOnly]),
