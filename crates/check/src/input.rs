@@ -17,6 +17,9 @@ pub struct Input {
     pub kube_version: Option<(u32, u32)>,
     /// Rule switches from configuration (`capstan.yaml`).
     pub skips: Vec<Skip>,
+    /// Extra schema sources (a schema folder): CustomResourceDefinition
+    /// documents whose `openAPIV3Schema` validates the kinds they define.
+    pub schema_documents: Vec<Document>,
 }
 
 /// The Kubernetes version checked against when none is given.

@@ -66,7 +66,7 @@ pub fn check(input: &Input) -> Report {
         rules::apis::check(app, kube, &mut findings);
     }
     rules::fleet::duplicates(&loaded, &mut findings);
-    rules::schema::check(&loaded, kube, &mut findings);
+    rules::schema::check(&loaded, &input.schema_documents, kube, &mut findings);
     // Capacity per environment, across its apps.
     let mut envs: BTreeMap<&str, Vec<&object::LoadedApp<'_>>> = BTreeMap::new();
     for app in &loaded {

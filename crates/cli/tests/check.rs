@@ -159,3 +159,69 @@ fn a_seeded_copy_fails_with_exactly_the_seeded_findings() {
     assert!(h.contains("node aks-sgxpool-54727109-vmss00000k is over-committed: sgx.intel.com/epc requests 16Gi of 12Gi"), "{h}");
     assert!(!h.contains("s3cr3t"), "the secret is masked: {h}");
 }
+
+#[test]
+fn capstan_yaml_switches_rules_off_with_a_reason_and_schema_dirs_add_crds() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path();
+    copy_dir(&repo().join("deploy"), &root.join("deploy"));
+    std::fs::write(
+        root.join("capstan.yaml"),
+        "repoURL: https://github.com/capstan-gitops/capstan.git\ncheck:\n  prodEnvironments: [mainnet]\n  skip:\n    - rule: api-removed\n      apps: [ten-mainnet-*]\n      reason: migrated by the platform team in Q3\n",
+    )
+    .expect("capstan.yaml");
+    std::fs::write(
+        root.join("deploy/environments/mainnet/apps/pdb.yaml"),
+        "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: old\n",
+    )
+    .expect("pdb");
+    let crds = root.join("crds");
+    std::fs::create_dir_all(&crds).expect("crds");
+    std::fs::write(
+        crds.join("ingressroute.yaml"),
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: ingressroutes.traefik.io}\nspec:\n  group: traefik.io\n  names: {kind: IngressRoute}\n  versions:\n    - name: v1alpha1\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              required: [routes]\n              properties:\n                entryPoints: {type: array, items: {type: string}}\n                routes: {type: array, items: {type: object, x-kubernetes-preserve-unknown-fields: true}}\n                tls: {type: object, x-kubernetes-preserve-unknown-fields: true}\n",
+    )
+    .expect("crd");
+    let out = capstan(
+        &[
+            "check",
+            "deploy/environments/prod/root.yaml",
+            "-o",
+            "json",
+            "--schema-dir",
+            "crds",
+        ],
+        root,
+    );
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let f = v["findings"].as_array().expect("findings");
+    let removed: Vec<_> = f.iter().filter(|x| x["rule"] == "api-removed").collect();
+    assert_eq!(removed.len(), 1);
+    assert!(
+        removed[0]["skipped"].as_str().is_some_and(
+            |s| s.contains("migrated by the platform team") && s.contains("capstan.yaml")
+        ),
+        "{}",
+        removed[0]
+    );
+    // IngressRoutes are now validated (and valid); ExternalSecrets still are not.
+    let notes: Vec<String> = f
+        .iter()
+        .filter(|x| x["rule"] == "not-validated")
+        .map(|x| x["message"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        notes.iter().all(|m| !m.contains("IngressRoute")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|m| m.contains("ExternalSecret")),
+        "{notes:?}"
+    );
+}

@@ -43,6 +43,10 @@ pub struct Config {
     /// `--api-versions` for Helm sources that do not set `helm.apiVersions`.
     #[serde(default)]
     pub api_versions: Vec<String>,
+    /// `capstan check` settings (rule switches, production environments),
+    /// kept raw: capstan-check's CLI reads them.
+    #[serde(default)]
+    pub check: Option<serde_json::Value>,
 }
 
 /// A string or a list of strings.

@@ -68,7 +68,11 @@ struct Validator {
 }
 
 impl Validator {
-    fn new(kube: (u32, u32), apps: &[LoadedApp<'_>]) -> Result<Validator, String> {
+    fn new(
+        kube: (u32, u32),
+        apps: &[LoadedApp<'_>],
+        extra: &[crate::input::Document],
+    ) -> Result<Validator, String> {
         let data = load_data()?;
         let wanted = format!("{}.{}", kube.0, kube.1);
         let versions: Vec<&str> = data["versions"]
@@ -121,15 +125,26 @@ impl Validator {
         for app in apps {
             for o in &app.objects {
                 if o.kind == "CustomResourceDefinition" {
-                    v.add_crd(o);
+                    v.add_crd(&o.root);
+                }
+            }
+        }
+        for d in extra {
+            for n in crate::yaml::load_all(&d.text)
+                .unwrap_or_default()
+                .into_iter()
+                .flatten()
+            {
+                if n.str_at(&["kind"]) == Some("CustomResourceDefinition") {
+                    v.add_crd(&n);
                 }
             }
         }
         Ok(v)
     }
 
-    fn add_crd(&mut self, crd: &Object<'_>) {
-        let spec = crd.root.to_json();
+    fn add_crd(&mut self, crd: &Node) {
+        let spec = crd.to_json();
         let spec = &spec["spec"];
         let group = spec["group"].as_str().unwrap_or("");
         let kind = spec["names"]["kind"].as_str().unwrap_or("");
@@ -190,10 +205,8 @@ fn strictify(v: &Value) -> Value {
     match v {
         Value::Object(m) => {
             let preserve = m.get("x-kubernetes-preserve-unknown-fields") == Some(&json!(true));
-            let mut out: Map<String, Value> = m
-                .iter()
-                .map(|(k, x)| (k.clone(), strictify(x)))
-                .collect();
+            let mut out: Map<String, Value> =
+                m.iter().map(|(k, x)| (k.clone(), strictify(x))).collect();
             if m.contains_key("properties") && !m.contains_key("additionalProperties") && !preserve
             {
                 out.insert("additionalProperties".into(), json!(false));
@@ -290,8 +303,13 @@ fn leaves<'a, 's, 'v>(e: &'a ValidationError<'s, 'v>, out: &mut Vec<&'a Validati
 }
 
 /// Validates every document of every app.
-pub(crate) fn check(apps: &[LoadedApp<'_>], kube: (u32, u32), out: &mut Vec<Finding>) {
-    let mut v = match Validator::new(kube, apps) {
+pub(crate) fn check(
+    apps: &[LoadedApp<'_>],
+    extra: &[crate::input::Document],
+    kube: (u32, u32),
+    out: &mut Vec<Finding>,
+) {
+    let mut v = match Validator::new(kube, apps, extra) {
         Ok(v) => v,
         Err(e) => {
             out.push(Finding {
@@ -336,7 +354,7 @@ pub(crate) fn check(apps: &[LoadedApp<'_>], kube: (u32, u32), out: &mut Vec<Find
                 None,
                 None,
                 format!(
-                    "{what}: {} document(s) not validated ({}): no schema for Kubernetes {}.{} and no CustomResourceDefinition in the input",
+                    "{what}: {} document(s) not validated ({}): no schema for Kubernetes {}.{} and no CustomResourceDefinition in the input or a schema folder",
                     names.len(),
                     names.join(", "),
                     kube.0,

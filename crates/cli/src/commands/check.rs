@@ -7,11 +7,11 @@
 //! or above `--fail-on` or an app cannot be rendered.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use anyhow::{Context, bail};
-use capstan_check::{App, Document, Environment, Input, Inventory, Severity, ValuesFile};
+use capstan_check::{App, Document, Environment, Input, Inventory, Severity, Skip, ValuesFile};
 use capstan_source::AppTree;
 use capstan_source::tree::{FileTree, GitTree, WorkTree, join};
 use clap::{Args, ValueEnum};
@@ -43,6 +43,10 @@ pub(crate) struct CheckArgs {
     /// environment). Repeatable; replaces environments/<env>/nodes.yaml.
     #[arg(long = "inventory", value_name = "FILE")]
     inventories: Vec<PathBuf>,
+    /// A folder of CustomResourceDefinitions (YAML or JSON, searched
+    /// recursively) whose schemas validate the kinds they define. Repeatable.
+    #[arg(long = "schema-dir", value_name = "DIR")]
+    schema_dirs: Vec<PathBuf>,
     /// Output format.
     #[arg(short = 'o', long, value_enum, default_value = "human")]
     output: Output,
@@ -67,10 +71,16 @@ pub(crate) fn run(a: CheckArgs) -> anyhow::Result<u8> {
         Some(v) => Some(parse_kube_version(&v)?),
         None => None,
     };
+    let settings = engine.repositories().config().check.clone();
+    let (skips, prod_envs) = check_settings(settings.as_ref())?;
     let mut input = Input {
         kube_version,
+        skips,
         ..Input::default()
     };
+    for dir in &a.schema_dirs {
+        read_schema_dir(dir, &mut input.schema_documents, 0)?;
+    }
     let mut env_dirs: BTreeMap<String, String> = BTreeMap::new();
     for (i, node) in tree.nodes.iter().enumerate() {
         let Ok(output) = &node.output else { continue };
@@ -156,7 +166,10 @@ pub(crate) fn run(a: CheckArgs) -> anyhow::Result<u8> {
         };
         let refs: Vec<&str> = projects.iter().map(String::as_str).collect();
         input.environments.push(Environment {
-            prod: capstan_check::looks_prod(&name, &refs),
+            prod: match &prod_envs {
+                Some(list) => list.contains(&name),
+                None => capstan_check::looks_prod(&name, &refs),
+            },
             name,
             inventory,
         });
@@ -242,4 +255,85 @@ fn cluster_of(tree: &AppTree, mut idx: usize) -> String {
     } else {
         dest
     }
+}
+
+/// `check:` of capstan.yaml: `skip: [{rule, apps, reason}]` and
+/// `prodEnvironments: [names]` (default: judged from names and projects).
+fn check_settings(
+    v: Option<&serde_json::Value>,
+) -> anyhow::Result<(Vec<Skip>, Option<Vec<String>>)> {
+    let Some(v) = v else {
+        return Ok((Vec::new(), None));
+    };
+    let origin = capstan_source::repos::CONFIG_FILE;
+    let Some(m) = v.as_object() else {
+        bail!("{origin}: check: must be a mapping");
+    };
+    let mut skips = Vec::new();
+    let mut prod = None;
+    for (k, x) in m {
+        match k.as_str() {
+            "skip" => {
+                for (i, s) in x.as_array().into_iter().flatten().enumerate() {
+                    let text = |f: &str| s[f].as_str().unwrap_or("").to_string();
+                    let apps = match &s["apps"] {
+                        serde_json::Value::Array(a) => a
+                            .iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect(),
+                        serde_json::Value::String(one) => vec![one.clone()],
+                        _ => Vec::new(),
+                    };
+                    skips.push(Skip {
+                        rule: text("rule"),
+                        apps,
+                        reason: text("reason"),
+                        origin: format!("{origin} check.skip[{i}]"),
+                    });
+                }
+            }
+            "prodEnvironments" => {
+                prod = Some(
+                    x.as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|e| e.as_str().map(str::to_string))
+                        .collect(),
+                )
+            }
+            other => bail!("{origin}: check.{other}: unknown setting (skip, prodEnvironments)"),
+        }
+    }
+    Ok((skips, prod))
+}
+
+/// Reads every YAML or JSON file under `dir` as a schema source.
+fn read_schema_dir(dir: &Path, out: &mut Vec<Document>, depth: usize) -> anyhow::Result<()> {
+    if depth > 32 {
+        bail!("{}: folders nested too deeply", dir.display());
+    }
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading --schema-dir {}", dir.display()))?
+        .filter_map(Result::ok)
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let p = e.path();
+        if p.is_dir() {
+            read_schema_dir(&p, out, depth + 1)?;
+        } else if p
+            .extension()
+            .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+        {
+            let text =
+                std::fs::read_to_string(&p).with_context(|| format!("reading {}", p.display()))?;
+            out.push(Document {
+                template: p.display().to_string(),
+                file: Some(p.display().to_string()),
+                line: Some(1),
+                text,
+            });
+        }
+    }
+    Ok(())
 }
