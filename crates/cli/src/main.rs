@@ -30,6 +30,8 @@ enum Command {
     Render(commands::render::RenderArgs),
     /// Check the rendered tree: capacity and placement, secrets, fleet rules, APIs.
     Check(commands::check::CheckArgs),
+    /// Compare the rendered manifests of two revisions, app by app and field by field.
+    Diff(commands::diff::DiffArgs),
     /// Print the version and the reference versions capstan matches.
     Version,
 }
@@ -51,6 +53,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Tree(args) => Ok(ExitCode::from(commands::tree::run(args)?)),
         Command::Render(args) => Ok(ExitCode::from(commands::render::run(args)?)),
         Command::Check(args) => Ok(ExitCode::from(commands::check::run(args)?)),
+        Command::Diff(args) => Ok(ExitCode::from(commands::diff::run(args)?)),
         Command::Version => {
             write_stdout(&format!(
                 "capstan {}\nrenders as: Helm v4.2.3 (Go text/template)\n",

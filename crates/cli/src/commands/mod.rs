@@ -1,4 +1,5 @@
 pub(crate) mod check;
+pub(crate) mod diff;
 pub(crate) mod render;
 pub(crate) mod template;
 pub(crate) mod tree;
