@@ -82,6 +82,7 @@ pub(crate) fn run(a: CheckArgs) -> anyhow::Result<u8> {
         read_schema_dir(dir, &mut input.schema_documents, 0)?;
     }
     let mut env_dirs: BTreeMap<String, String> = BTreeMap::new();
+    let mut file_cache: BTreeMap<String, Option<String>> = BTreeMap::new();
     for (i, node) in tree.nodes.iter().enumerate() {
         let Ok(output) = &node.output else { continue };
         let manifest_file = manifest_file(&node.found_in);
@@ -101,17 +102,37 @@ pub(crate) fn run(a: CheckArgs) -> anyhow::Result<u8> {
             documents: output
                 .manifests
                 .iter()
-                .map(|m| Document {
-                    template: m.source.clone(),
-                    file: None,
-                    line: None,
-                    text: m.text.clone(),
+                .map(|m| {
+                    let (file, line) = locate(files.as_ref(), &mut file_cache, &m.source, &m.text);
+                    Document {
+                        template: m.source.clone(),
+                        file,
+                        line,
+                        text: m.text.clone(),
+                    }
                 })
                 .collect(),
             values_files: Vec::new(),
         };
         for s in node.app.sources() {
             let Some(h) = &s.helm else { continue };
+            // Inline values are one more values file, in the manifest.
+            let inline = format!(
+                "{} (spec.source.helm.values)",
+                app.manifest_file.as_deref().unwrap_or("")
+            );
+            if !h.values.is_empty() {
+                app.values_files.push(ValuesFile {
+                    path: inline.clone(),
+                    text: h.values.clone(),
+                });
+            }
+            if let Some(obj) = &h.values_object {
+                app.values_files.push(ValuesFile {
+                    path: inline.replace("helm.values", "helm.valuesObject"),
+                    text: serde_json::to_string_pretty(obj)?,
+                });
+            }
             if s.is_chart_repository() {
                 continue;
             }
@@ -336,4 +357,31 @@ fn read_schema_dir(dir: &Path, out: &mut Vec<Document>, depth: usize) -> anyhow:
         }
     }
     Ok(())
+}
+
+/// The repository file and line of a document rendered verbatim from a
+/// file (plain directory sources); `None` for templates.
+fn locate(
+    files: &dyn FileTree,
+    cache: &mut BTreeMap<String, Option<String>>,
+    source: &str,
+    text: &str,
+) -> (Option<String>, Option<u64>) {
+    let content = cache.entry(source.to_string()).or_insert_with(|| {
+        files
+            .read(source)
+            .ok()
+            .flatten()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    });
+    match content
+        .as_deref()
+        .and_then(|c| Some((c, c.find(text.trim_end())?)))
+    {
+        Some((c, at)) if !text.trim().is_empty() => {
+            let line = c[..at].matches('\n').count() as u64 + 1;
+            (Some(source.to_string()), Some(line))
+        }
+        _ => (None, None),
+    }
 }
