@@ -471,6 +471,11 @@ impl Object for Capabilities {
     }
 }
 
+/// A JSON string literal as encoding/json writes it.
+fn json_str(s: &str) -> String {
+    crate::json::to_json_lossy(&Value::str(s))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -487,9 +492,4 @@ mod tests {
         assert_eq!(v.version, "v1.33.4-gke.1245000");
         assert!(KubeVersion::parse("x").is_none());
     }
-}
-
-/// A JSON string literal as encoding/json writes it.
-fn json_str(s: &str) -> String {
-    crate::json::to_json_lossy(&Value::str(s))
 }
