@@ -25,6 +25,18 @@ pub struct Inventory {
     /// The file it was read from.
     pub file: String,
     pub nodes: Vec<InventoryNode>,
+    /// Storage classes of the cluster (optional `storageClasses:` list of
+    /// `{name, volumeBindingMode, default}`), for the wave dead-lock rule.
+    pub storage_classes: Vec<StorageClass>,
+}
+
+/// A storage class the cluster has (not rendered by any app).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StorageClass {
+    pub name: String,
+    /// `Immediate` or `WaitForFirstConsumer`.
+    pub volume_binding_mode: String,
+    pub default: bool,
 }
 
 /// One node.
@@ -82,7 +94,22 @@ impl Inventory {
                 .to_string(),
             file: file.to_string(),
             nodes: Vec::new(),
+            storage_classes: Vec::new(),
         };
+        for c in root
+            .get("storageClasses")
+            .map(Yaml::items)
+            .unwrap_or_default()
+        {
+            inv.storage_classes.push(StorageClass {
+                name: c.str_at(&["name"]).unwrap_or("").to_string(),
+                volume_binding_mode: c
+                    .str_at(&["volumeBindingMode"])
+                    .unwrap_or("Immediate")
+                    .to_string(),
+                default: c.str_at(&["default"]) == Some("true"),
+            });
+        }
         let Some(nodes) = root.get("nodes") else {
             return Err(err(root.line, "no nodes: list".into()));
         };

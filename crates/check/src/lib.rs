@@ -28,7 +28,7 @@ pub use finding::{Finding, Location, RULES, RuleInfo, Severity, rule, rule_info}
 pub use input::{
     App, DEFAULT_KUBE_VERSION, Document, Environment, Input, Skip, ValuesFile, looks_prod,
 };
-pub use inventory::{Inventory, InventoryError, InventoryNode, Taint};
+pub use inventory::{Inventory, InventoryError, InventoryNode, StorageClass, Taint};
 pub use quantity::Quantity;
 pub use report::{Report, render_human, render_json, render_sarif};
 pub use rules::apis::{DEPRECATIONS, Deprecation, lookup as api_deprecation};
@@ -61,6 +61,25 @@ pub fn check(input: &Input) -> Report {
             .unwrap_or_else(|| looks_prod(&app.app.environment, &[&app.app.project]));
         rules::secrets::check(app, &mut findings);
         rules::fleet::check(app, is_prod, &mut findings);
+        // The environment's inventory may name the cluster's own classes.
+        let inv = input
+            .environments
+            .iter()
+            .find(|e| e.name == app.app.environment)
+            .and_then(|e| e.inventory.as_ref());
+        let mut binding = binding.clone();
+        let mut default_class = default_class.clone();
+        for c in inv
+            .map(|i| i.storage_classes.as_slice())
+            .unwrap_or_default()
+        {
+            binding
+                .entry(c.name.clone())
+                .or_insert_with(|| c.volume_binding_mode.clone());
+            if c.default && default_class.is_none() {
+                default_class = Some(c.name.clone());
+            }
+        }
         rules::waves::check(app, &binding, default_class.as_deref(), &mut findings);
         rules::pitfalls::check(app, &mut findings);
         rules::apis::check(app, kube, &mut findings);

@@ -344,6 +344,14 @@ fn wave_deadlocks() {
         rules(&input(vec![app("a", &[sc, pvc, pod])], false)),
         vec![rule::WAVE_DEADLOCK]
     );
+    // The class may come from the inventory instead of a rendered StorageClass.
+    let mut i = input(vec![app("a", &[pvc, pod])], false);
+    assert!(rules(&i).is_empty(), "unknown class: no finding");
+    let inv = format!(
+        "{INVENTORY}storageClasses:\n  - {{name: wffc, volumeBindingMode: WaitForFirstConsumer}}\n"
+    );
+    i.environments[0].inventory = Some(Inventory::parse("nodes.yaml", &inv).unwrap());
+    assert_eq!(rules(&i), vec![rule::WAVE_DEADLOCK]);
     let immediate = sc.replace("WaitForFirstConsumer", "Immediate");
     assert!(rules(&input(vec![app("a", &[&immediate, pvc, pod])], false)).is_empty());
 }
