@@ -32,6 +32,8 @@ enum Command {
     Check(commands::check::CheckArgs),
     /// Compare the rendered manifests of two revisions, app by app and field by field.
     Diff(commands::diff::DiffArgs),
+    /// Commit the rendered manifests of a source commit to a branch.
+    Hydrate(commands::hydrate::HydrateArgs),
     /// Print the version and the reference versions capstan matches.
     Version,
 }
@@ -54,6 +56,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Render(args) => Ok(ExitCode::from(commands::render::run(args)?)),
         Command::Check(args) => Ok(ExitCode::from(commands::check::run(args)?)),
         Command::Diff(args) => Ok(ExitCode::from(commands::diff::run(args)?)),
+        Command::Hydrate(args) => Ok(ExitCode::from(commands::hydrate::run(args)?)),
         Command::Version => {
             write_stdout(&format!(
                 "capstan {}\nrenders as: Helm v4.2.3 (Go text/template)\n",

@@ -16,6 +16,7 @@ mod directory;
 mod envsubst;
 pub mod glob;
 mod helm;
+pub mod hydrate;
 mod output;
 mod overrides;
 pub mod repos;
