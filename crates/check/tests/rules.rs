@@ -539,4 +539,18 @@ fn shipped_schema_versions() {
     let pdb = "apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: p}\n";
     let r = check(&input(vec![app("a", &[pdb])], false));
     assert!(r.findings.iter().any(|f| f.rule == rule::NOT_VALIDATED));
+    // A version without shipped schemas is a warning, not a silent pass.
+    let mut i = input(
+        vec![app("a", &[pdb.replace("v1beta1", "v1").as_str()])],
+        false,
+    );
+    i.kube_version = Some((1, 29));
+    let r = check(&i);
+    assert!(
+        r.findings.iter().any(
+            |f| f.rule == rule::NOT_VALIDATED && f.severity == capstan_check::Severity::Warning
+        ),
+        "{:#?}",
+        r.findings
+    );
 }

@@ -325,6 +325,23 @@ pub(crate) fn check(
             return;
         }
     };
+    let wanted = format!("{}.{}", kube.0, kube.1);
+    let shipped = supported_versions();
+    if !shipped.contains(&wanted) && !apps.is_empty() {
+        out.push(Finding {
+            rule: rule::NOT_VALIDATED,
+            severity: Severity::Warning,
+            environment: String::new(),
+            app: String::new(),
+            resource: None,
+            location: None,
+            message: format!(
+                "capstan ships Kubernetes schemas for {} only: built-in kinds are not validated for {wanted} (--kube-version)",
+                shipped.join(", ")
+            ),
+            skipped: None,
+        });
+    }
     for app in apps {
         let mut unvalidated: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for o in &app.objects {
