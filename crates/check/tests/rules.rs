@@ -554,3 +554,23 @@ fn shipped_schema_versions() {
         r.findings
     );
 }
+
+#[test]
+fn hostile_yaml_is_refused_quickly() {
+    let deep = format!("a: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..12 {
+        let p = i - 1;
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    let mut a = app("a", &[deep.as_str(), bomb.as_str()]);
+    a.values_files.push(ValuesFile {
+        path: "v.yaml".into(),
+        text: bomb.clone(),
+    });
+    let r = check(&input(vec![a], false));
+    let parse = r.findings.iter().filter(|f| f.rule == rule::PARSE).count();
+    assert_eq!(parse, 3, "{:#?}", r.findings);
+}

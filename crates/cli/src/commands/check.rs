@@ -5,6 +5,18 @@
 //! (`environments/<env>/nodes.yaml` beside the apps, or `--inventory`).
 //! Prints the findings as text, JSON or SARIF; exits 1 when a finding is at
 //! or above `--fail-on` or an app cannot be rendered.
+//!
+//! Rule switches, always with a reason the output shows: the Application
+//! annotation `check.capstan.dev/skip-<rule>: <reason>`, or in capstan.yaml
+//!
+//! ```yaml
+//! check:
+//!   prodEnvironments: [mainnet]   # default: judged from environment and project names
+//!   skip:
+//!     - rule: wave-deadlock
+//!       apps: ["mainnet-*"]       # `*` globs; omitted: every app
+//!       reason: argocd-cm's PVC health check treats Pending claims as healthy
+//! ```
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
