@@ -88,21 +88,57 @@ pub(super) fn encode(v: &Value, out: &mut String, depth: usize) -> Result<(), Js
 /// encoding/json's string quoting with HTML escaping on.
 pub(crate) fn quote_into(s: &str, out: &mut String) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    // Bytes that never need escaping are copied in runs. 0xE2 leads
+    // U+2028 and U+2029, so it takes the per-character path.
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b >= 0x20 && !matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&' | 0xe2) {
+            i += 1;
+            continue;
         }
+        out.push_str(&s[run..i]);
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        escape_char(c, out);
+        i += c.len_utf8();
+        run = i;
     }
+    out.push_str(&s[run..]);
     out.push('"');
+}
+
+fn escape_char(c: char, out: &mut String) {
+    match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        }
+        c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+        c => out.push(c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote_into;
+
+    #[test]
+    fn quoting_copies_plain_runs_and_escapes_the_rest() {
+        let mut out = String::new();
+        quote_into("a<b>&c\"d\\e\u{1}f\u{2028}g\u{2029}h\u{2030}é\n", &mut out);
+        assert_eq!(
+            out,
+            "\"a\\u003cb\\u003e\\u0026c\\\"d\\\\e\\u0001f\\u2028g\\u2029h\u{2030}é\\n\""
+        );
+    }
 }

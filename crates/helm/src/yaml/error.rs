@@ -317,8 +317,12 @@ pub(crate) fn stream_start_error(text: &str) -> Option<YamlError> {
 
 /// Control characters libyaml's reader rejects.
 pub(crate) fn control_char_error(text: &str) -> Option<YamlError> {
-    text.chars()
-        .any(|c| !allowed_char(c))
+    // Plain ASCII text is the common case: check bytes, and decode
+    // characters only when something outside printable ASCII shows up.
+    let clean_ascii = text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'));
+    (!clean_ascii && text.chars().any(|c| !allowed_char(c)))
         .then(|| YamlError::syntax("yaml: control characters are not allowed".into()))
 }
 
