@@ -158,8 +158,14 @@ fn a_seeded_copy_fails_with_exactly_the_seeded_findings() {
     let h = text(&human.stdout);
     assert!(h.contains("node aks-sgxpool-54727109-vmss00000k is over-committed: sgx.intel.com/epc requests 16Gi of 12Gi"), "{h}");
     assert!(!h.contains("s3cr3t"), "the secret is masked: {h}");
-    assert!(h.contains("at: deploy/environments/sepolia/apps/leak.yaml:6"), "{h}");
-    assert!(h.contains("at: deploy/environments/sepolia/apps/pdb.yaml:1"), "{h}");
+    assert!(
+        h.contains("at: deploy/environments/sepolia/apps/leak.yaml:6"),
+        "{h}"
+    );
+    assert!(
+        h.contains("at: deploy/environments/sepolia/apps/pdb.yaml:1"),
+        "{h}"
+    );
 }
 
 #[test]

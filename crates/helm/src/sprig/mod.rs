@@ -20,13 +20,13 @@
 //! messages returned here are the panic or error texts Go would produce.
 
 mod certs;
-mod goext;
 mod conv;
 mod crypto;
 mod dates;
 mod defaults;
 mod dicts;
 mod encoding;
+mod goext;
 mod golayout;
 mod hash;
 mod jsonfmt;
