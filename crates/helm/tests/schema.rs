@@ -208,3 +208,28 @@ fn deep_values_against_a_recursive_schema() {
     let err = validate_chart_tree(&c, &v).expect_err("the leaf is a number");
     assert!(err.details.contains("'anyOf' failed"), "{}", err.details);
 }
+
+/// Compiled schemas are cached per process: a second validation against the
+/// same bytes must give the same outcome, errors and URN warnings as the first.
+#[test]
+fn repeated_validation_replays_the_compile() {
+    let c = schema_of(
+        r#"{"properties":{"a":{"type":"string","pattern":"^x"},"b":{"$ref":"urn:example:b"}}}"#,
+    );
+    let bad = values_of("a: yes-no\nb: 1");
+    let first = validate_chart_tree(&c, &bad).expect_err("pattern must fail");
+    let second = validate_chart_tree(&c, &bad).expect_err("pattern must fail again");
+    assert_eq!(first, second);
+    assert!(first.details.contains("a"), "{}", first.details);
+    assert_eq!(first.warnings.len(), 1, "{:?}", first.warnings);
+    let good = values_of("a: xyz\nb: 1");
+    let ok1 = validate_chart_tree(&c, &good).expect("valid");
+    let ok2 = validate_chart_tree(&c, &good).expect("valid again");
+    assert_eq!(ok1, ok2);
+    assert_eq!(ok1.warnings, first.warnings);
+    // A broken schema's compile error is replayed too.
+    let broken = schema_of(r#"{"type": 12}"#);
+    let e1 = validate_chart_tree(&broken, &Map::new()).expect_err("bad schema");
+    let e2 = validate_chart_tree(&broken, &Map::new()).expect_err("bad schema again");
+    assert_eq!(e1, e2);
+}

@@ -21,7 +21,9 @@ mod literals;
 mod message;
 mod text;
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
 use capstan_gotmpl::{Map, Value};
 
@@ -111,8 +113,43 @@ pub fn validate_single(
 /// Stack for the validation thread.
 const VALIDATION_STACK: usize = 256 * 1024 * 1024;
 
+/// A compiled schema with the lines Helm logs while compiling it.
+type CachedCompile = Arc<(Result<compile::Compiled, String>, Vec<String>)>;
+
+/// Schemas compiled in this process, by their bytes. Compiling (the
+/// metaschema check, every `pattern` regex) costs far more than validating,
+/// and the same chart is rendered for many apps; a compile is a pure
+/// function of the bytes, so its outcome and log lines are replayed.
+static COMPILED: Mutex<Option<HashMap<Vec<u8>, CachedCompile>>> = Mutex::new(None);
+
+/// Distinct schemas kept before the cache is emptied.
+const CACHE_CAPACITY: usize = 64;
+
+fn compile_cached(schema: &[u8]) -> CachedCompile {
+    let lookup = |cache: &Option<HashMap<Vec<u8>, CachedCompile>>| {
+        cache.as_ref().and_then(|m| m.get(schema)).map(Arc::clone)
+    };
+    if let Some(hit) = COMPILED.lock().ok().and_then(|c| lookup(&c)) {
+        return hit;
+    }
+    let mut logged = Vec::new();
+    let result = compile::compile(schema, &mut logged);
+    let entry = Arc::new((result, logged));
+    if let Ok(mut cache) = COMPILED.lock() {
+        let map = cache.get_or_insert_with(HashMap::new);
+        if map.len() >= CACHE_CAPACITY {
+            map.clear();
+        }
+        map.insert(schema.to_vec(), Arc::clone(&entry));
+    }
+    entry
+}
+
 fn validate_here(values: &Map, schema: &[u8], warnings: &mut Vec<String>) -> Result<(), String> {
-    let compiled = compile::compile(schema, warnings)?;
+    let entry = compile_cached(schema);
+    let (result, logged) = &*entry;
+    warnings.extend(logged.iter().cloned());
+    let compiled = result.as_ref().map_err(Clone::clone)?;
     let instance = map_to_json(values, 0)?;
     match compiled.schemas.validate(&instance, compiled.index) {
         Ok(()) => Ok(()),
