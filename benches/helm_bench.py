@@ -3,7 +3,7 @@
 in-process Chart.render) on every app of deploy/ (release, namespace and value files from
 its Argo CD Application) and on the generated large chart; same machine, same run.
 Writes a markdown section to stdout. Usage: helm_bench.py HELM_PYTHON BENCH_HELM CAPSTAN"""
-import json, os, resource, subprocess, sys
+import json, os, subprocess, sys
 
 helm_py, bench_helm, capstan = sys.argv[1:4]
 root = os.getcwd()
@@ -38,10 +38,13 @@ def run(cmd, runs):
 
 
 def peak_rss_kb(cmd):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    subprocess.run(cmd, capture_output=True, check=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(after, before)
+    """Peak RSS of `cmd` alone: measured by a fresh wrapper process, since
+    RUSAGE_CHILDREN keeps the maximum of every child a process ever had."""
+    wrapper = ("import resource, subprocess, sys; "
+               "subprocess.run(sys.argv[1:], capture_output=True, check=True); "
+               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", wrapper] + cmd, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip())
 
 
 ours = run([bench_helm], 30)
