@@ -186,6 +186,18 @@ impl<'s> Exec<'s> {
                 self.write(&text)
             }
             Val::Con(v) | Val::Iface(v) => {
+                // A map reached twice through one value (a DAG built with
+                // Sprig's dict) prints once per path: bound the walk before
+                // writing, so a value whose text cannot fit fails fast.
+                let room = self
+                    .limits()
+                    .max_output
+                    .saturating_sub(self.held + self.out.len());
+                if printed_size_exceeds(v, room) {
+                    let max = self.limits().max_output;
+                    return Err(self
+                        .fail_limit(|| format!("output exceeds the maximum size ({max} bytes)")));
+                }
                 format::write_value(&mut self.out, v);
                 self.check_output()
             }
@@ -196,6 +208,23 @@ impl<'s> Exec<'s> {
     /// it took work proportional to its size, which one step does not
     /// account for (`{{range ...}}{{$s = print $huge}}{{end}}`).
     fn charge(&mut self, value: &Val) -> Result<(), Error> {
+        // A string, byte slice or list longer than the output cap can never
+        // be printed whole; refusing it bounds memory when a template keeps
+        // doubling a value (`{{ $s = print $s $s }}` in a loop).
+        let len = match value.concrete() {
+            Some(Value::String(s)) => s.len(),
+            Some(Value::Bytes(b)) => b.len(),
+            Some(Value::List(l)) => l.len(),
+            _ => 0,
+        };
+        let max = self.limits().max_output;
+        if len > max {
+            return Err(self.fail_limit(|| {
+                format!(
+                    "a value of {len} bytes or items exceeds the maximum output size ({max} bytes)"
+                )
+            }));
+        }
         let size = match value.concrete() {
             Some(Value::String(s)) => s.len() / 64,
             Some(Value::Bytes(b)) => b.len() / 64,
@@ -469,4 +498,38 @@ impl<'s> Exec<'s> {
             None => Err(self.fail(|| format!("undefined variable: {name}"))),
         }
     }
+}
+
+/// Whether `v` printed with `%v` would take more than `room` bytes, found by
+/// walking it with a budget of `room` steps (every element prints at least
+/// one byte), so the walk itself is bounded even for a value that shares
+/// maps exponentially often.
+fn printed_size_exceeds(v: &Value, room: usize) -> bool {
+    fn walk(v: &Value, budget: &mut usize, depth: usize) -> bool {
+        let cost = match v {
+            Value::String(s) => s.len(),
+            Value::Bytes(b) => b.len() * 2,
+            _ => 1,
+        };
+        if cost > *budget {
+            return true;
+        }
+        *budget -= cost;
+        if depth > 10_000 {
+            return false;
+        }
+        match v {
+            Value::List(items) => items.iter().any(|i| walk(i, budget, depth + 1)),
+            Value::Map(m) => m.snapshot().iter().any(|(k, i)| {
+                if k.len() > *budget {
+                    return true;
+                }
+                *budget -= k.len();
+                walk(i, budget, depth + 1)
+            }),
+            _ => false,
+        }
+    }
+    let mut budget = room;
+    walk(v, &mut budget, 0)
 }
