@@ -78,7 +78,7 @@ loaded once, values already merged: only the render is timed, which favours Helm
 %s
 | **all inputs** | | %.1f ms | %.1f ms | %.1f× |
 
-Slowest ratio: %.1f× (goal: at least 20× on every input — not met yet; see the notes below).
+Slowest ratio: %.1f× (goal: at least 20× on every input — not met yet: YAML reading of values and of every rendered document, template parsing per render and the `toYaml` JSON round trip dominate the profile).
 
 Peak memory rendering the large chart once: `capstan template` process %.1f MB; Helm's
 process %.1f MB, of which %.1f MB beyond loading the Helm library and the chart.
