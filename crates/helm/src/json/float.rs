@@ -1,107 +1,22 @@
-//! Go's float and string spellings that the codecs need: `strconv.FormatFloat`
-//! with the shortest round-trip digits in the `'g'` and `'f'` forms,
-//! encoding/json's float rule, and `strconv.Quote`.
+//! Go's float and string spellings that the codecs need: encoding/json's
+//! float rule over `strconv.FormatFloat` (capstan-gotmpl's, checked against
+//! Go), and `strconv.Quote`.
 
-/// Shortest round-trip decimal digits of a finite, non-zero `x`:
-/// (digits without dot, decimal point position), e.g. 1234.5 -> ("12345", 4).
-fn shortest_digits(x: f64) -> (String, i32) {
-    // `{:e}` prints the shortest round-trip digits in scientific form.
-    let s = format!("{:e}", x.abs());
-    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mant.chars().filter(char::is_ascii_digit).collect();
-    (digits, exp + 1)
-}
-
-fn sign(x: f64) -> &'static str {
-    if x.is_sign_negative() { "-" } else { "" }
-}
-
-fn special(x: f64) -> Option<&'static str> {
-    if x.is_nan() {
-        Some("NaN")
-    } else if x == f64::INFINITY {
-        Some("+Inf")
-    } else if x == f64::NEG_INFINITY {
-        Some("-Inf")
-    } else {
-        None
-    }
-}
+use capstan_gotmpl::format::{FloatFormat, format_float};
 
 /// `strconv.FormatFloat(x, 'e', -1, 64)`.
 pub(crate) fn go_format_e(x: f64) -> String {
-    if let Some(s) = special(x) {
-        return s.to_string();
-    }
-    if x == 0.0 {
-        return format!("{}0e+00", sign(x));
-    }
-    let (digits, dp) = shortest_digits(x);
-    let exp = dp - 1;
-    let mut out = String::from(sign(x));
-    out.push_str(&digits[..1]);
-    if digits.len() > 1 {
-        out.push('.');
-        out.push_str(&digits[1..]);
-    }
-    out.push('e');
-    out.push(if exp < 0 { '-' } else { '+' });
-    let a = exp.unsigned_abs();
-    if a < 10 {
-        out.push('0');
-    }
-    out.push_str(&a.to_string());
-    out
+    format_float(x, FloatFormat::Exp, None)
 }
 
 /// `strconv.FormatFloat(x, 'f', -1, 64)`.
 pub(crate) fn go_format_f(x: f64) -> String {
-    if let Some(s) = special(x) {
-        return s.to_string();
-    }
-    if x == 0.0 {
-        return format!("{}0", sign(x));
-    }
-    let (digits, dp) = shortest_digits(x);
-    let mut out = String::from(sign(x));
-    if dp <= 0 {
-        out.push_str("0.");
-        for _ in 0..(-dp) {
-            out.push('0');
-        }
-        out.push_str(&digits);
-    } else {
-        let dp = dp as usize;
-        if digits.len() <= dp {
-            out.push_str(&digits);
-            for _ in digits.len()..dp {
-                out.push('0');
-            }
-        } else {
-            out.push_str(&digits[..dp]);
-            out.push('.');
-            out.push_str(&digits[dp..]);
-        }
-    }
-    out
+    format_float(x, FloatFormat::Fixed, None)
 }
 
 /// `strconv.FormatFloat(x, 'g', -1, 64)`, which is also fmt's `%v`.
 pub fn go_format_g(x: f64) -> String {
-    if let Some(s) = special(x) {
-        return s.to_string();
-    }
-    if x == 0.0 {
-        return format!("{}0", sign(x));
-    }
-    let (_, dp) = shortest_digits(x);
-    let exp = dp - 1;
-    // With the shortest precision Go decides with precision 6.
-    if !(-4..6).contains(&exp) {
-        return go_format_e(x);
-    }
-    go_format_f(x)
+    format_float(x, FloatFormat::General, None)
 }
 
 /// encoding/json's spelling of a finite float64.

@@ -236,67 +236,7 @@ pub(crate) fn parse_float(s: &str) -> Option<f64> {
 /// Go's `%v` of a float64 (`strconv.FormatFloat(x, 'g', -1, 64)` with fmt's
 /// exponent form: `1e+06`, `1.5`, `1.234567e+08`, `1e-05`).
 pub fn go_float_string(x: f64) -> String {
-    if x.is_nan() {
-        return "NaN".to_string();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 {
-            "+Inf".to_string()
-        } else {
-            "-Inf".to_string()
-        };
-    }
-    // Rust's `{:e}` gives the shortest round-trip digits, e.g. `-1.2345e6`.
-    let sci = format!("{x:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let (neg, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => (true, m),
-        None => (false, mantissa),
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
-    let mut out = String::new();
-    if neg {
-        out.push('-');
-    }
-    // fmt uses %e when the exponent is < -4 or >= 6 (shortest precision).
-    if !(-4..6).contains(&exp) {
-        push_exp_form(&mut out, &digits, exp);
-    } else if exp < 0 {
-        out.push_str("0.");
-        for _ in 0..(-exp - 1) {
-            out.push('0');
-        }
-        out.push_str(&digits);
-    } else {
-        let point = exp as usize + 1;
-        if digits.len() <= point {
-            out.push_str(&digits);
-            for _ in digits.len()..point {
-                out.push('0');
-            }
-        } else {
-            out.push_str(&digits[..point]);
-            out.push('.');
-            out.push_str(&digits[point..]);
-        }
-    }
-    out
-}
-
-fn push_exp_form(out: &mut String, digits: &str, exp: i32) {
-    out.push_str(&digits[..1]);
-    if digits.len() > 1 {
-        out.push('.');
-        out.push_str(&digits[1..]);
-    }
-    out.push('e');
-    out.push(if exp < 0 { '-' } else { '+' });
-    let e = exp.unsigned_abs();
-    if e < 10 {
-        out.push('0');
-    }
-    out.push_str(&e.to_string());
+    capstan_gotmpl::format::format_float(x, capstan_gotmpl::format::FloatFormat::General, None)
 }
 
 #[cfg(test)]
