@@ -3,27 +3,11 @@
 //! are the same bytes run after run, and exit status 1 with the other apps
 //! still rendered when one app fails.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repo root")
-}
+use std::path::Path;
 
-fn capstan(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capstan"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("capstan runs")
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
-}
+use support::{capstan, repo, text};
 
 #[test]
 fn tree_json_lists_every_environment_app() {
