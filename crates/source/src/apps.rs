@@ -18,7 +18,7 @@ use crate::charts::{ChartRepository, ChartRequest, FetchError, MemoryTree, NoCha
 use crate::directory::{DirError, render_directory};
 use crate::envsubst::{Env, EnvInputs};
 use crate::helm::{ChartCache, ClusterDefaults, HelmJob, render_helm};
-use crate::output::{AppOutput, Manifest, RenderedDoc};
+use crate::output::{AppOutput, Manifest, RenderedDoc, ValueFile};
 use crate::repos::{RepoError, Repositories, Revision};
 use crate::tree::{EntryKind, FileTree, join};
 
@@ -475,16 +475,18 @@ impl Engine {
         let mut docs = Vec::new();
         let mut stream = String::new();
         let mut source_kinds = Vec::new();
+        let mut value_files = Vec::new();
         for s in &sources {
             if s.is_ref_only() {
                 continue;
             }
-            let (kind, d, st) = self
+            let (kind, d, st, vf) = self
                 .render_source(app, s, &refs)
                 .map_err(|(k, m)| err(k, m))?;
             docs.extend(d);
             stream.push_str(&st);
             source_kinds.push(kind);
+            value_files.extend(vf);
         }
         let namespace = app.spec.destination.namespace.as_str();
         let manifests = docs.iter().map(|d| keyed(d, namespace)).collect();
@@ -493,6 +495,7 @@ impl Engine {
                 manifests,
                 stream,
                 source_kinds,
+                value_files,
             },
             docs,
         ))
@@ -503,7 +506,7 @@ impl Engine {
         app: &Application,
         source: &ApplicationSource,
         refs: &HashMap<String, Rc<dyn FileTree>>,
-    ) -> Result<(SourceKind, Vec<RenderedDoc>, String), (ErrorKind, String)> {
+    ) -> Result<(SourceKind, Vec<RenderedDoc>, String, Vec<ValueFile>), (ErrorKind, String)> {
         let name = app.metadata.name.as_str();
         if source.is_chart_repository() {
             let request = ChartRequest {
@@ -525,7 +528,7 @@ impl Engine {
             let mut at_root = source.clone();
             at_root.path = String::new();
             let out = self.render_helm_source(app, &at_root, &tree, refs)?;
-            return Ok((SourceKind::Helm, out.0, out.1));
+            return Ok((SourceKind::Helm, out.0, out.1, out.2));
         }
         let tree = self
             .repos
@@ -554,8 +557,8 @@ impl Engine {
         };
         match kind {
             SourceKind::Helm => {
-                let (docs, stream) = self.render_helm_source(app, source, &tree, refs)?;
-                Ok((kind, docs, stream))
+                let (docs, stream, vf) = self.render_helm_source(app, source, &tree, refs)?;
+                Ok((kind, docs, stream, vf))
             }
             SourceKind::Directory => {
                 let dir = source.directory.clone().unwrap_or_default();
@@ -567,7 +570,7 @@ impl Engine {
                 for d in &docs {
                     capstan_helm::render::manifest::write_document(&mut stream, &d.source, &d.text);
                 }
-                Ok((kind, docs, stream))
+                Ok((kind, docs, stream, Vec::new()))
             }
             other => Err((
                 ErrorKind::Unsupported,
@@ -586,8 +589,19 @@ impl Engine {
         source: &ApplicationSource,
         tree: &Rc<dyn FileTree>,
         refs: &HashMap<String, Rc<dyn FileTree>>,
-    ) -> Result<(Vec<RenderedDoc>, String), (ErrorKind, String)> {
+    ) -> Result<(Vec<RenderedDoc>, String, Vec<ValueFile>), (ErrorKind, String)> {
         let name = app.metadata.name.as_str();
+        let ref_repos: HashMap<String, (String, String)> = app
+            .sources()
+            .iter()
+            .filter(|s| !s.r#ref.is_empty())
+            .map(|s| {
+                (
+                    s.r#ref.clone(),
+                    (s.repo_url.clone(), s.target_revision.clone()),
+                )
+            })
+            .collect();
         let env = Env::new(&EnvInputs {
             app: name,
             namespace: &app.spec.destination.namespace,
@@ -603,11 +617,12 @@ impl Engine {
             tree: tree.as_ref(),
             destination_namespace: &app.spec.destination.namespace,
             refs,
+            ref_repos: &ref_repos,
             defaults: &self.defaults,
             env: &env,
         };
         let out = render_helm(&job, tree, &mut self.charts).map_err(|e| (ErrorKind::Render, e))?;
-        Ok((out.docs, out.stream))
+        Ok((out.docs, out.stream, out.value_files))
     }
 }
 

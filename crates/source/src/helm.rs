@@ -29,7 +29,7 @@ use capstan_model::ApplicationSource;
 
 use crate::envsubst::Env;
 use crate::glob::{Dialect, Glob, is_glob};
-use crate::output::RenderedDoc;
+use crate::output::{RenderedDoc, ValueFile};
 use crate::tree::{EntryKind, FileTree, join};
 
 /// Files of one chart directory at most (as capstan-helm's loader).
@@ -76,6 +76,9 @@ pub(crate) struct HelmJob<'a> {
     pub destination_namespace: &'a str,
     /// `$name` → the tree of the multi-source `ref` named `name`.
     pub refs: &'a HashMap<String, Rc<dyn FileTree>>,
+    /// `$name` → (`repoURL`, `targetRevision`) of that `ref` source, to
+    /// say where a `$ref/...` value file came from.
+    pub ref_repos: &'a HashMap<String, (String, String)>,
     pub defaults: &'a ClusterDefaults,
     /// Argo CD's build environment, substituted into paths and parameters.
     pub env: &'a Env,
@@ -86,6 +89,8 @@ pub(crate) struct HelmJob<'a> {
 pub(crate) struct HelmOutput {
     pub docs: Vec<RenderedDoc>,
     pub stream: String,
+    /// The value files read, in merge order.
+    pub value_files: Vec<ValueFile>,
 }
 
 /// Loads a chart directory from a tree as Helm's directory loader does
@@ -183,6 +188,8 @@ struct Resolved {
     path: String,
     /// The name shown in messages (`$ref/...` keeps its ref).
     shown: String,
+    /// `repoURL` and `targetRevision` of the source holding the file.
+    repo: (String, String),
 }
 
 /// Resolves a value file or file parameter path as Argo CD does.
@@ -213,6 +220,7 @@ fn resolve(
                 tree: tree.clone(),
                 path,
                 shown: raw.to_string(),
+                repo: job.ref_repos.get(&name[1..]).cloned().unwrap_or_default(),
             });
         }
     }
@@ -223,6 +231,10 @@ fn resolve(
         tree: primary.clone(),
         shown: path.clone(),
         path,
+        repo: (
+            job.source.repo_url.clone(),
+            job.source.target_revision.clone(),
+        ),
     })
 }
 
@@ -330,6 +342,7 @@ pub(crate) fn render_helm(
         }
     }
     let mut seen = std::collections::HashSet::new();
+    let mut read = Vec::new();
     let mut add = |r: &Resolved,
                    path: &str,
                    shown: &str,
@@ -343,6 +356,13 @@ pub(crate) fn render_helm(
             Some(bytes) => {
                 contents.insert(shown.to_string(), bytes.to_vec());
                 opts.value_files.push(shown.to_string());
+                read.push(ValueFile {
+                    path: path.to_string(),
+                    repo_url: r.repo.0.clone(),
+                    target_revision: r.repo.1.clone(),
+                    revision: r.tree.revision().to_string(),
+                    bytes,
+                });
                 Ok(true)
             }
             None => Ok(false),
@@ -467,7 +487,11 @@ pub(crate) fn render_helm(
             text: h.manifest.content.clone(),
         });
     }
-    Ok(HelmOutput { docs, stream })
+    Ok(HelmOutput {
+        docs,
+        stream,
+        value_files: read,
+    })
 }
 
 #[cfg(test)]

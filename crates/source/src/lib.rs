@@ -24,5 +24,5 @@ pub mod tree;
 
 pub use apps::{AppError, AppNode, AppTree, Engine, ErrorKind, InputError, Settings};
 pub use charts::{ChartRepository, ChartRequest, FetchError, MemoryTree, NoChartRepositories};
-pub use output::{AppOutput, Manifest, RenderedDoc};
+pub use output::{AppOutput, Manifest, RenderedDoc, ValueFile};
 pub use repos::{RepoError, Revision};

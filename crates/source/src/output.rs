@@ -1,6 +1,9 @@
 //! What rendering an Application yields: its documents (each with the
 //! template or file it came from and its resource key) and the byte-exact
-//! stream (`helm template`'s for Helm sources).
+//! stream (`helm template`'s for Helm sources), and the value files Helm
+//! sources read.
+
+use std::sync::Arc;
 
 use capstan_model::{ResourceKey, SourceKind};
 
@@ -30,4 +33,25 @@ pub struct AppOutput {
     pub stream: String,
     /// The type of each rendered source (`Helm`, `Directory`), in order.
     pub source_kinds: Vec<SourceKind>,
+    /// Every value file the Helm sources read, in the order Helm merged
+    /// them: globs expanded, `$ref/...` and build variables resolved.
+    /// Inline `values`/`valuesObject` are not here: they are in the
+    /// Application itself.
+    pub value_files: Vec<ValueFile>,
+}
+
+/// A value file a Helm source read, as resolved for the render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueFile {
+    /// The path inside its repository (or inside the fetched chart).
+    pub path: String,
+    /// The `repoURL` of the source that holds it (the `$ref` source's for
+    /// `$ref/...` files).
+    pub repo_url: String,
+    /// That source's `targetRevision`, as written.
+    pub target_revision: String,
+    /// What was read: the tree's revision (`worktree`, a commit id).
+    pub revision: String,
+    /// The bytes Helm read.
+    pub bytes: Arc<[u8]>,
 }
