@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::charts::{ChartRepository, ChartRequest, FetchError, MemoryTree, NoChartRepositories};
 use crate::directory::{DirError, render_directory};
 use crate::envsubst::{Env, EnvInputs};
-use crate::helm::{ChartCache, ClusterDefaults, HelmJob, render_helm};
+use crate::helm::{ChartCache, ClusterDefaults, HelmJob, HelmOutput, render_helm};
 use crate::output::{AppOutput, Manifest, RenderedDoc, ValueFile};
 use crate::repos::{RepoError, Repositories, Revision};
 use crate::tree::{EntryKind, FileTree, join};
@@ -506,7 +506,7 @@ impl Engine {
         app: &Application,
         source: &ApplicationSource,
         refs: &HashMap<String, Rc<dyn FileTree>>,
-    ) -> Result<(SourceKind, Vec<RenderedDoc>, String, Vec<ValueFile>), (ErrorKind, String)> {
+    ) -> Result<SourceRender, (ErrorKind, String)> {
         let name = app.metadata.name.as_str();
         if source.is_chart_repository() {
             let request = ChartRequest {
@@ -528,7 +528,7 @@ impl Engine {
             let mut at_root = source.clone();
             at_root.path = String::new();
             let out = self.render_helm_source(app, &at_root, &tree, refs)?;
-            return Ok((SourceKind::Helm, out.0, out.1, out.2));
+            return Ok((SourceKind::Helm, out.docs, out.stream, out.value_files));
         }
         let tree = self
             .repos
@@ -557,8 +557,8 @@ impl Engine {
         };
         match kind {
             SourceKind::Helm => {
-                let (docs, stream, vf) = self.render_helm_source(app, source, &tree, refs)?;
-                Ok((kind, docs, stream, vf))
+                let out = self.render_helm_source(app, source, &tree, refs)?;
+                Ok((kind, out.docs, out.stream, out.value_files))
             }
             SourceKind::Directory => {
                 let dir = source.directory.clone().unwrap_or_default();
@@ -589,7 +589,7 @@ impl Engine {
         source: &ApplicationSource,
         tree: &Rc<dyn FileTree>,
         refs: &HashMap<String, Rc<dyn FileTree>>,
-    ) -> Result<(Vec<RenderedDoc>, String, Vec<ValueFile>), (ErrorKind, String)> {
+    ) -> Result<HelmOutput, (ErrorKind, String)> {
         let name = app.metadata.name.as_str();
         let ref_repos: HashMap<String, (String, String)> = app
             .sources()
@@ -622,9 +622,12 @@ impl Engine {
             env: &env,
         };
         let out = render_helm(&job, tree, &mut self.charts).map_err(|e| (ErrorKind::Render, e))?;
-        Ok((out.docs, out.stream, out.value_files))
+        Ok(out)
     }
 }
+
+/// One source rendered: its type, documents, stream and value files read.
+type SourceRender = (SourceKind, Vec<RenderedDoc>, String, Vec<ValueFile>);
 
 /// `namespace/name` of an Application (its identity in a tree).
 fn app_id(app: &Application) -> String {
