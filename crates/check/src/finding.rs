@@ -112,6 +112,7 @@ rules! {
     EXPONENT = "exponent-number", Warning, "an integer printed in exponent form by a template";
     EMPTY_VALUE = "empty-value", Warning, "a value a template left empty (a misspelled field?)";
     SKIP_REASON = "skip-without-reason", Error, "a rule switched off without a reason";
+    UNKNOWN_RULE = "unknown-rule", Warning, "a rule switch names no rule of the catalogue";
     INVENTORY = "inventory", Warning, "an environment without a node inventory: capacity not checked";
 }
 

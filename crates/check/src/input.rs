@@ -41,7 +41,13 @@ pub struct App {
     pub annotations: BTreeMap<String, String>,
     /// The repository file holding the Application manifest, when known.
     pub manifest_file: Option<String>,
+    /// The Application manifest as written (a parent's rendered document,
+    /// or the file of a root app): its inline Helm `values`/`valuesObject`
+    /// are scanned there, with its file and line. The text may hold several
+    /// documents; the Application named [`App::name`] is the one read.
+    pub application: Option<Document>,
     pub documents: Vec<Document>,
+    /// The value files the app's Helm sources read, exactly as rendered.
     pub values_files: Vec<ValuesFile>,
 }
 
@@ -60,7 +66,8 @@ pub struct Document {
 /// A values file as the app reads it.
 #[derive(Debug, Clone, Default)]
 pub struct ValuesFile {
-    /// Repository path.
+    /// Where it is, as the user knows it: a repository path (prefixed by
+    /// the repository when it is not the one checked).
     pub path: String,
     pub text: String,
 }
@@ -73,15 +80,43 @@ pub struct Environment {
     pub inventory: Option<Inventory>,
 }
 
-/// A rule switched off for the apps matching `apps`, with the reason shown.
+/// A rule switched off for the apps matching `apps` (and, with
+/// `resource`, only for the resources it selects), with the reason shown.
 #[derive(Debug, Clone, Default)]
 pub struct Skip {
     pub rule: String,
     /// App names; `*` matches any run of characters. Empty: every app.
     pub apps: Vec<String>,
+    /// Only findings about the resources this selects; `None`: every
+    /// finding of the apps.
+    pub resource: Option<ResourceSelector>,
     pub reason: String,
     /// Where the switch was written (shown with the reason).
     pub origin: String,
+}
+
+/// Selects rendered resources; an empty field matches anything, `*`
+/// globs in `namespace` and `name`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResourceSelector {
+    /// The kind exactly as written (`Deployment`).
+    pub kind: String,
+    pub namespace: String,
+    pub name: String,
+}
+
+impl ResourceSelector {
+    /// Whether it selects the resource `kind namespace/name`.
+    pub(crate) fn matches(&self, kind: &str, namespace: &str, name: &str) -> bool {
+        (self.kind.is_empty() || self.kind == kind)
+            && (self.namespace.is_empty() || glob_match(&self.namespace, namespace))
+            && (self.name.is_empty() || glob_match(&self.name, name))
+    }
+
+    /// Whether it selects nothing in particular (every resource).
+    pub fn is_empty(&self) -> bool {
+        self.kind.is_empty() && self.namespace.is_empty() && self.name.is_empty()
+    }
 }
 
 /// Whether an environment looks like production when nothing says so:

@@ -9,8 +9,10 @@
 //! (image tags in production, requests, enclave PVC protection, duplicate
 //! owners, namespaces, sync-wave dead-locks, Helm output pitfalls) and
 //! removed or deprecated APIs. A rule is switched off per app by the
-//! Application annotation `check.capstan.dev/skip-<rule>: <reason>` or by a
-//! [`Skip`] from configuration; the reason is mandatory and shown.
+//! Application annotation `check.capstan.dev/skip-<rule>: <reason>`, per
+//! resource by the same annotation on the rendered resource, or by a
+//! [`Skip`] from configuration (apps, optionally a [`ResourceSelector`]);
+//! the reason is mandatory and shown.
 //!
 //! Deliberately pure: no file, Git or cluster access. The CLI renders the
 //! tree (capstan-source) and reads the inventories; this crate judges.
@@ -22,22 +24,22 @@ mod object;
 mod quantity;
 mod report;
 mod rules;
+mod switches;
 mod yaml;
 
 pub use finding::{Finding, Location, RULES, RuleInfo, Severity, rule, rule_info};
 pub use input::{
-    App, DEFAULT_KUBE_VERSION, Document, Environment, Input, Skip, ValuesFile, looks_prod,
+    App, DEFAULT_KUBE_VERSION, Document, Environment, Input, ResourceSelector, Skip, ValuesFile,
+    looks_prod,
 };
 pub use inventory::{Inventory, InventoryError, InventoryNode, StorageClass, Taint};
 pub use quantity::Quantity;
 pub use report::{Report, render_human, render_json, render_sarif};
 pub use rules::apis::{DEPRECATIONS, Deprecation, lookup as api_deprecation};
 pub use rules::schema::supported_versions as schema_versions;
+pub use switches::SKIP_ANNOTATION_PREFIX;
 
 use std::collections::BTreeMap;
-
-/// Annotation prefix of per-app rule switches on the Application.
-pub const SKIP_ANNOTATION_PREFIX: &str = "check.capstan.dev/skip-";
 
 /// Runs every rule over the input.
 pub fn check(input: &Input) -> Report {
@@ -101,7 +103,7 @@ pub fn check(input: &Input) -> Report {
             .and_then(|e| e.inventory.as_ref());
         rules::placement::check(env, inventory, apps, &mut findings);
     }
-    apply_skips(input, &mut findings);
+    switches::apply(input, &loaded, &mut findings);
     findings.sort_by(|a, b| {
         (
             &a.environment,
@@ -121,86 +123,5 @@ pub fn check(input: &Input) -> Report {
         apps: input.apps.len(),
         documents: input.apps.iter().map(|a| a.documents.len()).sum(),
         findings,
-    }
-}
-
-/// Marks findings switched off by an app annotation or a configured skip;
-/// switches without a reason are findings themselves and switch nothing.
-fn apply_skips(input: &Input, findings: &mut Vec<Finding>) {
-    let mut skips: Vec<(String, String, String, String)> = Vec::new(); // (rule, app glob, reason, origin)
-    let mut problems = Vec::new();
-    for app in &input.apps {
-        for (k, v) in &app.annotations {
-            let Some(rule) = k.strip_prefix(SKIP_ANNOTATION_PREFIX) else {
-                continue;
-            };
-            let origin = format!(
-                "annotation {k} on Application {}{}",
-                app.name,
-                app.manifest_file
-                    .as_deref()
-                    .map(|f| format!(" ({f})"))
-                    .unwrap_or_default()
-            );
-            if v.trim().is_empty() || rule_info(rule).is_none() {
-                problems.push(skip_problem(&app.environment, &app.name, rule, &origin));
-                continue;
-            }
-            skips.push((
-                rule.to_string(),
-                app.name.clone(),
-                v.trim().to_string(),
-                origin,
-            ));
-        }
-    }
-    for s in &input.skips {
-        if s.reason.trim().is_empty() || rule_info(&s.rule).is_none() {
-            problems.push(skip_problem("", "", &s.rule, &s.origin));
-            continue;
-        }
-        let globs = if s.apps.is_empty() {
-            vec!["*".to_string()]
-        } else {
-            s.apps.clone()
-        };
-        for g in globs {
-            skips.push((
-                s.rule.clone(),
-                g,
-                s.reason.trim().to_string(),
-                s.origin.clone(),
-            ));
-        }
-    }
-    for f in findings.iter_mut() {
-        if let Some((_, _, reason, origin)) = skips
-            .iter()
-            .find(|(r, g, _, _)| *r == f.rule && input::glob_match(g, &f.app))
-        {
-            f.skipped = Some(format!("{reason} ({origin})"));
-        }
-    }
-    findings.extend(problems);
-}
-
-fn skip_problem(env: &str, app: &str, rule: &str, origin: &str) -> Finding {
-    let why = if rule_info(rule).is_none() {
-        format!(
-            "{origin}: no rule named {rule:?} (rules: {})",
-            RULES.iter().map(|r| r.id).collect::<Vec<_>>().join(", ")
-        )
-    } else {
-        format!("{origin}: switching rule {rule} off needs a reason; the switch is ignored")
-    };
-    Finding {
-        rule: rule::SKIP_REASON,
-        severity: Severity::Error,
-        environment: env.to_string(),
-        app: app.to_string(),
-        resource: None,
-        location: None,
-        message: why,
-        skipped: None,
     }
 }

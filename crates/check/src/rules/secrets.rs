@@ -1,4 +1,7 @@
-//! Plaintext secrets in values files and rendered manifests: Secrets with
+//! Plaintext secrets in values files and rendered manifests: the value
+//! files the Helm sources read (as capstan-source resolved them), the
+//! inline `values`/`valuesObject` of the Application (located in the
+//! Application's own file), and every rendered document. Secrets with
 //! literal data, private keys, keys and tokens found by pattern (cloud
 //! keys, JWTs, URLs with credentials, connection strings) or by entropy
 //! under a secret-like name, and literal values under names such as KEY,
@@ -196,9 +199,11 @@ fn classify(name: &str, value: &str) -> Option<(&'static str, String)> {
     ))
 }
 
-/// Scans every values file and rendered document of an app.
+/// Scans every values file, the inline values and every rendered document
+/// of an app.
 pub(crate) fn check(app: &LoadedApp<'_>, out: &mut Vec<Finding>) {
     let scope = app.scope();
+    inline_values(app, out);
     for (vf, root) in &app.values {
         walk(root, "", &mut |name, value, line| {
             if let Some((r, msg)) = classify(name, value) {
@@ -220,12 +225,164 @@ pub(crate) fn check(app: &LoadedApp<'_>, out: &mut Vec<Finding>) {
             secret_object(app, obj, out);
             continue;
         }
-        // Helm values inlined in an Application are a values file too.
-        walk(&obj.root, "", &mut |name, value, line| {
+        // A child Application's inline values are reported with the child
+        // (inline_values), once, where they are written.
+        let stripped;
+        let root = if obj.kind == "Application" && obj.key.group == "argoproj.io" {
+            let mut r = obj.root.clone();
+            strip_inline_values(&mut r);
+            stripped = r;
+            &stripped
+        } else {
+            &obj.root
+        };
+        walk(root, "", &mut |name, value, line| {
             if let Some((r, msg)) = classify(name, value) {
                 out.push(scope.finding(r, Some(obj.resource()), Some(obj.location(line)), msg));
             }
         });
+    }
+}
+
+/// The Helm sources of an Application: (field path, `helm` node).
+fn helm_sources(root: &Node) -> Vec<(String, &Node)> {
+    let mut out = Vec::new();
+    if let Some(h) = root.at(&["spec", "source", "helm"]) {
+        out.push(("spec.source.helm".to_string(), h));
+    }
+    if let Some(list) = root.at(&["spec", "sources"]) {
+        for (i, s) in list.items().iter().enumerate() {
+            if let Some(h) = s.get("helm") {
+                out.push((format!("spec.sources[{i}].helm"), h));
+            }
+        }
+    }
+    out
+}
+
+/// Removes `helm.values`/`helm.valuesObject` from an Application's sources.
+fn strip_inline_values(root: &mut Node) {
+    fn strip(source: &mut Node) {
+        if let Kind::Map(entries) = &mut source.kind {
+            for (k, h) in entries.iter_mut() {
+                if let (true, Kind::Map(helm)) = (k == "helm", &mut h.kind) {
+                    helm.retain(|(k, _)| k != "values" && k != "valuesObject");
+                }
+            }
+        }
+    }
+    let Kind::Map(top) = &mut root.kind else {
+        return;
+    };
+    for (k, spec) in top.iter_mut() {
+        let (true, Kind::Map(spec)) = (k == "spec", &mut spec.kind) else {
+            continue;
+        };
+        for (k, v) in spec.iter_mut() {
+            match (k.as_str(), &mut v.kind) {
+                ("source", _) => strip(v),
+                ("sources", Kind::Seq(items)) => items.iter_mut().for_each(strip),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The Application manifest of the app among the documents of `text`.
+fn application_of<'a>(docs: &'a [Option<Node>], name: &str) -> Option<&'a Node> {
+    let apps: Vec<&Node> = docs
+        .iter()
+        .flatten()
+        .filter(|n| n.str_at(&["kind"]) == Some("Application"))
+        .collect();
+    apps.iter()
+        .find(|n| n.str_at(&["metadata", "name"]) == Some(name))
+        .or(if apps.len() == 1 { apps.first() } else { None })
+        .copied()
+}
+
+/// The line of `text` where the content of a literal block scalar (`|`)
+/// whose node is placed on `line` begins; `None` for other styles, whose
+/// lines do not map one to one. The parser places a block scalar on its
+/// indicator's line or on its first content line: both are accepted.
+fn literal_block_start(text: &str, line: u64) -> Option<u64> {
+    let indicator_on = |n: u64| {
+        let Some(l) = usize::try_from(n)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| text.lines().nth(i))
+        else {
+            return false;
+        };
+        let after = l.split_once(':').map_or(l, |(_, v)| v);
+        let indicator = after.split(" #").next().unwrap_or("").trim();
+        indicator.starts_with('|')
+            && indicator[1..]
+                .chars()
+                .all(|c| matches!(c, '-' | '+') || c.is_ascii_digit())
+    };
+    if indicator_on(line) {
+        Some(line + 1)
+    } else if line > 1 && indicator_on(line - 1) {
+        Some(line)
+    } else {
+        None
+    }
+}
+
+/// Inline Helm values of the app's Application, located in its manifest.
+fn inline_values(app: &LoadedApp<'_>, out: &mut Vec<Finding>) {
+    let Some(doc) = &app.app.application else {
+        return;
+    };
+    let Ok(docs) = crate::yaml::load_all(&doc.text) else {
+        return;
+    };
+    let Some(root) = application_of(&docs, &app.app.name) else {
+        return;
+    };
+    let scope = app.scope();
+    let at = |line: u64| match &doc.file {
+        Some(f) => Location {
+            file: f.clone(),
+            line: Some(doc.line.unwrap_or(1) + line - 1),
+            rendered: false,
+        },
+        None => Location {
+            file: doc.template.clone(),
+            line: Some(line),
+            rendered: true,
+        },
+    };
+    for (path, helm) in helm_sources(root) {
+        let mut report = |field: &str, name: &str, value: &str, line: u64| {
+            if let Some((r, msg)) = classify(name, value) {
+                out.push(scope.finding(
+                    r,
+                    None,
+                    Some(at(line)),
+                    format!("inline {path}.{field}: {msg}"),
+                ));
+            }
+        };
+        if let Some(obj) = helm.get("valuesObject") {
+            walk(obj, "", &mut |n, v, l| report("valuesObject", n, v, l));
+        }
+        let Some(values) = helm.get("values") else {
+            continue;
+        };
+        match &values.kind {
+            Kind::Scalar { text, .. } => {
+                let Ok(Some(parsed)) = crate::yaml::load(text) else {
+                    continue;
+                };
+                let start = literal_block_start(&doc.text, values.line);
+                walk(&parsed, "", &mut |n, v, l| {
+                    report("values", n, v, start.map_or(values.line, |s| s + l - 1))
+                });
+            }
+            _ => walk(values, "", &mut |n, v, l| report("values", n, v, l)),
+        }
     }
 }
 
@@ -346,5 +503,16 @@ mod tests {
         assert_eq!(hit("API_KEY", "$(API_KEY)"), None);
         assert!(mask("0xabcdef0123456789abcdef").starts_with("0xa******"));
         assert!(!mask("hunter2").contains("hun"));
+    }
+
+    #[test]
+    fn literal_blocks_map_lines() {
+        let t = "a:\n  values: |-\n    x: 1\n  other: >\n    y\n  q: \"z\"\n";
+        assert_eq!(literal_block_start(t, 2), Some(3));
+        assert_eq!(literal_block_start(t, 3), Some(3));
+        assert_eq!(literal_block_start(t, 5), None);
+        assert_eq!(literal_block_start(t, 6), None);
+        assert_eq!(literal_block_start(t, 99), None);
+        assert_eq!(literal_block_start(t, 0), None);
     }
 }

@@ -6,8 +6,10 @@
 //! Prints the findings as text, JSON or SARIF; exits 1 when a finding is at
 //! or above `--fail-on` or an app cannot be rendered.
 //!
-//! Rule switches, always with a reason the output shows: the Application
-//! annotation `check.capstan.dev/skip-<rule>: <reason>`, or in capstan.yaml
+//! Rule switches, always with a reason the output shows: the annotation
+//! `check.capstan.dev/skip-<rule>: <reason>` on the Application (every
+//! finding of the app) or on a rendered resource (that resource only), or
+//! in capstan.yaml
 //!
 //! ```yaml
 //! check:
@@ -16,16 +18,23 @@
 //!     - rule: wave-deadlock
 //!       apps: ["mainnet-*"]       # `*` globs; omitted: every app
 //!       reason: argocd-cm's PVC health check treats Pending claims as healthy
+//!     - rule: image-tag
+//!       resource: {kind: Deployment, namespace: dev, name: "faucet-*"}
+//!       reason: the faucet follows its chart's moving tag on purpose
 //! ```
+//!
+//! A switch without a reason is an error finding; one naming no rule, a warning.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use anyhow::{Context, bail};
-use capstan_check::{App, Document, Environment, Input, Inventory, Severity, Skip, ValuesFile};
+use capstan_check::{
+    App, Document, Environment, Input, Inventory, ResourceSelector, Severity, Skip, ValuesFile,
+};
 use capstan_source::AppTree;
-use capstan_source::tree::{FileTree, GitTree, WorkTree, join};
+use capstan_source::tree::{FileTree, GitTree, WorkTree};
 use clap::{Args, ValueEnum};
 
 use super::tree::{TreeSource, report_errors, resolve};
@@ -95,15 +104,43 @@ pub(crate) fn run(a: CheckArgs) -> anyhow::Result<u8> {
     }
     let mut env_dirs: BTreeMap<String, String> = BTreeMap::new();
     let mut file_cache: BTreeMap<String, Option<String>> = BTreeMap::new();
+    let primary_urls = engine.repositories().primary_urls().to_vec();
     for (i, node) in tree.nodes.iter().enumerate() {
-        let Ok(output) = &node.output else { continue };
         let manifest_file = manifest_file(&node.found_in);
         let (environment, env_dir) =
             environment_of(&manifest_file, &node.app.spec.destination.namespace);
         if let Some(d) = env_dir {
             env_dirs.entry(environment.clone()).or_insert(d);
         }
-        let mut app = App {
+        let application = application_document(&tree, i, files.as_ref(), &mut file_cache);
+        // An app that failed to render (reported below) still has its
+        // Application, whose inline values are checked.
+        let output = node.output.as_ref().ok();
+        let documents = output
+            .map(|o| o.manifests.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|m| {
+                let (file, line) = locate(files.as_ref(), &mut file_cache, &m.source, &m.text);
+                Document {
+                    template: m.source.clone(),
+                    file,
+                    line,
+                    text: m.text.clone(),
+                }
+            })
+            .collect();
+        // Exactly the value files the Helm sources read, as rendered.
+        let values_files = output
+            .map(|o| o.value_files.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .map(|vf| ValuesFile {
+                path: values_path(vf, &primary_urls),
+                text: String::from_utf8_lossy(&vf.bytes).into_owned(),
+            })
+            .collect();
+        input.apps.push(App {
             name: node.app.metadata.name.clone(),
             environment,
             cluster: cluster_of(&tree, i),
@@ -111,61 +148,10 @@ pub(crate) fn run(a: CheckArgs) -> anyhow::Result<u8> {
             project: node.app.project().to_string(),
             annotations: node.app.metadata.annotations.clone(),
             manifest_file: Some(manifest_file),
-            documents: output
-                .manifests
-                .iter()
-                .map(|m| {
-                    let (file, line) = locate(files.as_ref(), &mut file_cache, &m.source, &m.text);
-                    Document {
-                        template: m.source.clone(),
-                        file,
-                        line,
-                        text: m.text.clone(),
-                    }
-                })
-                .collect(),
-            values_files: Vec::new(),
-        };
-        for s in node.app.sources() {
-            let Some(h) = &s.helm else { continue };
-            // Inline values are one more values file, in the manifest.
-            let inline = format!(
-                "{} (spec.source.helm.values)",
-                app.manifest_file.as_deref().unwrap_or("")
-            );
-            if !h.values.is_empty() {
-                app.values_files.push(ValuesFile {
-                    path: inline.clone(),
-                    text: h.values.clone(),
-                });
-            }
-            if let Some(obj) = &h.values_object {
-                app.values_files.push(ValuesFile {
-                    path: inline.replace("helm.values", "helm.valuesObject"),
-                    text: serde_json::to_string_pretty(obj)?,
-                });
-            }
-            if s.is_chart_repository() {
-                continue;
-            }
-            for vf in &h.value_files {
-                // `$ref/...` files live in another repository; globs and
-                // build variables are resolved by the renderer only.
-                if vf.starts_with('$') || vf.contains('*') {
-                    continue;
-                }
-                let Some(path) = join(&s.path, vf) else {
-                    continue;
-                };
-                if let Ok(Some(bytes)) = files.read(&path) {
-                    app.values_files.push(ValuesFile {
-                        path,
-                        text: String::from_utf8_lossy(&bytes).into_owned(),
-                    });
-                }
-            }
-        }
-        input.apps.push(app);
+            application,
+            documents,
+            values_files,
+        });
     }
     // Environments, their inventories and whether they are production.
     let mut given: BTreeMap<String, Inventory> = BTreeMap::new();
@@ -225,6 +211,67 @@ pub(crate) fn run(a: CheckArgs) -> anyhow::Result<u8> {
     Ok(u8::from(
         report.count_at_least(level) > 0 || render_failed != 0,
     ))
+}
+
+/// A value file as the user knows it: its repository path, prefixed by
+/// `repoURL@targetRevision:` when it lives in another repository (a
+/// multi-source `$ref`) or a fetched chart.
+fn values_path(vf: &capstan_source::ValueFile, primary_urls: &[String]) -> String {
+    if primary_urls.contains(&capstan_source::repos::normalize_url(&vf.repo_url)) {
+        return vf.path.clone();
+    }
+    if vf.target_revision.is_empty() {
+        format!("{}:{}", vf.repo_url, vf.path)
+    } else {
+        format!("{}@{}:{}", vf.repo_url, vf.target_revision, vf.path)
+    }
+}
+
+/// The Application manifest of node `idx` as written: the document of its
+/// parent's render that defines it, or the file a root app was read from.
+fn application_document(
+    tree: &AppTree,
+    idx: usize,
+    files: &dyn FileTree,
+    cache: &mut BTreeMap<String, Option<String>>,
+) -> Option<Document> {
+    let node = &tree.nodes[idx];
+    match node.parent {
+        Some(p) => {
+            let parent = tree.nodes[p].output.as_ref().ok()?;
+            let m = parent.manifests.iter().find(|m| {
+                m.key.kind == "Application"
+                    && m.key.group == "argoproj.io"
+                    && m.key.name == node.app.metadata.name
+            })?;
+            let (file, line) = locate(files, cache, &m.source, &m.text);
+            Some(Document {
+                template: m.source.clone(),
+                file,
+                line,
+                text: m.text.clone(),
+            })
+        }
+        None => {
+            let path = manifest_file(&node.found_in);
+            let text = cache
+                .entry(path.clone())
+                .or_insert_with(|| {
+                    files
+                        .read(&path)
+                        .ok()
+                        .flatten()
+                        .map(|b| String::from_utf8_lossy(&b).into_owned())
+                })
+                .clone()?;
+            Some(Document {
+                template: path.clone(),
+                file: Some(path),
+                line: Some(1),
+                text,
+            })
+        }
+    }
 }
 
 /// `1.33`, `v1.33.2` → (1, 33).
@@ -307,22 +354,11 @@ fn check_settings(
     for (k, x) in m {
         match k.as_str() {
             "skip" => {
-                for (i, s) in x.as_array().into_iter().flatten().enumerate() {
-                    let text = |f: &str| s[f].as_str().unwrap_or("").to_string();
-                    let apps = match &s["apps"] {
-                        serde_json::Value::Array(a) => a
-                            .iter()
-                            .filter_map(|x| x.as_str().map(str::to_string))
-                            .collect(),
-                        serde_json::Value::String(one) => vec![one.clone()],
-                        _ => Vec::new(),
-                    };
-                    skips.push(Skip {
-                        rule: text("rule"),
-                        apps,
-                        reason: text("reason"),
-                        origin: format!("{origin} check.skip[{i}]"),
-                    });
+                let Some(list) = x.as_array() else {
+                    bail!("{origin}: check.skip: must be a list");
+                };
+                for (i, s) in list.iter().enumerate() {
+                    skips.push(skip_entry(s, &format!("{origin} check.skip[{i}]"))?);
                 }
             }
             "prodEnvironments" => {
@@ -338,6 +374,68 @@ fn check_settings(
         }
     }
     Ok((skips, prod))
+}
+
+/// One `check.skip` entry: `rule`, `reason`, `apps` (a glob or a list),
+/// `resource: {kind, namespace, name}` (globs in namespace and name).
+fn skip_entry(v: &serde_json::Value, origin: &str) -> anyhow::Result<Skip> {
+    let Some(m) = v.as_object() else {
+        bail!("{origin}: must be a mapping (rule, reason, apps, resource)");
+    };
+    let text =
+        |m: &serde_json::Map<String, serde_json::Value>, f: &str| -> anyhow::Result<String> {
+            match m.get(f) {
+                None | Some(serde_json::Value::Null) => Ok(String::new()),
+                Some(serde_json::Value::String(s)) => Ok(s.clone()),
+                Some(other) => bail!("{origin}: {f}: expected a string, got {other}"),
+            }
+        };
+    let mut skip = Skip {
+        rule: text(m, "rule")?,
+        reason: text(m, "reason")?,
+        origin: origin.to_string(),
+        ..Skip::default()
+    };
+    for (k, x) in m {
+        match k.as_str() {
+            "rule" | "reason" => {}
+            "apps" => {
+                skip.apps = match x {
+                    serde_json::Value::String(one) => vec![one.clone()],
+                    serde_json::Value::Array(a) => a
+                        .iter()
+                        .map(|x| match x.as_str() {
+                            Some(s) => Ok(s.to_string()),
+                            None => bail!("{origin}: apps: expected app names, got {x}"),
+                        })
+                        .collect::<anyhow::Result<_>>()?,
+                    other => bail!("{origin}: apps: expected a name or a list, got {other}"),
+                }
+            }
+            "resource" => {
+                let Some(r) = x.as_object() else {
+                    bail!("{origin}: resource: must be a mapping (kind, namespace, name)");
+                };
+                if let Some(unknown) = r
+                    .keys()
+                    .find(|k| !matches!(k.as_str(), "kind" | "namespace" | "name"))
+                {
+                    bail!("{origin}: resource.{unknown}: unknown field (kind, namespace, name)");
+                }
+                let sel = ResourceSelector {
+                    kind: text(r, "kind")?,
+                    namespace: text(r, "namespace")?,
+                    name: text(r, "name")?,
+                };
+                if sel.is_empty() {
+                    bail!("{origin}: resource: name at least one of kind, namespace, name");
+                }
+                skip.resource = Some(sel);
+            }
+            other => bail!("{origin}: {other}: unknown field (rule, reason, apps, resource)"),
+        }
+    }
+    Ok(skip)
 }
 
 /// Reads every YAML or JSON file under `dir` as a schema source.
