@@ -27,6 +27,7 @@
 mod convert;
 mod emit;
 mod error;
+mod fast;
 mod graph;
 mod keysort;
 mod load;
@@ -36,6 +37,9 @@ use capstan_gotmpl::{Map, Value};
 
 pub use error::{YamlError, YamlErrorKind};
 pub use load::Limits;
+
+#[doc(hidden)]
+pub use fast::fast_agrees;
 
 /// sigs.k8s.io/yaml's `Unmarshal` into `interface{}` with default limits:
 /// the first document only; `Nil` for an empty document. Errors read

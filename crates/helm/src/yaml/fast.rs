@@ -1,0 +1,841 @@
+//! A fast reader for the YAML that values files and rendered manifests are
+//! made of, tried before the full reader ([`super::load`]).
+//!
+//! One pass over the lines, straight to [`GoYaml`]: block mappings and
+//! sequences (also at their parent key's indentation), one-line plain,
+//! single- and double-quoted scalars, one-line flow collections of scalars,
+//! literal and folded block scalars, comments, a leading `---`. Plain
+//! scalars are resolved by [`super::scalar::resolve`], as the full reader
+//! resolves them.
+//!
+//! The rule that makes it safe: [`decode_first`] answers only when it is
+//! sure the full reader would decode the same value without error, and
+//! otherwise says "not sure" (`None`) and the full reader runs. It never
+//! reports an error of its own. Anything outside the subset bails: anchors,
+//! aliases, tags, merge keys, complex keys, directives, tabs outside block
+//! scalar text, CR line ends, a BOM, multi-line plain or quoted scalars,
+//! non-string keys, a second document, empty documents, and documents near
+//! the [`Limits`]. `tests/yaml_fast.rs` and the `helm_yaml_fast` fuzz target
+//! hold it to that against the full reader.
+
+use std::collections::HashMap;
+
+use super::error::control_char_error;
+use super::load::{GoYaml, Limits};
+use super::scalar::{Resolved, Schema, resolve};
+
+/// Deepest nesting the fast reader follows (its recursion is bounded by
+/// this; real documents stay far below).
+const MAX_FAST_DEPTH: usize = 200;
+
+/// Longest key accepted: libyaml refuses simple keys over 1024 characters.
+const MAX_KEY_LEN: usize = 1000;
+
+/// Maps with more keys than this detect duplicate keys through an index
+/// rather than a scan.
+const SCAN_KEYS: usize = 16;
+
+/// The first document of `text` decoded as [`super::load::decode_first`]
+/// decodes it, or `None` when the text is outside the subset (the full
+/// reader then decides, errors included).
+pub(crate) fn decode_first(text: &str, limits: &Limits) -> Option<GoYaml> {
+    if text.len() > limits.max_bytes || !plain_text(text) {
+        return None;
+    }
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    let ends_nl = text.ends_with('\n');
+    if ends_nl {
+        lines.pop();
+    }
+    let mut r = Reader {
+        lines,
+        ends_nl,
+        nodes: 1,
+        max_nodes: limits.max_nodes,
+        max_depth: limits.max_depth.min(MAX_FAST_DEPTH),
+    };
+    // A leading document start, alone on its line (or with a comment),
+    // after nothing but blank and comment lines.
+    let mut start = 0;
+    for (i, line) in r.lines.iter().enumerate() {
+        let t = line.trim_start_matches(' ');
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("---") {
+            let after = rest.trim_start_matches(' ');
+            if !(after.is_empty() || (after.starts_with('#') && after.len() < rest.len())) {
+                return None;
+            }
+            start = i + 1;
+        }
+        break;
+    }
+    let first = r.next(start).ok()??;
+    let indent = r.content_indent(first)?;
+    let (value, after) = r.block_node(first, indent, -1, 0)?;
+    match r.next(after) {
+        Ok(None) => Some(value),
+        _ => None,
+    }
+}
+
+/// Text whose characters need no care: printable ASCII, tabs and line
+/// feeds, or other characters libyaml accepts that are not line breaks
+/// (NEL, LS, PS) or a byte order mark. CR line ends are left to the full
+/// reader.
+fn plain_text(text: &str) -> bool {
+    let simple = text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t');
+    if simple {
+        return true;
+    }
+    if text.contains(['\r', '\u{feff}', '\u{85}', '\u{2028}', '\u{2029}']) {
+        return false;
+    }
+    control_char_error(text).is_none()
+}
+
+/// What a line is, outside block scalars.
+enum LineKind {
+    Blank,
+    Comment,
+    Content(usize),
+}
+
+struct Reader<'a> {
+    /// The lines without their `\n`; the last one has none when `!ends_nl`.
+    lines: Vec<&'a str>,
+    ends_nl: bool,
+    /// Nodes decoded so far, counted from 1 as the full reader counts.
+    nodes: usize,
+    max_nodes: usize,
+    max_depth: usize,
+}
+
+fn leading_spaces(line: &str) -> usize {
+    line.bytes().take_while(|&b| b == b' ').count()
+}
+
+fn is_seq_entry(rest: &str) -> bool {
+    rest == "-" || rest.starts_with("- ")
+}
+
+/// A comment may start here: `#` after a space (or at the start of text).
+fn comment_or_end(rest: &str, had_space: bool) -> bool {
+    rest.is_empty() || (had_space && rest.starts_with('#'))
+}
+
+fn scalar_value(text: &str) -> GoYaml {
+    match resolve(text, Schema::V2) {
+        Resolved::Null => GoYaml::Null,
+        Resolved::Bool(b) => GoYaml::Bool(b),
+        Resolved::Int(i) => GoYaml::Int(i),
+        Resolved::Uint(u) => GoYaml::Uint(u),
+        Resolved::Float(x) => GoYaml::Float(x),
+        Resolved::Timestamp | Resolved::Merge | Resolved::Str => GoYaml::Str(text.to_string()),
+    }
+}
+
+/// Whether a plain scalar may start with `rest` (block context); quoted,
+/// flow and block scalars are told apart before this is asked.
+fn plain_start(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    match b.first() {
+        None => false,
+        Some(b'-' | b'?' | b':') => b.get(1).is_some_and(|&c| c != b' ' && c != b'\t'),
+        Some(
+            b',' | b'[' | b']' | b'{' | b'}' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\''
+            | b'"' | b'%' | b'@' | b'`' | b' ' | b'\t',
+        ) => false,
+        Some(_) => true,
+    }
+}
+
+/// A key being looked for at the start of a node.
+enum KeyScan {
+    /// Not a mapping key: the node is a scalar.
+    NotKey,
+    /// The key and the column after its `:`.
+    Key(String, usize),
+}
+
+impl<'a> Reader<'a> {
+    fn has_newline(&self, i: usize) -> bool {
+        i + 1 < self.lines.len() || self.ends_nl
+    }
+
+    /// The kind of line `i`; `None` (bail) for tabs in indentation and for
+    /// document markers and directives.
+    fn kind(&self, i: usize) -> Option<LineKind> {
+        let line = self.lines[i];
+        let s = leading_spaces(line);
+        let rest = &line[s..];
+        Some(match rest.as_bytes().first() {
+            None => LineKind::Blank,
+            Some(b'#') => LineKind::Comment,
+            Some(b'\t') => return None,
+            Some(b'%') if s == 0 => return None,
+            Some(b'-' | b'.') if s == 0 && (rest.starts_with("---") || rest.starts_with("...")) => {
+                return None;
+            }
+            Some(_) => LineKind::Content(s),
+        })
+    }
+
+    /// `Ok(Some(i))`: content line `i` is next; `Ok(None)`: no more content;
+    /// `Err(())`: a line the reader does not handle.
+    fn next(&self, from: usize) -> Result<Option<usize>, ()> {
+        for i in from..self.lines.len() {
+            match self.kind(i).ok_or(())? {
+                LineKind::Blank | LineKind::Comment => {}
+                LineKind::Content(_) => return Ok(Some(i)),
+            }
+        }
+        Ok(None)
+    }
+
+    fn content_indent(&self, i: usize) -> Option<usize> {
+        match self.kind(i)? {
+            LineKind::Content(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn count(&mut self) -> Option<()> {
+        self.nodes += 1;
+        (self.nodes < self.max_nodes).then_some(())
+    }
+
+    /// The node starting at column `col` of line `line` (its indentation
+    /// when it is a collection); `parent` is the enclosing collection's
+    /// indentation (-1 at the root). Returns the value and the first line
+    /// after it.
+    fn block_node(
+        &mut self,
+        line: usize,
+        col: usize,
+        parent: isize,
+        depth: usize,
+    ) -> Option<(GoYaml, usize)> {
+        let rest = &self.lines[line][col..];
+        if is_seq_entry(rest) {
+            return self.sequence(line, col, depth + 1);
+        }
+        match self.key_at(line, col)? {
+            KeyScan::Key(..) => self.mapping(line, col, depth + 1),
+            KeyScan::NotKey => self.inline_scalar(line, col, parent, depth),
+        }
+    }
+
+    /// After a value that ended on line `line`: the next content line must
+    /// not be indented past `parent` (that would continue a plain scalar, or
+    /// be an error).
+    fn ends_at(&self, line: usize, parent: isize) -> Option<usize> {
+        match self.next(line + 1).ok()? {
+            Some(n) if self.content_indent(n)? as isize > parent => None,
+            _ => Some(line + 1),
+        }
+    }
+
+    fn sequence(&mut self, line: usize, indent: usize, depth: usize) -> Option<(GoYaml, usize)> {
+        if depth > self.max_depth {
+            return None;
+        }
+        self.count()?;
+        let mut items = Vec::new();
+        let mut cur = line;
+        loop {
+            let l = self.lines[cur];
+            let after_dash = &l[indent + 1..];
+            let spaces = leading_spaces(after_dash);
+            let item_col = indent + 1 + spaces;
+            let item_rest = &l[item_col..];
+            let (value, after) = if comment_or_end(item_rest, spaces > 0) {
+                match self.next(cur + 1).ok()? {
+                    Some(n) if self.content_indent(n)? > indent => {
+                        let ind = self.content_indent(n)?;
+                        self.block_node(n, ind, indent as isize, depth)?
+                    }
+                    _ => {
+                        self.count()?;
+                        (GoYaml::Null, cur + 1)
+                    }
+                }
+            } else {
+                self.block_node(cur, item_col, indent as isize, depth)?
+            };
+            items.push(value);
+            match self.next(after).ok()? {
+                Some(n) => {
+                    let ind = self.content_indent(n)?;
+                    if ind > indent {
+                        return None;
+                    }
+                    if ind == indent && is_seq_entry(&self.lines[n][indent..]) {
+                        cur = n;
+                        continue;
+                    }
+                    return Some((GoYaml::Seq(items), after));
+                }
+                None => return Some((GoYaml::Seq(items), after)),
+            }
+        }
+    }
+
+    fn mapping(&mut self, line: usize, indent: usize, depth: usize) -> Option<(GoYaml, usize)> {
+        if depth > self.max_depth {
+            return None;
+        }
+        self.count()?;
+        let mut pairs = Pairs::default();
+        let mut cur = line;
+        let mut col = indent;
+        loop {
+            let KeyScan::Key(key, after_colon) = self.key_at(cur, col)? else {
+                return None;
+            };
+            self.count()?;
+            let l = self.lines[cur];
+            let spaces = leading_spaces(&l[after_colon..]);
+            let vcol = after_colon + spaces;
+            let (value, after) = if comment_or_end(&l[vcol..], spaces > 0) {
+                match self.next(cur + 1).ok()? {
+                    Some(n) => {
+                        let ind = self.content_indent(n)?;
+                        if ind > indent {
+                            self.block_node(n, ind, indent as isize, depth)?
+                        } else if ind == indent && is_seq_entry(&self.lines[n][indent..]) {
+                            self.sequence(n, indent, depth + 1)?
+                        } else {
+                            self.count()?;
+                            (GoYaml::Null, cur + 1)
+                        }
+                    }
+                    None => {
+                        self.count()?;
+                        (GoYaml::Null, cur + 1)
+                    }
+                }
+            } else {
+                self.inline_scalar(cur, vcol, indent as isize, depth)?
+            };
+            pairs.insert(key, value);
+            match self.next(after).ok()? {
+                Some(n) => {
+                    let ind = self.content_indent(n)?;
+                    if ind > indent {
+                        return None;
+                    }
+                    if ind < indent {
+                        return Some((GoYaml::Map(pairs.pairs), after));
+                    }
+                    cur = n;
+                    col = indent;
+                }
+                None => return Some((GoYaml::Map(pairs.pairs), after)),
+            }
+        }
+    }
+
+    /// Whether the text at `col` of `line` is a mapping key (`key:` followed
+    /// by a space or the end of the line); `None` to bail.
+    fn key_at(&self, line: usize, col: usize) -> Option<KeyScan> {
+        let l = self.lines[line];
+        let rest = &l[col..];
+        let (key, after) = match rest.as_bytes().first() {
+            Some(b'"') => {
+                let (s, end) = double_quoted(rest)?;
+                (s, end)
+            }
+            Some(b'\'') => {
+                let (s, end) = single_quoted(rest)?;
+                (s, end)
+            }
+            _ => {
+                if !plain_start(rest) {
+                    return Some(KeyScan::NotKey);
+                }
+                let b = rest.as_bytes();
+                let mut end = None;
+                for i in 0..b.len() {
+                    match b[i] {
+                        b':' if i + 1 == b.len() || b[i + 1] == b' ' => {
+                            end = Some(i);
+                            break;
+                        }
+                        b'#' if b[i - 1] == b' ' => return Some(KeyScan::NotKey),
+                        b'\t' => return None,
+                        _ => {}
+                    }
+                }
+                let Some(end) = end else {
+                    return Some(KeyScan::NotKey);
+                };
+                let text = rest[..end].trim_end_matches(' ');
+                if text.len() > MAX_KEY_LEN || text.len() != end || text == "<<" {
+                    return None;
+                }
+                match resolve(text, Schema::V2) {
+                    Resolved::Str | Resolved::Timestamp => {}
+                    _ => return None,
+                }
+                return Some(KeyScan::Key(text.to_string(), col + end + 1));
+            }
+        };
+        // A quoted scalar: a key when `:` and a space (or the end) follow.
+        let tail = &rest[after..];
+        let b = tail.as_bytes();
+        if b.first() == Some(&b':') && (b.len() == 1 || b[1] == b' ') {
+            if after > MAX_KEY_LEN {
+                return None;
+            }
+            return Some(KeyScan::Key(key, col + after + 1));
+        }
+        Some(KeyScan::NotKey)
+    }
+
+    /// A scalar starting at `col` of `line` (not a key): plain, quoted,
+    /// flow or block.
+    fn inline_scalar(
+        &mut self,
+        line: usize,
+        col: usize,
+        parent: isize,
+        depth: usize,
+    ) -> Option<(GoYaml, usize)> {
+        let rest = &self.lines[line][col..];
+        match rest.as_bytes().first()? {
+            b'"' | b'\'' => {
+                let (s, end) = if rest.starts_with('"') {
+                    double_quoted(rest)?
+                } else {
+                    single_quoted(rest)?
+                };
+                trailer(&rest[end..])?;
+                self.count()?;
+                Some((GoYaml::Str(s), self.ends_at(line, parent)?))
+            }
+            b'[' | b'{' => {
+                if depth + 1 > self.max_depth {
+                    return None;
+                }
+                let (v, end) = self.flow(rest)?;
+                trailer(&rest[end..])?;
+                Some((v, self.ends_at(line, parent)?))
+            }
+            b'|' | b'>' => self.block_scalar(line, col, parent),
+            _ => {
+                if !plain_start(rest) {
+                    return None;
+                }
+                let text = plain_in_block(rest)?;
+                self.count()?;
+                Some((scalar_value(text), self.ends_at(line, parent)?))
+            }
+        }
+    }
+
+    /// A one-line flow sequence or mapping of scalars.
+    fn flow(&mut self, rest: &str) -> Option<(GoYaml, usize)> {
+        self.count()?;
+        let b = rest.as_bytes();
+        let seq = b[0] == b'[';
+        let close = if seq { b']' } else { b'}' };
+        let mut i = 1 + leading_spaces(&rest[1..]);
+        if b.get(i) == Some(&close) {
+            let v = if seq {
+                GoYaml::Seq(Vec::new())
+            } else {
+                GoYaml::Map(Vec::new())
+            };
+            return Some((v, i + 1));
+        }
+        let mut items = Vec::new();
+        let mut pairs = Pairs::default();
+        loop {
+            if seq {
+                let (v, end) = flow_scalar(&rest[i..], close)?;
+                self.count()?;
+                items.push(v);
+                i += end;
+            } else {
+                let (k, end) = flow_key(&rest[i..])?;
+                i += end;
+                let (v, end) = flow_scalar(&rest[i..], close)?;
+                self.count()?;
+                self.count()?;
+                pairs.insert(k, v);
+                i += end;
+            }
+            i += leading_spaces(&rest[i..]);
+            match b.get(i)? {
+                b',' => {
+                    i += 1;
+                    i += leading_spaces(&rest[i..]);
+                    if matches!(b.get(i)?, b']' | b'}' | b',') {
+                        return None;
+                    }
+                }
+                &c if c == close => {
+                    let v = if seq {
+                        GoYaml::Seq(items)
+                    } else {
+                        GoYaml::Map(pairs.pairs)
+                    };
+                    return Some((v, i + 1));
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A literal (`|`) or folded (`>`) block scalar whose header is at `col`
+    /// of `line`, inside a collection indented by `parent`.
+    fn block_scalar(&mut self, line: usize, col: usize, parent: isize) -> Option<(GoYaml, usize)> {
+        if parent < 0 {
+            return None;
+        }
+        let parent = parent as usize;
+        let header = &self.lines[line][col..];
+        let hb = header.as_bytes();
+        let literal = hb[0] == b'|';
+        let mut chomp = 0i8;
+        let mut explicit = 0usize;
+        let mut i = 1;
+        while i < hb.len() && i <= 2 {
+            match hb[i] {
+                b'+' if chomp == 0 => chomp = 1,
+                b'-' if chomp == 0 => chomp = -1,
+                c @ b'1'..=b'9' if explicit == 0 => explicit = usize::from(c - b'0'),
+                _ => break,
+            }
+            i += 1;
+        }
+        let spaces = leading_spaces(&header[i..]);
+        if !comment_or_end(&header[i + spaces..], spaces > 0) {
+            return None;
+        }
+        let mut indent = parent + explicit;
+        if explicit == 0 {
+            // The first non-blank line sets the indentation; blank lines
+            // before it must not be longer.
+            let mut longest_blank = 0;
+            let mut found = None;
+            for n in line + 1..self.lines.len() {
+                let l = self.lines[n];
+                let s = leading_spaces(l);
+                if s == l.len() {
+                    longest_blank = longest_blank.max(s);
+                    continue;
+                }
+                if l.as_bytes()[s] == b'\t' {
+                    return None;
+                }
+                found = Some(s);
+                break;
+            }
+            let s = found?;
+            if s <= parent || longest_blank > s {
+                return None;
+            }
+            indent = s;
+        }
+        let mut out = String::new();
+        let mut leading_break = false;
+        let mut trailing_breaks = 0usize;
+        let mut leading_blank = false;
+        let mut saw_content = false;
+        let mut n = line + 1;
+        while n < self.lines.len() {
+            let l = self.lines[n];
+            let s = leading_spaces(l);
+            if s == l.len() && s <= indent {
+                if self.has_newline(n) {
+                    trailing_breaks += 1;
+                }
+                n += 1;
+                continue;
+            }
+            if s < indent {
+                if l.as_bytes()[s] == b'\t' {
+                    return None;
+                }
+                break;
+            }
+            let content = &l[indent..];
+            let blank_start = content.starts_with([' ', '\t']);
+            if !literal && leading_break && !leading_blank && !blank_start {
+                if trailing_breaks == 0 {
+                    out.push(' ');
+                }
+                leading_break = false;
+            }
+            if leading_break {
+                out.push('\n');
+            }
+            for _ in 0..trailing_breaks {
+                out.push('\n');
+            }
+            trailing_breaks = 0;
+            leading_blank = blank_start;
+            out.push_str(content);
+            saw_content = true;
+            leading_break = self.has_newline(n);
+            n += 1;
+        }
+        if !saw_content {
+            return None;
+        }
+        if chomp >= 0 && leading_break {
+            out.push('\n');
+        }
+        if chomp > 0 {
+            for _ in 0..trailing_breaks {
+                out.push('\n');
+            }
+        }
+        self.count()?;
+        Some((GoYaml::Str(out), n))
+    }
+}
+
+/// After a closed scalar or flow collection: spaces, then the end of the
+/// line or a comment.
+fn trailer(tail: &str) -> Option<()> {
+    let spaces = leading_spaces(tail);
+    comment_or_end(&tail[spaces..], spaces > 0).then_some(())
+}
+
+/// A plain scalar in block context running to the end of the line or a
+/// comment; `None` when it holds `: `, ends with `:` or has a tab.
+fn plain_in_block(rest: &str) -> Option<&str> {
+    let b = rest.as_bytes();
+    let mut end = b.len();
+    for i in 0..b.len() {
+        match b[i] {
+            b'#' if i > 0 && b[i - 1] == b' ' => {
+                end = i;
+                break;
+            }
+            b':' if i + 1 == b.len() || b[i + 1] == b' ' => return None,
+            b'\t' => return None,
+            _ => {}
+        }
+    }
+    let text = rest[..end].trim_end_matches(' ');
+    (!text.is_empty()).then_some(text)
+}
+
+/// A one-line double-quoted scalar at the start of `rest`: its value and
+/// the byte after the closing quote.
+fn double_quoted(rest: &str) -> Option<(String, usize)> {
+    let b = rest.as_bytes();
+    let mut out = String::new();
+    let mut i = 1;
+    let mut run = 1;
+    loop {
+        match *b.get(i)? {
+            b'"' => {
+                out.push_str(&rest[run..i]);
+                return Some((out, i + 1));
+            }
+            b'\t' => return None,
+            b'\\' => {
+                out.push_str(&rest[run..i]);
+                let (c, len) = escape(&rest[i + 1..])?;
+                out.push(c);
+                i += 1 + len;
+                run = i;
+            }
+            _ => i += 1,
+        }
+    }
+}
+
+/// The character a double-quoted escape (after its backslash) stands for,
+/// and how many bytes it took. libyaml's set, without `\/` and `\'`
+/// (which the full reader treats specially) and line continuations.
+fn escape(rest: &str) -> Option<(char, usize)> {
+    let c = match *rest.as_bytes().first()? {
+        b'0' => '\0',
+        b'a' => '\x07',
+        b'b' => '\x08',
+        b't' => '\t',
+        b'n' => '\n',
+        b'v' => '\x0b',
+        b'f' => '\x0c',
+        b'r' => '\r',
+        b'e' => '\x1b',
+        b' ' => ' ',
+        b'"' => '"',
+        b'\\' => '\\',
+        b'N' => '\u{85}',
+        b'_' => '\u{a0}',
+        b'L' => '\u{2028}',
+        b'P' => '\u{2029}',
+        c @ (b'x' | b'u' | b'U') => {
+            let digits = match c {
+                b'x' => 2,
+                b'u' => 4,
+                _ => 8,
+            };
+            let hex = rest.get(1..1 + digits)?;
+            if !hex.bytes().all(|h| h.is_ascii_hexdigit()) {
+                return None;
+            }
+            let code = u32::from_str_radix(hex, 16).ok()?;
+            return Some((char::from_u32(code)?, 1 + digits));
+        }
+        _ => return None,
+    };
+    Some((c, 1))
+}
+
+/// A one-line single-quoted scalar at the start of `rest` (`''` is a quote).
+fn single_quoted(rest: &str) -> Option<(String, usize)> {
+    let b = rest.as_bytes();
+    let mut out = String::new();
+    let mut i = 1;
+    let mut run = 1;
+    loop {
+        match *b.get(i)? {
+            b'\'' if b.get(i + 1) == Some(&b'\'') => {
+                out.push_str(&rest[run..=i]);
+                i += 2;
+                run = i;
+            }
+            b'\'' => {
+                out.push_str(&rest[run..i]);
+                return Some((out, i + 1));
+            }
+            b'\t' => return None,
+            _ => i += 1,
+        }
+    }
+}
+
+/// A scalar inside a flow collection, up to (not including) the `,` or the
+/// closing bracket; plain ones may not hold `:`, `#` or brackets.
+fn flow_scalar(rest: &str, close: u8) -> Option<(GoYaml, usize)> {
+    match rest.as_bytes().first()? {
+        b'"' => {
+            let (s, end) = double_quoted(rest)?;
+            Some((GoYaml::Str(s), end))
+        }
+        b'\'' => {
+            let (s, end) = single_quoted(rest)?;
+            Some((GoYaml::Str(s), end))
+        }
+        _ => {
+            let end = flow_plain_end(rest, close)?;
+            let text = rest[..end].trim_end_matches(' ');
+            Some((scalar_value(text), end))
+        }
+    }
+}
+
+fn flow_plain_end(rest: &str, close: u8) -> Option<usize> {
+    if !plain_start(rest) || rest.starts_with(['-', '?']) {
+        return None;
+    }
+    let b = rest.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b',' => return Some(i),
+            c if c == close => return Some(i),
+            b'[' | b']' | b'{' | b'}' | b'#' | b':' | b'\t' | b'"' | b'\'' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A flow mapping key and its `: `; returns the key and the bytes taken
+/// up to the value.
+fn flow_key(rest: &str) -> Option<(String, usize)> {
+    let (key, end) = match rest.as_bytes().first()? {
+        b'"' => double_quoted(rest)?,
+        b'\'' => single_quoted(rest)?,
+        _ => {
+            if !plain_start(rest) || rest.starts_with(['-', '?']) {
+                return None;
+            }
+            let b = rest.as_bytes();
+            let end = b.iter().position(|&c| c == b':')?;
+            let text = &rest[..end];
+            if text.bytes().any(|c| {
+                matches!(
+                    c,
+                    b'[' | b']' | b'{' | b'}' | b'#' | b',' | b'\t' | b'"' | b'\''
+                )
+            }) || text.ends_with(' ')
+                || text == "<<"
+            {
+                return None;
+            }
+            match resolve(text, Schema::V2) {
+                Resolved::Str | Resolved::Timestamp => {}
+                _ => return None,
+            }
+            (text.to_string(), end)
+        }
+    };
+    let tail = &rest[end..];
+    if !tail.starts_with(": ") {
+        return None;
+    }
+    let after = 2 + leading_spaces(&tail[2..]);
+    Some((key, end + after))
+}
+
+/// Pairs of a mapping being read; a repeated key replaces the earlier
+/// value in place, as the full reader's Go map does.
+#[derive(Default)]
+struct Pairs {
+    pairs: Vec<(GoYaml, GoYaml)>,
+    index: Option<HashMap<String, usize>>,
+}
+
+impl Pairs {
+    fn insert(&mut self, key: String, value: GoYaml) {
+        let slot = match &self.index {
+            Some(index) => index.get(&key).copied(),
+            None => self
+                .pairs
+                .iter()
+                .position(|(k, _)| matches!(k, GoYaml::Str(s) if *s == key)),
+        };
+        if let Some(slot) = slot {
+            self.pairs[slot].1 = value;
+            return;
+        }
+        if let Some(index) = &mut self.index {
+            index.insert(key.clone(), self.pairs.len());
+        } else if self.pairs.len() >= SCAN_KEYS {
+            let mut index: HashMap<String, usize> = HashMap::new();
+            for (i, (k, _)) in self.pairs.iter().enumerate() {
+                if let GoYaml::Str(s) = k {
+                    index.insert(s.clone(), i);
+                }
+            }
+            index.insert(key.clone(), self.pairs.len());
+            self.index = Some(index);
+        }
+        self.pairs.push((GoYaml::Str(key), value));
+    }
+}
+
+/// Test and fuzz hook: runs the fast reader and, when it answers, the full
+/// reader, and compares. `Ok(true)`: both agree; `Ok(false)`: the fast
+/// reader bailed; `Err`: they differ (both results described).
+pub fn fast_agrees(text: &str, limits: &Limits) -> Result<bool, String> {
+    let Some(fast) = decode_first(text, limits) else {
+        return Ok(false);
+    };
+    match super::load::decode_full(text, limits) {
+        Ok(Some(full)) if format!("{full:?}") == format!("{fast:?}") => Ok(true),
+        other => Err(format!("fast: {fast:?}\nfull: {other:?}")),
+    }
+}
