@@ -10,12 +10,27 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// Rendering allocates many small strings and maps; mimalloc makes that a
+// third cheaper than glibc's allocator (BENCHMARKS.md, measured by
+// scripts/bench).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod commands;
 
 /// A GitOps engine for Helm charts and Argo CD Applications.
 #[derive(Debug, Parser)]
 #[command(name = "capstan", version, about, long_about = None)]
 struct Cli {
+    /// Read Helm chart repositories and OCI registries only from local
+    /// mirrors and the cache (`CAPSTAN_CACHE_DIR`), never from the network.
+    #[arg(
+        long,
+        global = true,
+        env = "CAPSTAN_OFFLINE",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    offline: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -50,6 +65,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    commands::tree::set_offline(cli.offline);
     match cli.command {
         Command::Template(args) => Ok(ExitCode::from(commands::template::run(*args)?)),
         Command::Tree(args) => Ok(ExitCode::from(commands::tree::run(args)?)),

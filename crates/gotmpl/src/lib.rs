@@ -16,6 +16,7 @@
 
 pub mod ast;
 mod builtins;
+mod cache;
 mod error;
 mod escape;
 mod exec;
@@ -27,6 +28,7 @@ mod print;
 mod set;
 mod value;
 
+pub use cache::ParseCache;
 pub use error::{Error, ErrorKind};
 pub use func::{CallContext, FuncBody, FuncError, Function, ParamType, Signature};
 pub use set::{Limits, MissingKey, TemplateSet};

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use crate::ast::Tree;
 use crate::builtins::Builtin;
+use crate::cache::{ParseCache, Trees, fingerprint};
 use crate::error::{Error, ErrorKind};
 use crate::escape::go_quote;
 use crate::exec::val::Val;
@@ -79,6 +80,10 @@ pub struct TemplateSet {
     /// The name last given to [`TemplateSet::parse`], the set's name when
     /// none was set.
     last_parsed: Option<Arc<str>>,
+    /// Where parsed texts are looked up before parsing.
+    cache: Option<ParseCache>,
+    /// Fingerprint of `funcs` for the cache; `None` after a change.
+    funcs_fingerprint: Option<u64>,
 }
 
 impl TemplateSet {
@@ -129,6 +134,13 @@ impl TemplateSet {
     /// Registers a function; must happen before parsing templates that call it.
     pub fn add_function(&mut self, name: &str, function: Function) {
         Arc::make_mut(&mut self.funcs).insert(Arc::from(name), function);
+        self.funcs_fingerprint = None;
+    }
+
+    /// Looks texts up in `cache` before parsing them, and keeps what is
+    /// parsed there; sets sharing a cache parse each text once.
+    pub fn set_parse_cache(&mut self, cache: ParseCache) {
+        self.cache = Some(cache);
     }
 
     /// Whether `name` is a registered or built-in function.
@@ -171,11 +183,11 @@ impl TemplateSet {
     /// by executing that new template (Helm's `tpl`) runs this tree either
     /// way.
     pub(crate) fn parse_main(&mut self, name: &str, text: &str) -> Result<Arc<Tree>, Error> {
-        let parsed = crate::parse::parse(name, text, &|f| self.has_function(f))?;
+        let trees = self.parse_trees(name, text)?;
         let templates = Arc::make_mut(&mut self.templates);
         let mut main = None;
-        for tree in parsed.trees {
-            let tree = Arc::new(tree);
+        for tree in trees.iter() {
+            let tree = Arc::clone(tree);
             if &*tree.name == name {
                 main = Some(Arc::clone(&tree));
             }
@@ -191,6 +203,29 @@ impl TemplateSet {
                 format!("template: {name}: no main template parsed"),
             )
         })
+    }
+
+    /// The trees of `text`, from the cache when it has them.
+    fn parse_trees(&mut self, name: &str, text: &str) -> Result<Trees, Error> {
+        let Some(cache) = self.cache.clone() else {
+            let parsed = crate::parse::parse(name, text, &|f| self.has_function(f))?;
+            return Ok(parsed.trees.into_iter().map(Arc::new).collect());
+        };
+        let funcs = match self.funcs_fingerprint {
+            Some(f) => f,
+            None => {
+                let f = fingerprint(self.funcs.keys().map(|k| &**k));
+                self.funcs_fingerprint = Some(f);
+                f
+            }
+        };
+        if let Some(trees) = cache.get(funcs, name, text) {
+            return Ok(trees);
+        }
+        let parsed = crate::parse::parse(name, text, &|f| self.has_function(f))?;
+        let trees: Trees = parsed.trees.into_iter().map(Arc::new).collect();
+        cache.put(funcs, name, text, Trees::clone(&trees));
+        Ok(trees)
     }
 
     /// Executes the template `name` with `data` as dot.

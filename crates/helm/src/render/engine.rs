@@ -3,9 +3,9 @@
 //! chart's scoped objects (Helm's `pkg/engine`).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use capstan_gotmpl::{Map, MapRef, MissingKey, TemplateSet, Value};
+use capstan_gotmpl::{Map, MapRef, MissingKey, ParseCache, TemplateSet, Value};
 
 /// Helm's named map type for `.Values` and `.Template`.
 const COMMON_VALUES: &str = "common.Values";
@@ -71,6 +71,15 @@ impl RenderOptions {
             lookup: Arc::new(NoCluster),
         }
     }
+}
+
+/// The templates this process has parsed, by content. Helm parses every
+/// template of the chart on every render; a process rendering many apps of
+/// a few charts (a fleet, a controller) parses each text once instead.
+/// Parsing is pure, so the cached trees are what a new parse would give.
+pub fn parse_cache() -> &'static ParseCache {
+    static CACHE: OnceLock<ParseCache> = OnceLock::new();
+    CACHE.get_or_init(ParseCache::default)
 }
 
 struct Renderable {
@@ -156,6 +165,7 @@ fn render_here(
     for (name, f) in helm_functions(opts.lookup.clone()) {
         set.add_function(name, f);
     }
+    set.set_parse_cache(parse_cache().clone());
     for t in &templates {
         set.parse(&t.name, &t.text)
             .map_err(|e| parse_error(&t.name, &e))?;

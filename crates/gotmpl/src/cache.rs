@@ -1,0 +1,200 @@
+//! Parsed templates kept by content, shared by every set that parses the
+//! same text with the same functions.
+//!
+//! Parsing is pure: the trees of a text depend only on the template's name,
+//! the text and which names are functions (the parser refuses unknown
+//! functions and treats `break`/`continue` as keywords only when they are
+//! not functions). So a cache keyed by those three gives back exactly what a
+//! fresh parse would, and a process that renders one chart many times (a
+//! fleet of apps sharing charts, a controller re-rendering on every
+//! change, Helm's `tpl` called in a loop) parses each text once.
+//!
+//! Parse errors are not cached: a failing text is parsed again, and reports
+//! its error again, every time.
+//!
+//! The cache is bounded by the bytes of text it holds; past the bound it
+//! starts over empty, which keeps the memory of a long-running process
+//! bounded whatever it renders.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+use crate::ast::Tree;
+
+/// Parsed trees of one text: each `define`/`block`, then the main tree.
+pub(crate) type Trees = Arc<[Arc<Tree>]>;
+
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct Key {
+    /// Fingerprint of the set's function names.
+    funcs: u64,
+    name: Box<str>,
+    text: Box<str>,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    map: HashMap<Key, Trees>,
+    bytes: usize,
+}
+
+/// A shared, bounded cache of parsed templates; clone it to share it.
+#[derive(Debug, Clone)]
+pub struct ParseCache {
+    entries: Arc<Mutex<Entries>>,
+    max_bytes: usize,
+}
+
+impl Default for ParseCache {
+    fn default() -> Self {
+        ParseCache::with_capacity(64 << 20)
+    }
+}
+
+impl ParseCache {
+    /// A cache holding at most about `max_bytes` of template text.
+    pub fn with_capacity(max_bytes: usize) -> ParseCache {
+        ParseCache {
+            entries: Arc::default(),
+            max_bytes,
+        }
+    }
+
+    /// Forgets everything (benchmarks use it to time cold parses).
+    pub fn clear(&self) {
+        if let Ok(mut e) = self.entries.lock() {
+            *e = Entries::default();
+        }
+    }
+
+    /// How many texts are cached.
+    pub fn len(&self) -> usize {
+        self.entries.lock().map(|e| e.map.len()).unwrap_or(0)
+    }
+
+    /// Whether nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub(crate) fn get(&self, funcs: u64, name: &str, text: &str) -> Option<Trees> {
+        let e = self.entries.lock().ok()?;
+        // A borrowed lookup would need a custom Borrow impl; a key built
+        // from boxes costs two small copies, far less than a parse.
+        let key = Key {
+            funcs,
+            name: name.into(),
+            text: text.into(),
+        };
+        e.map.get(&key).cloned()
+    }
+
+    pub(crate) fn put(&self, funcs: u64, name: &str, text: &str, trees: Trees) {
+        let Ok(mut e) = self.entries.lock() else {
+            return;
+        };
+        let size = name.len() + text.len();
+        if size > self.max_bytes {
+            return;
+        }
+        if e.bytes + size > self.max_bytes {
+            *e = Entries::default();
+        }
+        let key = Key {
+            funcs,
+            name: name.into(),
+            text: text.into(),
+        };
+        if e.map.insert(key, trees).is_none() {
+            e.bytes += size;
+        }
+    }
+}
+
+/// A fingerprint of a set of function names, independent of their order.
+pub(crate) fn fingerprint<'a>(names: impl Iterator<Item = &'a str>) -> u64 {
+    let mut sorted: Vec<&str> = names.collect();
+    sorted.sort_unstable();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    sorted.hash(&mut h);
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::func::{Function, Signature};
+    use crate::{TemplateSet, Value};
+
+    fn set(cache: &ParseCache) -> TemplateSet {
+        let mut s = TemplateSet::new();
+        s.set_parse_cache(cache.clone());
+        s
+    }
+
+    #[test]
+    fn a_text_is_parsed_once_and_gives_the_same_trees() {
+        let cache = ParseCache::default();
+        let text = r#"{{ define "x" }}[{{ . }}]{{ end }}a{{ template "x" 1 }}"#;
+        let mut a = set(&cache);
+        a.parse("t", text).expect("parses");
+        assert_eq!(cache.len(), 1);
+        let mut b = set(&cache);
+        b.parse("t", text).expect("parses");
+        assert_eq!(cache.len(), 1);
+        let (ta, tb) = (a.lookup("x").expect("x"), b.lookup("x").expect("x"));
+        assert!(
+            std::ptr::eq(ta, tb),
+            "the second set reuses the cached tree"
+        );
+        assert_eq!(b.execute("t", &Value::Nil).expect("runs"), "a[1]");
+        // Another name is another entry: locations in errors name the file.
+        b.parse("u", text).expect("parses");
+        assert_eq!(cache.len(), 2);
+    }
+
+    #[test]
+    fn errors_are_not_cached_and_are_reported_every_time() {
+        let cache = ParseCache::default();
+        for _ in 0..2 {
+            let err = set(&cache).parse("t", "{{ nosuch 1 }}").expect_err("fails");
+            assert!(err.to_string().contains("function \"nosuch\" not defined"));
+        }
+        assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn sets_with_other_functions_do_not_share_trees() {
+        // `break` is a keyword only when no function of that name exists.
+        let cache = ParseCache::default();
+        let text = "{{ range . }}{{ break }}{{ end }}";
+        set(&cache).parse("t", text).expect("break as keyword");
+        let mut with_fn = set(&cache);
+        with_fn.add_function(
+            "break",
+            Function::new(Signature::fixed(&[]), |_, _| Ok(Value::str("fn"))),
+        );
+        // Parsed again with the function in scope: `{{ break }}` outside a
+        // range is fine only as a function call.
+        with_fn
+            .parse("u", "{{ break }}")
+            .expect("break as function");
+        assert_eq!(with_fn.execute("u", &Value::Nil).expect("runs"), "fn");
+        assert!(set(&cache).parse("u", "{{ break }}").is_err());
+    }
+
+    #[test]
+    fn the_cache_starts_over_past_its_bound() {
+        let cache = ParseCache::with_capacity(100);
+        let mut s = set(&cache);
+        s.parse("a", &"x".repeat(60)).expect("parses");
+        s.parse("b", &"y".repeat(60)).expect("parses");
+        assert_eq!(cache.len(), 1, "the first entry was dropped");
+        s.parse("c", &"z".repeat(200))
+            .expect("too big to keep, still parsed");
+        assert_eq!(cache.len(), 1);
+        cache.clear();
+        assert!(cache.is_empty());
+    }
+}
