@@ -5,9 +5,11 @@
 //! `repoURL`), generating manifests per Application source (Helm charts in
 //! Git through capstan-helm, plain directories, multi-source `$ref` value
 //! files), and resolving the app-of-apps tree of an environment
-//! ([`Engine`]). Does not talk to a cluster and does not fetch: chart
-//! repositories, OCI registries, remote Git, Kustomize and jsonnet are
-//! reported as not supported yet, naming the app.
+//! ([`Engine`]). Charts named by `repoURL` + `chart` come from HTTP chart
+//! repositories, OCI registries or local mirrors through a content-addressed
+//! cache ([`charts`]), the only network access here. Does not talk to a
+//! cluster; remote Git, Kustomize and jsonnet are reported as not supported
+//! yet, naming the app.
 
 mod apps;
 pub mod charts;

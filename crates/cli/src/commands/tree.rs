@@ -4,12 +4,23 @@
 //! repository for the commands that render trees (`render`).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, bail};
 use capstan_model::Application;
+use capstan_source::charts::{ChartFetcher, FetchOptions, default_cache_dir};
 use capstan_source::{AppNode, AppTree, Engine, Revision, Settings};
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
+
+/// `--offline` / `CAPSTAN_OFFLINE`: chart repositories are read from
+/// mirrors and the cache only (a global flag, set once in `main`).
+static OFFLINE: AtomicBool = AtomicBool::new(false);
+
+/// Sets `--offline` for every tree this process resolves.
+pub(crate) fn set_offline(offline: bool) {
+    OFFLINE.store(offline, Ordering::Relaxed);
+}
 
 /// Where the Applications come from and which revision to render.
 #[derive(Debug, Args)]
@@ -82,6 +93,17 @@ pub(crate) fn resolve(src: &TreeSource) -> anyhow::Result<(Engine, AppTree)> {
     };
     let root = repository_root(&src.path)?;
     let mut engine = Engine::new(&root, &settings)?;
+    // Chart repositories: mirrors first (the same URL=PATH mappings as Git
+    // repositories), then the network through the cache.
+    let mut mirrors = settings.repos.clone();
+    for m in &engine.repositories().config().repositories {
+        mirrors.push((m.url.clone(), root.join(&m.path)));
+    }
+    engine.set_chart_repository(Box::new(ChartFetcher::new(FetchOptions {
+        cache_dir: default_cache_dir(),
+        offline: OFFLINE.load(Ordering::Relaxed),
+        mirrors,
+    })));
     let apps = engine.load_input(&src.path)?;
     let tree = engine.resolve(apps);
     if let Some(url) = engine.repositories().assumed_url() {

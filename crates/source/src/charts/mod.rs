@@ -1,12 +1,27 @@
-//! Charts from Helm chart repositories (HTTP `index.yaml`) and OCI
-//! registries, behind [`ChartRepository`]. Capstan renders offline today,
-//! so the default, [`NoChartRepositories`], answers every request with a
-//! clear "not supported yet" naming the app, the repository and the chart;
-//! a fetching implementation (reqwest for HTTP indexes, oci-client for
-//! `oci://`) plugs in without touching rendering, because a fetched chart
-//! is served as an in-memory [`FileTree`] ([`MemoryTree`]) whose root is the
-//! chart: value files then resolve inside the chart, as Argo CD resolves
-//! them against the extracted chart.
+//! Charts from Helm chart repositories (HTTP `index.yaml`), OCI registries
+//! and local mirror folders, behind [`ChartRepository`].
+//!
+//! [`ChartFetcher`] is the real one: it picks versions as Helm and Argo CD
+//! do ([`index`]), keeps archives in a content-addressed cache on disk
+//! ([`cache`]), talks HTTP and OCI ([`transport`], [`oci`]) and reads
+//! offline mirrors ([`mirror`]). [`NoChartRepositories`] refuses every
+//! request, clearly (a library user that wants no network). A fetched
+//! chart is served as an in-memory [`FileTree`] ([`MemoryTree`]) whose root
+//! is the chart: value files then resolve inside the chart, as Argo CD
+//! resolves them against the extracted chart, and the chart is loaded by the
+//! same directory loader as a chart in Git (`.helmignore` applied), after
+//! capstan-helm's archive reader has enforced Helm's path and size rules.
+
+mod cache;
+mod fetcher;
+mod index;
+mod mirror;
+mod oci;
+mod transport;
+
+pub use cache::default_cache_dir;
+pub use fetcher::{ChartFetcher, FetchOptions};
+pub use transport::install_crypto_provider;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -43,7 +58,8 @@ pub trait ChartRepository: std::fmt::Debug {
     fn fetch(&mut self, request: &ChartRequest<'_>) -> Result<ChartFiles, FetchError>;
 }
 
-/// No chart repository access: every request is refused, clearly.
+/// No chart repository access: every request is refused, clearly (use
+/// [`ChartFetcher`] to fetch).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoChartRepositories;
 
@@ -55,7 +71,7 @@ impl ChartRepository for NoChartRepositories {
             r.version
         };
         Err(FetchError::Unsupported(format!(
-            "chart repositories are not supported yet: {} wants {} {}@{version}",
+            "chart repositories are not enabled: {} wants {} {}@{version}",
             r.app, r.repo_url, r.chart
         )))
     }

@@ -1,0 +1,411 @@
+//! [`ChartFetcher`]: charts from HTTP chart repositories, OCI registries and
+//! local mirror folders, through the content-addressed cache.
+//!
+//! Order of work for one request: a local mirror mapped to the repository
+//! URL answers alone (no network, no cache); otherwise an exact version
+//! whose archive is cached is served without the network; otherwise the
+//! version list (the repository's `index.yaml`, or the registry's tags) is
+//! read — from the network, or from the cache when the repository cannot
+//! be reached or capstan is offline — the version chosen as Helm chooses,
+//! and the archive taken from the cache by digest or downloaded, checked
+//! against the index's `digest`, and stored. Cached versions are taken to
+//! be immutable, as Helm and Argo CD take them. Authentication is not
+//! supported: repositories and registries are read anonymously.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use capstan_helm::chart::archive::MAX_DECOMPRESSED_CHART_SIZE;
+
+use super::cache::{Cache, is_sha256_hex, sha256_hex};
+use super::index::{Index, MAX_INDEX_BYTES, is_exact, resolve_url, select};
+use super::mirror::{self, archive_files, list_names, no_match};
+use super::oci::OciChart;
+use super::transport::Transport;
+use super::{ChartFiles, ChartRepository, ChartRequest, FetchError};
+use crate::repos::normalize_url;
+
+/// Why the network was not used, in messages.
+const OFFLINE: &str = "offline (--offline or CAPSTAN_OFFLINE)";
+
+/// How a [`ChartFetcher`] works.
+#[derive(Debug, Clone, Default)]
+pub struct FetchOptions {
+    /// The cache root (see [`super::default_cache_dir`]); `None`: no cache.
+    pub cache_dir: Option<PathBuf>,
+    /// Never use the network: only mirrors and the cache.
+    pub offline: bool,
+    /// Repository URL → local mirror folder (`--repo URL=PATH`,
+    /// `capstan.yaml` `repositories:`).
+    pub mirrors: Vec<(String, PathBuf)>,
+}
+
+/// Charts from chart repositories, registries and mirrors, cached.
+#[derive(Debug)]
+pub struct ChartFetcher {
+    cache: Option<Cache>,
+    offline: bool,
+    mirrors: Vec<(String, PathBuf)>,
+    net: Transport,
+    /// Version lists read in this run, by repository (and chart for OCI).
+    lists: HashMap<String, Rc<Listing>>,
+    /// Charts fetched in this run.
+    fetched: HashMap<(String, String, String), ChartFiles>,
+}
+
+/// The versions a repository offers, and where that list came from.
+#[derive(Debug)]
+struct Listing {
+    index: Index,
+    /// The URL or cached file it was read from (for messages).
+    origin: String,
+}
+
+impl ChartFetcher {
+    pub fn new(options: FetchOptions) -> ChartFetcher {
+        ChartFetcher {
+            cache: options.cache_dir.map(Cache::new),
+            offline: options.offline,
+            mirrors: options
+                .mirrors
+                .into_iter()
+                .map(|(u, p)| (normalize_url(&u), p))
+                .collect(),
+            net: Transport::default(),
+            lists: HashMap::new(),
+            fetched: HashMap::new(),
+        }
+    }
+
+    fn fetch_inner(&mut self, r: &ChartRequest<'_>) -> Result<ChartFiles, String> {
+        let norm = normalize_url(r.repo_url);
+        if let Some((_, dir)) = self.mirrors.iter().find(|(u, _)| *u == norm) {
+            return mirror::fetch(dir, r.chart, r.version);
+        }
+        match scheme(r.repo_url).as_deref() {
+            Some("http" | "https") => self.fetch_http(r, &norm),
+            _ => self.fetch_oci(r, &norm),
+        }
+    }
+
+    /// An exact version whose archive is already cached.
+    fn cached_exact(&self, norm: &str, chart: &str, request: &str) -> Option<ChartFiles> {
+        if !is_exact(request) {
+            return None;
+        }
+        let cache = self.cache.as_ref()?;
+        let hex = cache.reference(norm, chart, request.trim())?;
+        let data = cache.blob(&hex)?;
+        archive_files(&data, &format!("cached archive sha256:{hex}")).ok()
+    }
+
+    fn fetch_http(&mut self, r: &ChartRequest<'_>, norm: &str) -> Result<ChartFiles, String> {
+        if let Some(files) = self.cached_exact(norm, r.chart, r.version) {
+            return Ok(files);
+        }
+        let listing = self.http_index(r.repo_url, norm)?;
+        let Some(entries) = listing.index.versions(r.chart) else {
+            return Err(format!(
+                "chart {:?} not found in {} (it lists: {})",
+                r.chart,
+                listing.origin,
+                list_names(&listing.index.chart_names())
+            ));
+        };
+        let versions: Vec<&str> = entries.iter().map(|e| e.version.as_str()).collect();
+        let Some(version) = select(&versions, r.version)? else {
+            return Err(no_match(r.chart, r.version, &listing.origin, &versions));
+        };
+        let Some(entry) = entries.iter().find(|e| e.version == version) else {
+            return Err(format!("{}: version {version} vanished", listing.origin));
+        };
+        let digest = entry.digest.to_ascii_lowercase();
+        let known = if is_sha256_hex(&digest) {
+            Some(digest.clone())
+        } else {
+            self.cache
+                .as_ref()
+                .and_then(|c| c.reference(norm, r.chart, version))
+        };
+        let cached = known
+            .as_ref()
+            .and_then(|hex| self.cache.as_ref()?.blob(hex));
+        let data = match cached {
+            Some(d) => d,
+            None => {
+                let Some(url) = entry.urls.first() else {
+                    return Err(format!(
+                        "{}: chart {} version {version} has no urls",
+                        listing.origin, r.chart
+                    ));
+                };
+                let url = resolve_url(r.repo_url, url)?;
+                if self.offline {
+                    return Err(self.missing(OFFLINE, &format!("the archive {url}")));
+                }
+                let data = self
+                    .net
+                    .get(&url, MAX_DECOMPRESSED_CHART_SIZE)
+                    .map_err(|e| {
+                        if e.unreachable {
+                            self.missing(
+                                &format!("cannot download {url} ({})", e.message),
+                                "the archive",
+                            )
+                        } else {
+                            e.message
+                        }
+                    })?;
+                let actual = sha256_hex(&data);
+                if !digest.is_empty() && digest != actual {
+                    return Err(format!(
+                        "digest mismatch for {url}: the index says sha256 {}, the download has {actual}",
+                        entry.digest
+                    ));
+                }
+                data
+            }
+        };
+        let version = version.to_string();
+        let files = archive_files(&data, &format!("chart archive of {} {version}", r.chart))?;
+        self.remember(norm, r, &version, &data);
+        Ok(files)
+    }
+
+    /// Stores the archive and which version (and exact request) it answers.
+    fn remember(&self, norm: &str, r: &ChartRequest<'_>, version: &str, data: &[u8]) {
+        let Some(cache) = &self.cache else {
+            return;
+        };
+        let hex = cache.put_blob(data);
+        cache.put_reference(norm, r.chart, version, &hex);
+        let request = r.version.trim();
+        if is_exact(request) && request != version {
+            cache.put_reference(norm, r.chart, request, &hex);
+        }
+    }
+
+    /// "<why>, and <what> is not in the cache <folder>".
+    fn missing(&self, why: &str, what: &str) -> String {
+        match &self.cache {
+            Some(c) => format!(
+                "{why}, and {what} is not in the cache {}",
+                c.root().join("charts").display()
+            ),
+            None => format!("{why}, and no cache folder is set (CAPSTAN_CACHE_DIR)"),
+        }
+    }
+
+    /// The index of an HTTP repository: downloaded once per run, cached;
+    /// the cached copy stands in when offline or unreachable.
+    fn http_index(&mut self, repo_url: &str, norm: &str) -> Result<Rc<Listing>, String> {
+        if let Some(l) = self.lists.get(norm) {
+            return Ok(l.clone());
+        }
+        let index_url = resolve_url(repo_url, "index.yaml")?;
+        let listing = if self.offline {
+            self.cached_index(norm, OFFLINE, &index_url)?
+        } else {
+            match self.net.get(&index_url, MAX_INDEX_BYTES) {
+                Ok(data) => {
+                    let index = Index::parse(&data, &index_url)?;
+                    if let Some(c) = &self.cache {
+                        c.put_index(norm, &data);
+                    }
+                    Listing {
+                        index,
+                        origin: index_url,
+                    }
+                }
+                Err(e) if e.unreachable => self.cached_index(
+                    norm,
+                    &format!("cannot reach {index_url} ({})", e.message),
+                    "its index",
+                )?,
+                Err(e) => return Err(e.message),
+            }
+        };
+        let listing = Rc::new(listing);
+        self.lists.insert(norm.to_string(), listing.clone());
+        Ok(listing)
+    }
+
+    fn cached_index(&self, key: &str, why: &str, what: &str) -> Result<Listing, String> {
+        let Some((data, path)) = self.cache.as_ref().and_then(|c| c.index(key)) else {
+            return Err(self.missing(why, what));
+        };
+        let origin = format!("{} (cached)", path.display());
+        Ok(Listing {
+            index: Index::parse(&data, &origin)?,
+            origin,
+        })
+    }
+
+    fn fetch_oci(&mut self, r: &ChartRequest<'_>, norm: &str) -> Result<ChartFiles, String> {
+        if let Some(files) = self.cached_exact(norm, r.chart, r.version) {
+            return Ok(files);
+        }
+        let loc = OciChart::locate(r.repo_url, r.chart)?;
+        let version = if is_exact(r.version) {
+            r.version.trim().to_string()
+        } else {
+            let listing = self.oci_tags(&loc, norm, r.chart)?;
+            let versions: Vec<&str> = listing
+                .index
+                .versions(r.chart)
+                .unwrap_or_default()
+                .iter()
+                .map(|e| e.version.as_str())
+                .collect();
+            let Some(v) = select(&versions, r.version)? else {
+                return Err(no_match(r.chart, r.version, &listing.origin, &versions));
+            };
+            v.to_string()
+        };
+        let shown = loc.shown(&version);
+        let cached = self
+            .cache
+            .as_ref()
+            .and_then(|c| Some((c, c.reference(norm, r.chart, &version)?)))
+            .and_then(|(c, hex)| c.blob(&hex));
+        let data = match cached {
+            Some(d) => d,
+            None if self.offline => {
+                return Err(self.missing(OFFLINE, &shown));
+            }
+            None => {
+                let unreachable = |s: &Self, e: super::transport::NetError| {
+                    if e.unreachable {
+                        s.missing(&format!("cannot pull {shown} ({})", e.message), "the chart")
+                    } else {
+                        format!("{shown}: {}", e.message)
+                    }
+                };
+                let (hex, size) = loc
+                    .chart_layer(&mut self.net, &version)
+                    .map_err(|e| unreachable(self, e))?;
+                match self.cache.as_ref().and_then(|c| c.blob(&hex)) {
+                    Some(d) => d,
+                    None => {
+                        if size < 0 || size as u64 > MAX_DECOMPRESSED_CHART_SIZE {
+                            return Err(format!(
+                                "{shown}: chart layer of {size} bytes is over the {MAX_DECOMPRESSED_CHART_SIZE}-byte limit"
+                            ));
+                        }
+                        let data = loc
+                            .pull_layer(&mut self.net, &version, &hex, size)
+                            .map_err(|e| unreachable(self, e))?;
+                        let actual = sha256_hex(&data);
+                        if actual != hex {
+                            return Err(format!(
+                                "digest mismatch for {shown}: the manifest says sha256 {hex}, the layer has {actual}"
+                            ));
+                        }
+                        data
+                    }
+                }
+            }
+        };
+        let files = archive_files(&data, &shown)?;
+        self.remember(norm, r, &version, &data);
+        Ok(files)
+    }
+
+    /// A registry's tags for one chart, as an index with one entry per tag
+    /// (cached like an index.yaml, so ranges resolve offline too).
+    fn oci_tags(&mut self, loc: &OciChart, norm: &str, chart: &str) -> Result<Rc<Listing>, String> {
+        let key = format!("oci-tags:{norm}/{chart}");
+        if let Some(l) = self.lists.get(&key) {
+            return Ok(l.clone());
+        }
+        let shown = format!("the tag list of oci://{}/{}", loc.registry, loc.repository);
+        let tags_text = if self.offline {
+            None
+        } else {
+            match loc.tags(&mut self.net) {
+                Ok(tags) => Some(tags_yaml(chart, &tags)),
+                Err(e) if e.unreachable => {
+                    let why = format!("cannot list {shown} ({})", e.message);
+                    let l = Rc::new(self.cached_index(&key, &why, "the tag list")?);
+                    self.lists.insert(key, l.clone());
+                    return Ok(l);
+                }
+                Err(e) => return Err(format!("listing {shown}: {}", e.message)),
+            }
+        };
+        let listing = match tags_text {
+            Some(text) => {
+                if let Some(c) = &self.cache {
+                    c.put_index(&key, text.as_bytes());
+                }
+                Listing {
+                    index: Index::parse(text.as_bytes(), &shown)?,
+                    origin: shown,
+                }
+            }
+            None => self.cached_index(&key, OFFLINE, &shown)?,
+        };
+        let listing = Rc::new(listing);
+        self.lists.insert(key, listing.clone());
+        Ok(listing)
+    }
+}
+
+/// Tags written as an index (JSON is YAML), so one parser and one cache
+/// format serve both kinds of repository.
+fn tags_yaml(chart: &str, tags: &[String]) -> String {
+    let entries: Vec<serde_json::Value> = tags
+        .iter()
+        .map(|t| serde_json::json!({ "name": chart, "version": t }))
+        .collect();
+    serde_json::json!({ "apiVersion": "v1", "entries": { chart: entries } }).to_string()
+}
+
+/// The lower-case scheme of a URL, if it has one.
+fn scheme(url: &str) -> Option<String> {
+    let (s, _) = url.trim().split_once("://")?;
+    let ok = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    ok.then(|| s.to_ascii_lowercase())
+}
+
+impl ChartRepository for ChartFetcher {
+    fn fetch(&mut self, r: &ChartRequest<'_>) -> Result<ChartFiles, FetchError> {
+        let key = (
+            r.repo_url.to_string(),
+            r.chart.to_string(),
+            r.version.to_string(),
+        );
+        if let Some(files) = self.fetched.get(&key) {
+            return Ok(files.clone());
+        }
+        let wanted = if r.version.trim().is_empty() {
+            "(latest)".to_string()
+        } else {
+            r.version.trim().to_string()
+        };
+        let mirrored = self
+            .mirrors
+            .iter()
+            .any(|(u, _)| *u == normalize_url(r.repo_url));
+        if let Some(other) =
+            scheme(r.repo_url).filter(|s| !matches!(s.as_str(), "http" | "https" | "oci"))
+            && !mirrored
+        {
+            return Err(FetchError::Unsupported(format!(
+                "chart {} {wanted} from {}: the URL scheme {other:?} is not a chart repository (use https://, oci:// or a registry host/path, or map it to a folder with --repo URL=PATH)",
+                r.chart, r.repo_url
+            )));
+        }
+        let files = self.fetch_inner(r).map_err(|m| {
+            FetchError::Failed(format!(
+                "chart {} {wanted} from {}: {m}",
+                r.chart, r.repo_url
+            ))
+        })?;
+        self.fetched.insert(key, files.clone());
+        Ok(files)
+    }
+}
