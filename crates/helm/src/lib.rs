@@ -6,6 +6,7 @@
 //! execution itself is `capstan-gotmpl`'s; nothing here talks to a cluster
 //! or to Git.
 
+mod budget;
 pub mod chart;
 pub mod deps;
 pub mod json;

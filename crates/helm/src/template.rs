@@ -42,9 +42,42 @@ pub struct TemplateOptions {
 /// What `helm template` printed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TemplateOutput {
+    /// What Helm prints after the `wrote ...` lines of `--output-dir` (the
+    /// whole stream without it).
     pub stdout: String,
     /// Lines Helm logs (warnings), for stderr.
     pub warnings: Vec<String>,
+    /// `--output-dir`: the writes Helm makes, in its order (each prints
+    /// `wrote PATH`). Performing them is the caller's job (IO stays at the
+    /// edge; see capstan's `template` command).
+    pub files: Vec<OutputFile>,
+}
+
+/// One document `--output-dir` writes, as Helm's `writeToFile` does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// The file as Helm names it: the directory as given, `/`, then the
+    /// template's path (what `wrote ...` prints).
+    pub path: String,
+    /// The template's path inside the directory (`chart/templates/x.yaml`),
+    /// already checked to stay inside it (relative, no `..`).
+    pub name: String,
+    /// `---\n# Source: NAME\n` and the document.
+    pub text: String,
+    pub mode: WriteMode,
+}
+
+/// How Helm opens an `--output-dir` file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteMode {
+    /// `os.Create`: the first document of a template (CRDs and manifests)
+    /// replaces whatever the file held.
+    Create,
+    /// A later document of the same template in this run.
+    Append,
+    /// Hooks: appended when the file exists, from this run or an earlier
+    /// one (Helm checks the disk with `os.Stat`), created otherwise.
+    AppendIfExists,
 }
 
 /// A failure: `message` is what Helm prints after `Error: `. `rendered`
@@ -142,10 +175,18 @@ pub fn template(
     let mut out = TemplateOutput {
         stdout: String::new(),
         warnings,
+        files: Vec::new(),
     };
-    let out_dir = opts.output_dir.as_ref().map(|d| {
+    // Helm joins the flag's text and the name with "/" (no cleaning); with
+    // --release-name the directory is filepath.Join(dir, release), but CRDs
+    // still go to the flag's directory.
+    let crd_dir = opts
+        .output_dir
+        .as_ref()
+        .map(|d| d.to_string_lossy().into_owned());
+    let out_dir = crd_dir.as_ref().map(|d| {
         if opts.release_name_dir {
-            d.join(&name)
+            go_clean_join(d, &name)
         } else {
             d.clone()
         }
@@ -154,16 +195,18 @@ pub fn template(
     let mut release_manifest = String::new();
     if opts.include_crds {
         for (path, text) in &crds {
-            match &out_dir {
+            match &crd_dir {
                 None => write_document(&mut release_manifest, path, text),
-                Some(dir) => writer.write(dir, path, text, &mut out.stdout)?,
+                Some(dir) => out.files.push(writer.plan(dir, path, text, false)?),
             }
         }
     }
     for m in &sorted.manifests {
         match &out_dir {
             None => write_document(&mut release_manifest, &m.path, &m.content),
-            Some(dir) => writer.write(dir, &m.path, &m.content, &mut out.stdout)?,
+            Some(dir) => out
+                .files
+                .push(writer.plan(dir, &m.path, &m.content, false)?),
         }
     }
     let mut stream = release_manifest.trim().to_string();
@@ -176,7 +219,8 @@ pub fn template(
             match &out_dir {
                 None => write_document(&mut stream, &h.manifest.path, &h.manifest.content),
                 Some(dir) => {
-                    writer.write(dir, &h.manifest.path, &h.manifest.content, &mut out.stdout)?
+                    out.files
+                        .push(writer.plan(dir, &h.manifest.path, &h.manifest.content, true)?)
                 }
             }
         }
@@ -406,43 +450,70 @@ fn show_only(stream: &str, patterns: &[String]) -> Result<String, TemplateError>
 }
 
 /// `--output-dir`: one file per template path, documents appended in order;
-/// a file is truncated the first time it is written in this run.
+/// a file is created (truncated) the first time a CRD or manifest is
+/// written to it in this run, hooks append to whatever exists.
 #[derive(Debug, Default)]
 struct OutputDir {
-    written: std::collections::HashSet<PathBuf>,
+    written: std::collections::HashSet<String>,
 }
 
 impl OutputDir {
-    fn write(
+    fn plan(
         &mut self,
-        dir: &Path,
+        dir: &str,
         name: &str,
         content: &str,
-        log: &mut String,
-    ) -> Result<(), TemplateError> {
-        if name.split('/').any(|p| p == "..") || name.starts_with('/') {
+        hook: bool,
+    ) -> Result<OutputFile, TemplateError> {
+        // Names come from the chart's file paths: one that could leave the
+        // directory is refused rather than written.
+        if name.starts_with('/') || name.split('/').any(|p| p == "..") {
             return Err(TemplateError::late(format!(
                 "refusing to write outside the output directory: {name}"
             )));
         }
-        let path = dir.join(name);
-        let io = |e: std::io::Error| TemplateError::late(format!("{}: {e}", path.display()));
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(io)?;
+        let mode = if hook {
+            WriteMode::AppendIfExists
+        } else if self.written.insert(name.to_string()) {
+            WriteMode::Create
+        } else {
+            WriteMode::Append
+        };
+        let mut text = String::new();
+        write_document(&mut text, name, content);
+        Ok(OutputFile {
+            path: format!("{dir}/{name}"),
+            name: name.to_string(),
+            text,
+            mode,
+        })
+    }
+}
+
+/// Go's `filepath.Join(dir, name)` for a release name (no separators):
+/// the joined path, cleaned.
+fn go_clean_join(dir: &str, name: &str) -> String {
+    let joined = if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    };
+    let rooted = joined.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for p in joined.split('/') {
+        match p {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|l| *l != "..") => {
+                parts.pop();
+            }
+            ".." if rooted => {}
+            p => parts.push(p),
         }
-        let append = !self.written.insert(path.clone());
-        let mut doc = String::new();
-        write_document(&mut doc, name, content);
-        use std::io::Write;
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .write(true)
-            .append(append)
-            .truncate(!append)
-            .open(&path)
-            .map_err(io)?;
-        f.write_all(doc.as_bytes()).map_err(io)?;
-        log.push_str(&format!("wrote {}\n", path.display()));
-        Ok(())
+    }
+    let body = parts.join("/");
+    match (rooted, body.is_empty()) {
+        (true, _) => format!("/{body}"),
+        (false, true) => ".".to_string(),
+        (false, false) => body,
     }
 }

@@ -2,9 +2,11 @@
 //! exit status. Flags that need a cluster or the network fail with a clear
 //! message instead of being ignored.
 
-use std::path::PathBuf;
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
-use capstan_helm::template::{DEBUG_HINT, TemplateOptions, template};
+use capstan_helm::template::{DEBUG_HINT, OutputFile, TemplateOptions, WriteMode, template};
 use capstan_helm::values::{LocalFiles, Options};
 use clap::Args;
 
@@ -138,11 +140,114 @@ pub(crate) fn run(a: TemplateArgs) -> anyhow::Result<u8> {
     };
     match template(&opts, &mut LocalFiles) {
         Ok(out) => {
+            let (log, failed) = write_files(&out.files);
+            crate::write_stdout(&log)?;
+            if let Some(message) = failed {
+                return Ok(fail(&message, true));
+            }
             crate::write_stdout(&out.stdout)?;
             Ok(0)
         }
         Err(err) => Ok(fail(&err.message, err.rendered)),
     }
+}
+
+/// Performs `--output-dir`'s writes with Helm's result (each document
+/// created or appended as Helm's `writeToFile` does, a `wrote PATH` line per
+/// document) but never a half-written file: each file's final text is put
+/// together in memory (a hook appended to a file from an earlier run reads
+/// it first), written to a temporary file beside it and renamed over it.
+/// Returns the `wrote` lines of the files written and the error that
+/// stopped the rest, if any.
+fn write_files(files: &[OutputFile]) -> (String, Option<String>) {
+    // Final text per file, in the order Helm first touches them.
+    let mut order: Vec<&str> = Vec::new();
+    let mut texts: HashMap<&str, String> = HashMap::new();
+    for f in files {
+        let path = f.path.as_str();
+        let earlier = match texts.remove(path) {
+            Some(text) => Some(text),
+            None => {
+                order.push(path);
+                None
+            }
+        };
+        let mut text = match (f.mode, earlier) {
+            (WriteMode::Create, _) => String::new(),
+            (_, Some(text)) => text,
+            (WriteMode::Append, None) => String::new(),
+            (WriteMode::AppendIfExists, None) => match std::fs::read(path) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+                Err(e) => return (String::new(), Some(format!("open {path}: {e}"))),
+            },
+        };
+        text.push_str(&f.text);
+        texts.insert(path, text);
+    }
+    let mut written: HashSet<&str> = HashSet::new();
+    let mut failed = None;
+    for f in files {
+        if written.contains(f.path.as_str()) {
+            continue;
+        }
+        if let Err(e) = write_one(f, texts.get(f.path.as_str()).map_or("", String::as_str)) {
+            failed = Some(e);
+            break;
+        }
+        written.insert(f.path.as_str());
+    }
+    let log = files
+        .iter()
+        .filter(|f| written.contains(f.path.as_str()))
+        .map(|f| format!("wrote {}\n", f.path))
+        .collect();
+    (log, failed)
+}
+
+/// Writes one file's final text through a temporary file and a rename,
+/// refusing a path whose directories under the output directory are
+/// symbolic links (they could lead outside it).
+fn write_one(f: &OutputFile, text: &str) -> Result<(), String> {
+    let path = Path::new(&f.path);
+    let root = f
+        .path
+        .strip_suffix(&f.name)
+        .map_or(Path::new("."), |dir| Path::new(dir.trim_end_matches('/')));
+    let mut dir = root.to_path_buf();
+    let parts: Vec<&str> = f.name.split('/').filter(|p| !p.is_empty()).collect();
+    for part in parts.iter().take(parts.len().saturating_sub(1)) {
+        dir.push(part);
+        if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(format!(
+                "refusing to write {}: {} is a symbolic link",
+                f.path,
+                dir.display()
+            ));
+        }
+    }
+    let io = |e: std::io::Error| format!("open {}: {e}", f.path);
+    let parent = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(io)?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = parent.join(format!(".{file_name}.capstan-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut out = std::fs::File::create(&tmp)?;
+        out.write_all(text.as_bytes())?;
+        out.sync_all()?;
+        // os.Create and appending both keep an existing file's mode.
+        if let Ok(meta) = std::fs::metadata(path) {
+            std::fs::set_permissions(&tmp, meta.permissions())?;
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
 }
 
 fn unsupported(a: &TemplateArgs) -> Option<String> {
@@ -192,7 +297,6 @@ fn unsupported(a: &TemplateArgs) -> Option<String> {
 
 /// Prints Helm's error form and returns exit status 1.
 fn fail(message: &str, rendered: bool) -> u8 {
-    use std::io::Write;
     let hint = if rendered { DEBUG_HINT } else { "" };
     let _ = std::io::stderr().write_all(format!("Error: {message}{hint}\n").as_bytes());
     1

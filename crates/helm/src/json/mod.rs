@@ -23,11 +23,23 @@ pub use float::{go_format_g, go_quote};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonError {
     message: String,
+    /// A Capstan size limit, not a Go error: `toJson` must report it rather
+    /// than print `""` as it does for Go's errors.
+    limit: bool,
 }
 
 impl JsonError {
     pub(crate) fn new(message: String) -> Self {
-        JsonError { message }
+        JsonError {
+            message,
+            limit: false,
+        }
+    }
+
+    /// Whether this is Capstan's output-size limit (the value would expand
+    /// past the template output cap) rather than an error Go reports.
+    pub fn is_limit(&self) -> bool {
+        self.limit
     }
 
     /// Go's error text.
@@ -47,14 +59,39 @@ impl std::error::Error for JsonError {}
 /// `json.Marshal(v)`: what `mustToJson` prints, or its error.
 ///
 /// Host objects (`.Chart`, `.Capabilities`...) are refused: their Go field
-/// layout is not known here. `toJson` prints `""` for any error.
+/// layout is not known here. `toJson` prints `""` for any error but the
+/// size limit ([`JsonError::is_limit`]): a value whose text would pass the
+/// template output cap (maps shared many times over expand once per path)
+/// is refused before any text is written.
 pub fn to_json(v: &Value) -> Result<String, JsonError> {
+    to_json_within(v, crate::budget::default_cap())
+}
+
+/// [`to_json`] with an explicit cap on the text's size in bytes.
+pub fn to_json_within(v: &Value, cap: usize) -> Result<String, JsonError> {
+    match crate::budget::check_printed(v, cap, "json") {
+        Ok(()) => {}
+        // Go's encoder detects the cycle (after 1,000 levels) and fails.
+        Err(crate::budget::TooBig::Cycle(c)) => {
+            return Err(JsonError::new(format!(
+                "json: unsupported value: encountered a cycle via {}",
+                c.type_name
+            )));
+        }
+        Err(too_big) => {
+            return Err(JsonError {
+                message: too_big.message("json"),
+                limit: true,
+            });
+        }
+    }
     let mut out = String::new();
     encode::encode(v, &mut out, 0)?;
     Ok(out)
 }
 
-/// Helm's `toJson`: `json.Marshal`, with errors swallowed into `""`.
+/// Helm's `toJson`: `json.Marshal`, with errors swallowed into `""` (the
+/// size limit included; the template function reports that one).
 pub fn to_json_lossy(v: &Value) -> String {
     to_json(v).unwrap_or_default()
 }

@@ -124,9 +124,15 @@ pub fn helm_functions(lookup: Arc<dyn Lookup>) -> Vec<(&'static str, Function)> 
     ));
     let one = || Signature::fixed(&[P::Any]);
     let text = || Signature::fixed(&[P::String]);
+    // Helm's encoders print "" for their errors; a value too big to encode
+    // (Capstan's size limit, see crate::budget) is reported instead.
     out.push((
         "toYaml",
-        Function::new(one(), |_, a| Ok(Value::from(yaml::to_yaml(&arg(a, 0))))),
+        Function::new(one(), |_, a| match yaml::must_to_yaml(&arg(a, 0)) {
+            Ok(text) => Ok(Value::from(text)),
+            Err(e) if e.kind() == yaml::YamlErrorKind::Limit => Err(FuncError::msg(e.message())),
+            Err(_) => Ok(Value::from("")),
+        }),
     ));
     out.push((
         "mustToYaml",
@@ -139,7 +145,10 @@ pub fn helm_functions(lookup: Arc<dyn Lookup>) -> Vec<(&'static str, Function)> 
     out.push((
         "toYamlPretty",
         Function::new(one(), |_, a| {
-            Ok(Value::from(yaml::to_yaml_pretty(&arg(a, 0))))
+            let v = arg(a, 0);
+            crate::budget::check_copy(&v, crate::budget::default_cap(), "toYamlPretty")
+                .map_err(|e| FuncError::msg(e.message("toYamlPretty")))?;
+            Ok(Value::from(yaml::to_yaml_pretty(&v)))
         }),
     ));
     out.push((
@@ -152,8 +161,10 @@ pub fn helm_functions(lookup: Arc<dyn Lookup>) -> Vec<(&'static str, Function)> 
     ));
     out.push((
         "toJson",
-        Function::new(one(), |_, a| {
-            Ok(Value::from(json::to_json_lossy(&arg(a, 0))))
+        Function::new(one(), |_, a| match json::to_json(&arg(a, 0)) {
+            Ok(text) => Ok(Value::from(text)),
+            Err(e) if e.is_limit() => Err(FuncError::msg(e.message())),
+            Err(_) => Ok(Value::from("")),
         }),
     ));
     out.push((
@@ -175,13 +186,19 @@ pub fn helm_functions(lookup: Arc<dyn Lookup>) -> Vec<(&'static str, Function)> 
     out.push((
         "toToml",
         Function::new(one(), |_, a| {
-            Ok(Value::from(crate::toml::to_toml(&arg(a, 0))))
+            let v = arg(a, 0);
+            crate::budget::check_printed(&v, crate::budget::default_cap(), "toToml")
+                .map_err(|e| FuncError::msg(e.message("toToml")))?;
+            Ok(Value::from(crate::toml::to_toml(&v)))
         }),
     ));
     out.push((
         "mustToToml",
         Function::new(one(), |_, a| {
-            crate::toml::must_to_toml(&arg(a, 0))
+            let v = arg(a, 0);
+            crate::budget::check_printed(&v, crate::budget::default_cap(), "mustToToml")
+                .map_err(|e| FuncError::msg(e.message("mustToToml")))?;
+            crate::toml::must_to_toml(&v)
                 .map(Value::from)
                 .map_err(|e| FuncError::msg(e.to_string()))
         }),

@@ -2,7 +2,7 @@
 //! `any`, `ternary`, and `deepCopy` (a copy sharing no map with the original,
 //! since maps are shared references).
 
-use capstan_gotmpl::Value;
+use capstan_gotmpl::{FuncError, Value};
 
 use super::{ANY, BOOL, Registry, arg};
 
@@ -32,8 +32,19 @@ pub(super) fn register(r: &mut Registry) {
         };
         Ok(chosen.clone())
     });
-    r.fixed("deepCopy", &[ANY], |a| Ok(arg(a, 0).deep_copy()));
-    r.fixed("mustDeepCopy", &[ANY], |a| Ok(arg(a, 0).deep_copy()));
+    r.fixed("deepCopy", &[ANY], |a| deep_copy(arg(a, 0), "deepCopy"));
+    r.fixed("mustDeepCopy", &[ANY], |a| {
+        deep_copy(arg(a, 0), "mustDeepCopy")
+    });
+}
+
+/// A copy sharing no map with `v`. A map shared many times over is copied
+/// once per path (as copystructure does in Go), so a value whose copy would
+/// pass the template output cap is refused before anything is copied.
+fn deep_copy(v: &Value, name: &str) -> Result<Value, FuncError> {
+    crate::budget::check_copy(v, crate::budget::default_cap(), name)
+        .map_err(|e| FuncError::msg(e.message(name)))?;
+    Ok(v.deep_copy())
 }
 
 /// Sprig's `empty`: nil, zero numbers, `false`, and empty strings, lists and

@@ -19,6 +19,11 @@ pub(super) fn register(r: &mut Registry) {
         let mut m = Map::new();
         for pair in a.chunks(2) {
             let value = pair.get(1).cloned().unwrap_or_else(|| Value::str(""));
+            // A key is printed with %v: measure a map or list key first.
+            if matches!(&pair[0], Value::Map(_) | Value::List(_)) {
+                crate::budget::check_printed(&pair[0], crate::budget::default_cap(), "dict")
+                    .map_err(|e| fail(e.message("dict")))?;
+            }
             m.insert(strval(&pair[0]), value);
         }
         Ok(Value::map(m))

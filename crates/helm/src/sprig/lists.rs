@@ -119,6 +119,7 @@ pub(super) fn register(r: &mut Registry) {
         r.variadic(name, &[ANY], ANY, slice);
     }
     r.variadic("concat", &[], ANY, |a| {
+        check_concat_size(a)?;
         let mut out = Vec::new();
         for list in a {
             match list {
@@ -191,6 +192,27 @@ pub(crate) fn items_of(v: &Value, verb_on_type: &str) -> Result<Vec<Value>, Func
 
 fn ints(v: Vec<i64>) -> Result<Value, FuncError> {
     Ok(Value::list(v.into_iter().map(Value::Int).collect()))
+}
+
+/// `concat $l $l` in a loop doubles a list per step: the list it would
+/// build is refused, before it is built, when its items alone would take
+/// more memory than the template output cap.
+fn check_concat_size(lists: &[Value]) -> Result<(), FuncError> {
+    let items: usize = lists
+        .iter()
+        .map(|l| match l {
+            Value::List(items) => items.len(),
+            Value::Bytes(b) => b.len(),
+            _ => 0,
+        })
+        .fold(0, usize::saturating_add);
+    let cap = crate::budget::default_cap();
+    if items.saturating_mul(std::mem::size_of::<Value>()) > cap {
+        return Err(fail(format!(
+            "concat: a list of {items} items exceeds the maximum output size ({cap} bytes)"
+        )));
+    }
+    Ok(())
 }
 
 /// Sprig's `untilStep`: `start` towards `stop` (exclusive) by `step`;

@@ -98,9 +98,47 @@ impl Registry {
     }
 
     fn push(&mut self, name: &'static str, sig: Signature, body: Body) {
-        self.funcs
-            .push((name, Function::new(sig, move |_ctx, args| body(args))));
+        let function = if PRINTS_ARGS.contains(&name) {
+            Function::new(sig, move |_ctx, args| {
+                check_printable(name, args)?;
+                body(args)
+            })
+        } else {
+            Function::new(sig, move |_ctx, args| body(args))
+        };
+        self.funcs.push((name, function));
     }
+}
+
+/// Functions that print any argument with `%v` (`fmt.Sprint`), which walks
+/// a map once per path to it: their map and list arguments are measured
+/// first (see `crate::budget`), so a value shared many times over is a
+/// clear error instead of hours of formatting. Other functions never print
+/// a whole value, and measuring every argument of every call (`.Values`
+/// passed to `dict` or `merge`) would cost a walk per call.
+const PRINTS_ARGS: &[&str] = &[
+    "toString",
+    "toStrings",
+    "toDecimal",
+    "cat",
+    "quote",
+    "squote",
+    "join",
+    "sortAlpha",
+    "genSelfSignedCert",
+    "genSelfSignedCertWithKey",
+    "genSignedCert",
+    "genSignedCertWithKey",
+];
+
+fn check_printable(name: &str, args: &[Value]) -> Result<(), FuncError> {
+    let cap = crate::budget::default_cap();
+    for v in args {
+        if matches!(v, Value::Map(_) | Value::List(_)) {
+            crate::budget::check_printed(v, cap, name).map_err(|e| fail(e.message(name)))?;
+        }
+    }
+    Ok(())
 }
 
 // Short names for Go parameter types, used by every registration table.

@@ -147,8 +147,33 @@ fn unsupported(v: &Value) -> YamlError {
     ))
 }
 
+/// Refuses, before any node is built, a value whose tree would pass the
+/// template output cap: maps shared many times over expand once per path,
+/// and the node tree costs more memory than the text it becomes, so the
+/// budget counts an unshared copy's memory. `cycle` is the error for a
+/// value that contains itself.
+fn check_size(
+    v: &Value,
+    what: &str,
+    cycle: impl FnOnce(&str) -> YamlError,
+) -> Result<(), YamlError> {
+    match crate::budget::check_copy(v, crate::budget::default_cap(), what) {
+        Ok(()) => Ok(()),
+        Err(crate::budget::TooBig::Cycle(c)) => Err(cycle(c.type_name)),
+        Err(too_big) => Err(YamlError::limit(too_big.message(what))),
+    }
+}
+
 /// `toYaml`'s tree: `json.Marshal`, then go-yaml v2 reading that JSON.
 pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
+    if depth == 0 {
+        // json.Marshal detects the cycle and sigs.k8s.io/yaml reports it.
+        check_size(v, "toYaml", |ty| {
+            YamlError::convert(format!(
+                "error marshaling into JSON: json: unsupported value: encountered a cycle via {ty}"
+            ))
+        })?;
+    }
     if depth > MAX_VALUE_DEPTH {
         return Err(YamlError::limit("yaml: value nested too deeply".into()));
     }
@@ -201,6 +226,14 @@ pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
 
 /// `toYamlPretty`'s tree: go-yaml v3 marshalling Go values directly.
 pub(crate) fn v3_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
+    if depth == 0 {
+        // go-yaml v3 has no cycle check (Go overflows its stack).
+        check_size(v, "toYamlPretty", |ty| {
+            YamlError::limit(format!(
+                "toYamlPretty: the value contains itself (a {ty} reachable from itself)"
+            ))
+        })?;
+    }
     if depth > MAX_VALUE_DEPTH {
         return Err(YamlError::limit("yaml: value nested too deeply".into()));
     }

@@ -8,6 +8,8 @@
 //! analysing the text. Long plain and quoted scalars fold at column 80 in v2;
 //! v3's encoder sets no width.
 
+use super::error::YamlError;
+
 /// The style the encoder asks for; the emitter may pick a safer one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Style {
@@ -58,9 +60,19 @@ struct Analysis {
 }
 
 /// Writes `node` as one YAML document (no `---`), ending with a newline.
-pub(crate) fn emit(node: &Node, flavor: Flavor) -> String {
+///
+/// The text may not pass the template output cap: deep nesting multiplies
+/// indentation, so a node tree within its own budget can still lay out to
+/// far more text. Past the cap the emitter stops and reports a limit error.
+pub(crate) fn emit(node: &Node, flavor: Flavor) -> Result<String, YamlError> {
+    emit_within(node, flavor, crate::budget::default_cap())
+}
+
+fn emit_within(node: &Node, flavor: Flavor, cap: usize) -> Result<String, YamlError> {
     let mut e = Emitter {
         out: String::new(),
+        cap,
+        over: false,
         column: 0,
         indent: -1,
         whitespace: true,
@@ -80,11 +92,20 @@ pub(crate) fn emit(node: &Node, flavor: Flavor) -> String {
     );
     // Document end: a final line break unless we are at a fresh line.
     e.write_indent();
-    e.out
+    if e.over {
+        return Err(YamlError::limit(format!(
+            "yaml: the text exceeds the maximum output size ({cap} bytes)"
+        )));
+    }
+    Ok(e.out)
 }
 
 struct Emitter {
     out: String,
+    /// The most text to write; past it `over` is set and the rest of the
+    /// tree is skipped (a scalar being written ends without indentation).
+    cap: usize,
+    over: bool,
     column: usize,
     indent: i64,
     whitespace: bool,
@@ -104,9 +125,15 @@ impl Emitter {
     fn put_break(&mut self) {
         self.out.push('\n');
         self.column = 0;
+        if self.out.len() > self.cap {
+            self.over = true;
+        }
     }
 
     fn write_indent(&mut self) {
+        if self.over {
+            return;
+        }
         let indent = self.indent.max(0) as usize;
         if !self.indention || self.column > indent || (self.column == indent && !self.whitespace) {
             self.put_break();
@@ -140,6 +167,10 @@ impl Emitter {
     }
 
     fn node(&mut self, node: &Node, ctx: Ctx) {
+        if self.over || self.out.len() > self.cap {
+            self.over = true;
+            return;
+        }
         match node {
             Node::Scalar(text, style) => self.scalar(text, *style, ctx),
             Node::Seq(items) if items.is_empty() => self.empty("[", "]"),
@@ -569,4 +600,36 @@ fn analyze(text: &str, flavor: Flavor) -> Analysis {
         a.block_plain = false;
     }
     a
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+mod tests {
+    use super::*;
+
+    fn deep_list(depth: usize, leaves: usize) -> Node {
+        let mut node = Node::Seq(vec![Node::Scalar("x".into(), Style::Plain); leaves]);
+        for _ in 0..depth {
+            node = Node::Map(vec![(Node::Scalar("k".into(), Style::Plain), node)]);
+        }
+        node
+    }
+
+    #[test]
+    fn indentation_past_the_cap_is_a_limit_error() {
+        // 100 levels of indentation on each of 1,000 items: ~200 KB.
+        let node = deep_list(100, 1_000);
+        let err = emit_within(&node, Flavor::V3, 10_000).unwrap_err();
+        assert_eq!(err.kind(), super::super::error::YamlErrorKind::Limit);
+        assert_eq!(
+            err.message(),
+            "yaml: the text exceeds the maximum output size (10000 bytes)"
+        );
+        let text = emit_within(&node, Flavor::V3, 1 << 20).unwrap();
+        assert!(
+            text.len() > 10_000 && text.ends_with("- x\n"),
+            "{}",
+            text.len()
+        );
+    }
 }

@@ -211,7 +211,7 @@ fn merge_maps(mut a: Map, b: Map) -> Map {
 /// newline, or the error `mustToYaml` reports.
 pub fn marshal(v: &Value) -> Result<String, YamlError> {
     let node = convert::v2_node(v, 0)?;
-    Ok(emit::emit(&node, emit::Flavor::V2))
+    emit::emit(&node, emit::Flavor::V2)
 }
 
 /// Helm's `toYaml`: [`marshal`] without the final newline; `""` on error.
@@ -233,7 +233,9 @@ pub fn must_to_yaml(v: &Value) -> Result<String, YamlError> {
 pub fn to_yaml_pretty(v: &Value) -> String {
     match convert::v3_node(v, 0) {
         Ok(node) => {
-            let mut s = emit::emit(&node, emit::Flavor::V3);
+            let Ok(mut s) = emit::emit(&node, emit::Flavor::V3) else {
+                return String::new();
+            };
             if s.ends_with('\n') {
                 s.pop();
             }

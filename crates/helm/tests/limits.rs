@@ -1,0 +1,149 @@
+//! Values that expand exponentially (a map shared twice at each of 40
+//! levels, a list doubled by `concat` in a loop, a map containing itself)
+//! end with a clear error naming the function and the limit, fast, instead
+//! of exhausting memory or running for hours (fuzzer findings, see
+//! tests/fuzzed/helm_render/).
+
+use std::time::{Duration, Instant};
+
+use capstan_gotmpl::Map;
+use capstan_helm::chart::{self, File};
+use capstan_helm::render::{self, RenderOptions};
+use capstan_helm::values;
+
+/// Renders `template` as the only template of a tiny chart: its output, or
+/// the error text.
+fn render(template: &str) -> Result<String, String> {
+    let files = vec![
+        File::new(
+            "Chart.yaml",
+            b"apiVersion: v2\nname: c\nversion: 0.1.0\n".to_vec(),
+        ),
+        File::new("templates/t.yaml", template.as_bytes().to_vec()),
+    ];
+    let c = chart::load_files(files).map_err(|e| e.to_string())?;
+    let prepared = values::prepare(c, &Map::new()).map_err(|e| e.to_string())?;
+    let opts = RenderOptions::new("rel", "ns");
+    let out =
+        render::render(&prepared.chart, &prepared.values, &opts).map_err(|e| e.to_string())?;
+    Ok(out.get("c/templates/t.yaml").cloned().unwrap_or_default())
+}
+
+const SHARED: &str =
+    r#"{{ $d := dict "a" 1 }}{{ range until 40 }}{{ $d = dict "a" $d "b" $d }}{{ end }}"#;
+const SELF: &str = r#"{{ $d := dict }}{{ $_ := set $d "self" $d }}"#;
+
+/// The error of `{{ CALL }}` after `prelude`, checked to come fast.
+fn error_of(prelude: &str, call: &str) -> String {
+    let start = Instant::now();
+    let result = render(&format!("{prelude}{{{{ {call} }}}}"));
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{call} took {:?}",
+        start.elapsed()
+    );
+    match result {
+        Ok(out) => panic!("{call} rendered {} bytes", out.len()),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn encoders_refuse_a_shared_map_expanding_past_the_output_cap() {
+    for (call, name, what) in [
+        ("toJson $d", "toJson", "json: the value expands to at least"),
+        (
+            "mustToJson $d",
+            "mustToJson",
+            "json: the value expands to at least",
+        ),
+        (
+            "toYaml $d",
+            "toYaml",
+            "toYaml: an unshared copy of the value takes at least",
+        ),
+        ("mustToYaml $d", "mustToYaml", "toYaml: an unshared copy"),
+        (
+            "toYamlPretty $d",
+            "toYamlPretty",
+            "toYamlPretty: an unshared copy",
+        ),
+        (
+            "toToml $d",
+            "toToml",
+            "toToml: the value expands to at least",
+        ),
+        (
+            "deepCopy $d",
+            "deepCopy",
+            "deepCopy: an unshared copy of the value takes",
+        ),
+        ("toString $d", "toString", "toString: the value expands"),
+        ("cat 1 $d", "cat", "cat: the value expands"),
+        ("quote $d", "quote", "quote: the value expands"),
+        ("dict $d 1", "dict", "dict: the value expands"),
+    ] {
+        let err = error_of(SHARED, call);
+        assert!(
+            err.contains(&format!("error calling {name}: {what}")),
+            "{call}: {err}"
+        );
+        assert!(
+            err.contains("the maximum output size (268435456 bytes)"),
+            "{call}: {err}"
+        );
+    }
+}
+
+#[test]
+fn sharing_that_expands_to_little_is_fine() {
+    let small =
+        r#"{{ $d := dict "a" 1 }}{{ range until 3 }}{{ $d = dict "a" $d "b" $d }}{{ end }}"#;
+    let out = render(&format!("{small}{{{{ toJson $d }}}}")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.matches(r#"{"a":1}"#).count(), 8, "{out}");
+    let out =
+        render(&format!("{small}{{{{ deepCopy $d | toYaml }}}}")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out.matches("a: 1").count(), 8, "{out}");
+}
+
+#[test]
+fn concat_doubling_stops_at_the_output_cap() {
+    let err = error_of(
+        "{{ $l := list 1 }}{{ range until 30 }}{{ $l = concat $l $l }}{{ end }}",
+        "len $l",
+    );
+    assert!(
+        err.contains(
+            "error calling concat: concat: a list of 16777216 items exceeds the maximum output size (268435456 bytes)"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_map_containing_itself() {
+    // Go's encoding/json reports the cycle (and toJson prints "").
+    let err = error_of(SELF, "mustToJson $d");
+    assert!(
+        err.ends_with(
+            "error calling mustToJson: json: unsupported value: encountered a cycle via map[string]interface {}"
+        ),
+        "{err}"
+    );
+    let out =
+        render(&format!("{SELF}x: {{{{ toJson $d | quote }}}}")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(out, "x: \"\"");
+    // Go's deepCopy and toYamlPretty overflow the stack; capstan says why.
+    let err = error_of(SELF, "deepCopy $d");
+    assert!(
+        err.ends_with(
+            "deepCopy: the value contains itself (a map[string]interface {} reachable from itself)"
+        ),
+        "{err}"
+    );
+    let err = error_of(SELF, "toYamlPretty $d");
+    assert!(
+        err.contains("toYamlPretty: the value contains itself"),
+        "{err}"
+    );
+}
