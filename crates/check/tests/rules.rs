@@ -939,3 +939,134 @@ fn configured_resource_switches_select_kind_namespace_and_name() {
     assert!(skipped(sel("deployment", "", "web"), vec![]).is_empty());
     assert!(skipped(sel("Deployment", "", "web"), vec!["prod-*".into()]).is_empty());
 }
+
+#[test]
+fn bad_quantities() {
+    for bad in ["cpu: lots", "cpu: 1e3m", "cpu: 1.2.3"] {
+        let p = POD.replace("IMAGE", "nginx:1").replace("cpu: 100m", bad);
+        assert!(
+            rules(&input(vec![app("a", &[&p])], false)).contains(&rule::BAD_QUANTITY),
+            "{bad}"
+        );
+    }
+    let p = POD
+        .replace("IMAGE", "nginx:1")
+        .replace("memory: 64Mi", "memory: 1Gb");
+    assert!(rules(&input(vec![app("a", &[&p])], false)).contains(&rule::BAD_QUANTITY));
+    // Near miss: every spelling Kubernetes accepts.
+    for q in ["cpu: 1.5", "cpu: \"2\"", "cpu: 1500m", "cpu: 1e-1"] {
+        let ok = POD
+            .replace("IMAGE", "nginx:1")
+            .replace("cpu: 100m", q)
+            .replace("memory: 64Mi", "memory: 128974848");
+        assert!(
+            rules(&input(vec![app("a", &[&ok])], false)).is_empty(),
+            "{q}"
+        );
+    }
+}
+
+#[test]
+fn capacity_counts_cpu_and_memory_of_the_pods_that_can_only_land_on_a_node() {
+    let pod = |name: &str, mem: &str| {
+        POD.replace("IMAGE", "nginx:1")
+            .replace("name: web}", &format!("name: {name}}}"))
+            .replace("memory: 64Mi", &format!("memory: {mem}"))
+    };
+    let i = input(
+        vec![app("a", &[&pod("p1", "8Gi"), &pod("p2", "8Gi")])],
+        false,
+    );
+    let r = check(&i);
+    let cap: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule::CAPACITY)
+        .collect();
+    assert_eq!(cap.len(), 1, "{:#?}", r.findings);
+    assert!(
+        cap[0].message.contains("memory requests 16Gi of 12Gi"),
+        "{}",
+        cap[0].message
+    );
+    // Near miss: both fit.
+    let i = input(
+        vec![app("a", &[&pod("p1", "6Gi"), &pod("p2", "6Gi")])],
+        false,
+    );
+    assert!(rules(&i).is_empty(), "{:?}", rules(&i));
+}
+
+#[test]
+fn an_environment_without_inventory_is_reported_when_it_has_pods() {
+    let pod = POD.replace("IMAGE", "nginx:1");
+    let mut i = input(vec![app("a", &[&pod])], false);
+    i.environments[0].inventory = None;
+    assert_eq!(rules(&i), vec![rule::INVENTORY]);
+    // Near miss: nothing to place.
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n";
+    let mut i = input(vec![app("a", &[cm])], false);
+    i.environments[0].inventory = None;
+    assert!(rules(&i).is_empty());
+}
+
+#[test]
+fn namespaces_of_the_destination_pass() {
+    let same = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: ns}\n";
+    assert!(rules(&input(vec![app("a", &[same])], false)).is_empty());
+    // Cluster-scoped kinds have no namespace to differ.
+    let ns = "apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n";
+    assert!(rules(&input(vec![app("a", &[ns])], false)).is_empty());
+    let other = same.replace("namespace: ns", "namespace: other");
+    assert_eq!(
+        rules(&input(vec![app("a", &[&other])], false)),
+        vec![rule::NAMESPACE]
+    );
+}
+
+#[test]
+fn helm_pitfalls_near_misses() {
+    let cm = |data: &str| {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata:\n{data}")
+    };
+    // Triggers: <no value> and a Go fmt error printed into the output.
+    for bad in ["  A: \"<no value>\"\n", "  A: \"%!d(string=x)\"\n"] {
+        assert_eq!(
+            rules(&input(vec![app("a", &[&cm(bad)])], false)),
+            vec![rule::EMPTY_VALUE],
+            "{bad}"
+        );
+    }
+    // Near misses: an empty value where empty is fine, integers and
+    // fractions written out, a version string.
+    let ok = cm(
+        "  NOTE: \"\"\n  GAS: \"11155111\"\n  RATIO: \"1.5e-3\"\n  V: 1.2.3e4\n  PCT: \"99.5\"\n",
+    );
+    let r = rules(&input(vec![app("a", &[&ok])], false));
+    assert!(
+        r.is_empty(),
+        "{r:?} {:#?}",
+        check(&input(vec![app("a", &[&ok])], false)).findings
+    );
+}
+
+#[test]
+fn secrets_near_misses_in_manifests() {
+    let docs = [
+        // Placeholders and references are not secrets.
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  password: <changeme>\n  token: ${TOKEN}\n",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  ca.crt: |\n    -----BEGIN CERTIFICATE-----\n    MIIB\n    -----END CERTIFICATE-----\n  KEY_VAULT_SECRET_NAME: mainnet-seq-db-connstring\n  DB_URL: postgresql://app@db:5432/x\n",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  nodeSelector: {pool: general}\n  containers:\n    - name: c\n      image: x:1\n      resources: {requests: {cpu: 1m, memory: 1Mi}}\n      env:\n        - name: PRIVATE_KEY\n          valueFrom: {secretKeyRef: {name: keys, key: pk}}\n        - name: API_TOKEN\n          value: $(TOKEN_FROM_FILE)\n",
+    ];
+    assert!(
+        rules(&input(vec![app("a", &docs)], false)).is_empty(),
+        "{:#?}",
+        check(&input(vec![app("a", &docs)], false)).findings
+    );
+    // The same names with literal values are found.
+    let leaked = docs[2].replace("$(TOKEN_FROM_FILE)", "Zq8xR7tk77");
+    assert_eq!(
+        rules(&input(vec![app("a", &[&leaked])], false)),
+        vec![rule::SECRET_NAME]
+    );
+}

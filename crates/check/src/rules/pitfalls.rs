@@ -15,7 +15,12 @@ fn exponent_integer(text: &str) -> Option<String> {
     let (mantissa, exp) = t.split_once(['e', 'E'])?;
     let exp: i32 = exp.parse().ok()?;
     let m = mantissa.trim_start_matches(['-', '+']);
-    if m.is_empty() || !m.chars().all(|c| c.is_ascii_digit() || c == '.') || exp < 0 {
+    // One dot at most: `1.2.3e4` is a version string, not a number.
+    if m.is_empty()
+        || !m.chars().all(|c| c.is_ascii_digit() || c == '.')
+        || m.matches('.').count() > 1
+        || exp < 0
+    {
         return None;
     }
     let frac = m.split_once('.').map_or(0, |(_, f)| f.len()) as i32;
