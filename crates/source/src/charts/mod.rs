@@ -71,7 +71,7 @@ impl ChartRepository for NoChartRepositories {
             r.version
         };
         Err(FetchError::Unsupported(format!(
-            "chart repositories are not enabled: {} wants {} {}@{version}",
+            "chart repositories are not supported yet: {} wants {} {}@{version}",
             r.app, r.repo_url, r.chart
         )))
     }
