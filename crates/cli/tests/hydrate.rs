@@ -214,6 +214,12 @@ fn resumes_from_the_recorded_source_commit_one_commit_each() {
         out.contains("3 source commits hydrated, 2 commits written"),
         "{out}"
     );
+    // The run's first commit renders both charts; after it, nothing is
+    // rendered again: the docs and gamma commits change no chart input.
+    assert!(
+        out.contains("rendered: 2 chart renders, 4 reused from the commit before"),
+        "{out}"
+    );
     assert_eq!(
         r.hydrated_sources("rendered"),
         [c1.clone(), bump.clone(), gamma.clone()]
@@ -528,6 +534,12 @@ fn the_deploy_fleet_branch_is_render_output_dir_and_the_worktree_is_untouched() 
     let t = text(&out.stdout);
     assert!(t.contains("(40 apps changed:"), "{t}");
     assert!(t.contains("(1 app changed: uat-tools)"), "{t}");
+    // The second commit re-renders only uat-tools; the rest is reused, and
+    // the branch still equals a fresh render (below).
+    assert!(
+        t.contains("rendered: 34 chart renders, 32 reused from the commit before"),
+        "{t}"
+    );
     assert!(
         r.git(&["log", "-1", "--format=%B", "rendered"])
             .starts_with(&format!(

@@ -160,6 +160,27 @@ impl Engine {
         self.charts.loads
     }
 
+    /// Keeps each chart render by the digest of its inputs (chart files,
+    /// merged values, release settings) and reuses those of `previous`, the
+    /// engine of the revision rendered just before (`capstan hydrate` walks
+    /// a history commit by commit; most charts do not change between two).
+    pub fn reuse_renders(&mut self, previous: Option<&mut Engine>) {
+        self.charts.memo = Some(
+            previous
+                .and_then(|p| p.charts.memo.as_mut().map(|m| m.next_generation()))
+                .unwrap_or_default(),
+        );
+    }
+
+    /// Charts rendered and renders reused since [`Engine::reuse_renders`]
+    /// was first called along a chain of engines.
+    pub fn render_counts(&self) -> (usize, usize) {
+        self.charts
+            .memo
+            .as_ref()
+            .map_or((0, 0), |m| (m.renders, m.reused))
+    }
+
     /// The Applications in a file or, recursively, a folder of the primary
     /// repository (read at the requested revision), with their file names.
     pub fn load_input(&mut self, input: &Path) -> Result<Vec<(String, Application)>, InputError> {

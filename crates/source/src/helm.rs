@@ -23,9 +23,10 @@ use capstan_gotmpl::Map;
 use capstan_helm::chart::helmignore::{HELMIGNORE, Rules};
 use capstan_helm::chart::{self, Chart, File};
 use capstan_helm::render::objects::KubeVersion;
-use capstan_helm::template::{ChartRequest, render_chart};
+use capstan_helm::template::{ChartRequest, RenderedChart, render_chart};
 use capstan_helm::values::{Options, ValueSources};
 use capstan_model::ApplicationSource;
+use gix::ObjectId;
 
 use crate::envsubst::Env;
 use crate::glob::{Dialect, Glob, is_glob};
@@ -39,25 +40,104 @@ const MAX_CHART_DEPTH: usize = 64;
 /// Files a value-file glob may visit.
 const MAX_GLOB_FILES: usize = 100_000;
 
-/// Parsed charts by (tree revision, chart path).
+/// Parsed charts by (tree revision, chart path), each with the digest of
+/// its files.
 #[derive(Debug, Default)]
 pub(crate) struct ChartCache {
-    charts: HashMap<(String, String), Chart>,
+    charts: HashMap<(String, String), (Chart, ObjectId)>,
     /// How many charts were loaded (not served from the cache).
     pub loads: usize,
+    /// Renders kept by the digest of their inputs, when asked for.
+    pub memo: Option<RenderMemo>,
 }
 
 impl ChartCache {
-    fn get(&mut self, tree: &dyn FileTree, path: &str) -> Result<Chart, String> {
+    fn get(&mut self, tree: &dyn FileTree, path: &str) -> Result<(Chart, ObjectId), String> {
         let key = (tree.revision().to_string(), path.to_string());
         if let Some(c) = self.charts.get(&key) {
             return Ok(c.clone());
         }
-        let chart = load_chart(tree, path)?;
+        let files = chart_files(tree, path)?;
+        let digest = files_digest(&files);
+        let chart = chart::load_files(files).map_err(|e| e.message)?;
         self.loads += 1;
-        self.charts.insert(key, chart.clone());
-        Ok(chart)
+        self.charts.insert(key, (chart.clone(), digest));
+        Ok((chart, digest))
     }
+}
+
+/// `render_chart` results by the digest of everything they depend on: the
+/// chart's files, the merged user values and the release settings. Two
+/// generations, so that `capstan hydrate` rendering a history commit by
+/// commit reuses every chart whose inputs did not change since the commit
+/// before, without keeping every render of the history in memory.
+#[derive(Debug, Default)]
+pub(crate) struct RenderMemo {
+    previous: HashMap<ObjectId, RenderedChart>,
+    current: HashMap<ObjectId, RenderedChart>,
+    /// Charts rendered, and renders reused, so far (all generations).
+    pub renders: usize,
+    pub reused: usize,
+}
+
+impl RenderMemo {
+    /// The memo of the next revision: this one's renders are its previous
+    /// generation.
+    pub(crate) fn next_generation(&mut self) -> RenderMemo {
+        RenderMemo {
+            previous: std::mem::take(&mut self.current),
+            current: HashMap::new(),
+            renders: self.renders,
+            reused: self.reused,
+        }
+    }
+
+    fn render(
+        &mut self,
+        chart: Chart,
+        chart_digest: ObjectId,
+        user: &Map,
+        request: &ChartRequest,
+    ) -> Result<RenderedChart, String> {
+        // Debug output is structural for values and requests (no addresses),
+        // and the memo never outlives the process.
+        let mut h = gix::hash::hasher(gix::hash::Kind::Sha1);
+        for part in [
+            chart_digest.to_string(),
+            format!("{user:?}"),
+            format!("{request:?}"),
+        ] {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        let key = h.try_finalize().map_err(|e| e.to_string())?;
+        if let Some(r) = self.current.get(&key) {
+            self.reused += 1;
+            return Ok(r.clone());
+        }
+        if let Some(r) = self.previous.remove(&key) {
+            self.reused += 1;
+            self.current.insert(key, r.clone());
+            return Ok(r);
+        }
+        let r = render_chart(chart, user, request).map_err(|e| e.message)?;
+        self.renders += 1;
+        self.current.insert(key, r.clone());
+        Ok(r)
+    }
+}
+
+/// The digest of a chart's files (names and bytes, in load order).
+fn files_digest(files: &[File]) -> ObjectId {
+    let mut h = gix::hash::hasher(gix::hash::Kind::Sha1);
+    for f in files {
+        h.update(&(f.name.len() as u64).to_le_bytes());
+        h.update(f.name.as_bytes());
+        h.update(&(f.data.len() as u64).to_le_bytes());
+        h.update(&f.data);
+    }
+    h.try_finalize()
+        .unwrap_or_else(|_| ObjectId::null(gix::hash::Kind::Sha1))
 }
 
 /// Settings Argo CD takes from the destination cluster, given offline.
@@ -93,9 +173,9 @@ pub(crate) struct HelmOutput {
     pub value_files: Vec<ValueFile>,
 }
 
-/// Loads a chart directory from a tree as Helm's directory loader does
+/// The files of a chart directory in a tree, as Helm's directory loader reads them
 /// (sorted walk, `.helmignore` plus Helm's default rules, BOMs removed).
-fn load_chart(tree: &dyn FileTree, dir: &str) -> Result<Chart, String> {
+fn chart_files(tree: &dyn FileTree, dir: &str) -> Result<Vec<File>, String> {
     let chart_yaml = join(dir, "Chart.yaml").unwrap_or_default();
     if tree.read(&chart_yaml).map_err(|e| e.to_string())?.is_none() {
         return Err(format!(
@@ -112,7 +192,7 @@ fn load_chart(tree: &dyn FileTree, dir: &str) -> Result<Chart, String> {
     rules.add_defaults();
     let mut files = Vec::new();
     walk_chart(tree, dir, "", &rules, 0, &mut files)?;
-    chart::load_files(files).map_err(|e| e.message)
+    Ok(files)
 }
 
 fn walk_chart(
@@ -450,7 +530,7 @@ pub(crate) fn render_helm(
     let user: Map = opts
         .merge_values(&mut MemorySources(contents))
         .map_err(|e| e.0)?;
-    let chart = cache.get(job.tree, &chart_dir)?;
+    let (chart, chart_digest) = cache.get(job.tree, &chart_dir)?;
     let request = ChartRequest {
         release: release.clone(),
         namespace: namespace.to_string(),
@@ -459,7 +539,10 @@ pub(crate) fn render_helm(
         is_upgrade: false,
         skip_schema_validation: false,
     };
-    let rendered = render_chart(chart, &user, &request).map_err(|e| e.message)?;
+    let rendered = match cache.memo.as_mut() {
+        Some(memo) => memo.render(chart, chart_digest, &user, &request)?,
+        None => render_chart(chart, &user, &request).map_err(|e| e.message)?,
+    };
     // Argo CD renders with --include-crds unless skipCrds, and --skip-tests
     // when skipTests.
     let stream = rendered.stream(!helm.skip_crds, false, helm.skip_tests);

@@ -100,14 +100,22 @@ pub(crate) fn run(a: HydrateArgs) -> anyhow::Result<u8> {
         range: Range::parse(&a.revision, a.from.as_deref())?,
         identity,
     };
+    // The engine of the commit before: charts whose inputs did not change
+    // are not rendered again.
+    let mut previous: Option<Engine> = None;
+    let mut counts = (0, 0);
     let mut render = |commit: &str| -> Result<AppTree, String> {
         let settings = Settings {
             revision: Revision::Git(commit.to_string()),
             repos: repos.clone(),
         };
         let mut engine = Engine::new(&root, &settings).map_err(|e| e.to_string())?;
+        engine.reuse_renders(previous.as_mut());
         let apps = engine.load_input(&a.path).map_err(|e| e.to_string())?;
-        Ok(engine.resolve(apps))
+        let tree = engine.resolve(apps);
+        counts = engine.render_counts();
+        previous = Some(engine);
+        Ok(tree)
     };
     let mut progress = |step: &Step| {
         let _ = crate::write_stdout(&step_line(&a.branch, step));
@@ -133,6 +141,15 @@ pub(crate) fn run(a: HydrateArgs) -> anyhow::Result<u8> {
             report.steps.len(),
             if report.steps.len() == 1 { "" } else { "s" },
             if written == 1 { "" } else { "s" },
+        ));
+    }
+    if counts.0 + counts.1 > 0 {
+        text.push_str(&format!(
+            "{}: {} chart render{}, {} reused from the commit before\n",
+            a.branch,
+            counts.0,
+            if counts.0 == 1 { "" } else { "s" },
+            counts.1
         ));
     }
     crate::write_stdout(&text)?;
