@@ -1070,3 +1070,31 @@ fn secrets_near_misses_in_manifests() {
         vec![rule::SECRET_NAME]
     );
 }
+
+#[test]
+fn keys_found_by_entropy_and_sgx_counts_over_committed() {
+    let mut a = app("a", &[]);
+    a.values_files.push(ValuesFile {
+        path: "v.yaml".into(),
+        text: "api:\n  clientSecret: aZ3kP9qLm2XvB7nR4tY8wE1u\n  clientId: 6f1c2d7e-aaaa-bbbb-cccc-0123456789ab\n  secretKey: low-entropy-words-only\n".into(),
+    });
+    assert_eq!(rules(&input(vec![a], false)), vec![rule::SECRET_TOKEN]);
+    // Enclave slots are capacity too, not only EPC.
+    let e = |name: &str| {
+        enclave(name, "1Gi", "      nodeName: sgx-a").replace(
+            "sgx.intel.com/enclave: \"1\"",
+            "sgx.intel.com/enclave: \"60\"",
+        )
+    };
+    let r = check(&input(
+        vec![app("a", &[&e("e1")]), app("b", &[&e("e2")])],
+        false,
+    ));
+    assert!(
+        r.findings.iter().any(|f| f.rule == rule::CAPACITY
+            && f.message
+                .contains("sgx.intel.com/enclave requests 120 of 110")),
+        "{:#?}",
+        r.findings
+    );
+}

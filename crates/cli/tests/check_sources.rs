@@ -197,7 +197,11 @@ fn the_same_apps_without_secrets_pass() {
     let root = tmp.path().join("primary");
     fixture(&root);
     // The read files cleaned; the unread ones keep their secrets.
-    write(&root, "values/glob/b.yaml", "db:\n  passwordSecretName: db\n");
+    write(
+        &root,
+        "values/glob/b.yaml",
+        "db:\n  passwordSecretName: db\n",
+    );
     write(&root, "values/env-envapp.yaml", "smtp:\n  password: \"\"\n");
     write(&root, "values/self.yaml", "aws:\n  region: eu\n");
     write(
@@ -390,4 +394,18 @@ fn bad_skip_entries_in_capstan_yaml_are_refused() {
         4,
         "{got:?}"
     );
+}
+
+#[test]
+fn warnings_fail_the_run_only_with_fail_on_warning() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("primary");
+    fixture(&root);
+    // envapp's only finding is a secret-name warning.
+    let app = "environments/dev/apps/envapp.yaml";
+    let out = check(&root, &[app]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert_eq!(findings(&out).len(), 1);
+    let out = check(&root, &[app, "--fail-on", "warning"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
 }
