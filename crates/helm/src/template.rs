@@ -88,6 +88,9 @@ pub enum WriteMode {
 pub struct TemplateError {
     pub message: String,
     pub rendered: bool,
+    /// `--output-dir` writes Helm made before it failed (`--show-only`
+    /// fails after the files are written).
+    pub files: Vec<OutputFile>,
 }
 
 impl TemplateError {
@@ -95,6 +98,7 @@ impl TemplateError {
         TemplateError {
             message: message.into(),
             rendered: false,
+            files: Vec::new(),
         }
     }
 
@@ -102,6 +106,7 @@ impl TemplateError {
         TemplateError {
             message: message.into(),
             rendered: true,
+            files: Vec::new(),
         }
     }
 }
@@ -233,7 +238,13 @@ pub fn template(
         }
         return Ok(out);
     }
-    out.stdout.push_str(&show_only(&stream, &opts.show_only)?);
+    match show_only(&stream, &opts.show_only) {
+        Ok(text) => out.stdout.push_str(&text),
+        Err(mut err) => {
+            err.files = out.files;
+            return Err(err);
+        }
+    }
     Ok(out)
 }
 

@@ -148,7 +148,15 @@ pub(crate) fn run(a: TemplateArgs) -> anyhow::Result<u8> {
             crate::write_stdout(&out.stdout)?;
             Ok(0)
         }
-        Err(err) => Ok(fail(&err.message, err.rendered)),
+        Err(err) => {
+            // Helm writes the files before --show-only can fail.
+            let (log, failed) = write_files(&err.files);
+            crate::write_stdout(&log)?;
+            Ok(fail(
+                failed.as_deref().unwrap_or(&err.message),
+                err.rendered,
+            ))
+        }
     }
 }
 

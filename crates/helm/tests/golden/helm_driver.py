@@ -3,7 +3,7 @@
 
     helm_driver.py template RELEASE CHART [oracle flags...] [--include-crds] [--no-hooks]
                    [--skip-tests] [--is-upgrade] [--kube-version V] [--api-versions A[,B]]...
-                   [--show-only PATH]...
+                   [--show-only PATH]... [--output-dir DIR [--release-name]]
 
 Real Helm v4.2.3 still does all rendering, in-process through helm_python (the SDK the shared
 oracle uses). This driver only adds what the SDK exposes or what pkg/cmd/template.go does
@@ -20,6 +20,13 @@ after the install action returns:
   renderResources does. CRDObjects runs on the chart after dependency processing, which the SDK
   does not expose: charts whose dependencies declare condition, tags or alias are refused;
 * --no-hooks, --skip-tests, --show-only: template.go's own post-processing of the output;
+* --output-dir, --release-name: the SDK's install action has no OutputDir option, so Helm
+  itself cannot write the files here. The documents, their paths and their order are real
+  Helm's (the install manifest, cross-checked against the SortManifests port as for
+  --is-upgrade, the hooks, the CRDs); the files are written by a port of template.go's and
+  action.renderResources' writeToFile (path = DIR + "/" + name; CRDs and manifests create the
+  file on first write and append after; hooks append when the file exists on disk; CRDs are
+  written under DIR even with --release-name), with its `wrote PATH` lines on stdout;
 * runInstall and the CLI's chart loader word a few errors differently from the SDK: a declared
   but missing dependency, and a top-level archive that cannot be unpacked or has no Chart.yaml
   (see cli_message); a chart folder without Chart.yaml is refused (the real message holds the
@@ -55,7 +62,7 @@ class OracleFailure(Exception):
 def parse(argv: list[str]) -> dict:
     o = {"pos": [], "ns": "default", "files": [], "sets": {k: [] for k in cli.SET_FLAGS},
          "crds": False, "no_hooks": False, "skip_tests": False, "upgrade": False,
-         "kube": None, "apis": [], "show": []}
+         "kube": None, "apis": [], "show": [], "outdir": None, "relname": False}
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -81,6 +88,11 @@ def parse(argv: list[str]) -> dict:
             o["apis"] += [x for x in val().split(",") if x != ""]
         elif key in ("-s", "--show-only"):
             o["show"].append(val())
+        elif key == "--output-dir":
+            o["outdir"] = val()
+        elif key == "--release-name":
+            o["relname"] = True
+            i += 1
         elif key in ("--include-crds", "--no-hooks", "--skip-tests", "--is-upgrade"):
             o[{"--include-crds": "crds", "--no-hooks": "no_hooks", "--skip-tests": "skip_tests",
                "--is-upgrade": "upgrade"}[key]] = True
@@ -197,7 +209,7 @@ def generic_text(generic: list) -> str:
 
 def extended(o: dict) -> bool:
     return bool(o["crds"] or o["no_hooks"] or o["skip_tests"] or o["upgrade"] or o["kube"]
-                or o["apis"] or o["show"])
+                or o["apis"] or o["show"] or o["outdir"] is not None)
 
 
 def render(o: dict) -> str:
@@ -223,6 +235,8 @@ def render(o: dict) -> str:
         except Exception as e:  # noqa: BLE001
             raise OracleFailure("upgrade render failed: %s" % oracle._err(e))
         manifest = generic_text(generic)
+    if o["outdir"] is not None:
+        return write_output_dir(o, crd_list(helm, chart_dir) if o["crds"] else [], generic, hooks)
     if o["crds"]:
         manifest = crd_text(helm, chart_dir) + manifest
     out = oracle.go_trim_space(manifest) + "\n"
@@ -275,15 +289,57 @@ def cli_message(chart_dir: str, msg: str) -> str:
     return msg
 
 
-def crd_text(helm, chart_dir: str) -> str:
+def crd_list(helm, chart_dir: str) -> list:
     chart = helm.Chart.load(chart_dir)
     try:
         for dep in chart.metadata.get("dependencies") or []:
             if dep.get("condition") or dep.get("tags") or dep.get("alias"):
                 raise OracleFailure("--include-crds with conditional or aliased dependencies")
-        return "".join("---\n# Source: %s\n%s\n" % (c["filename"], c["data"]) for c in chart.crds)
+        return [(c["filename"], c["data"]) for c in chart.crds]
     finally:
         chart.close()
+
+
+def crd_text(helm, chart_dir: str) -> str:
+    return "".join("---\n# Source: %s\n%s\n" % c for c in crd_list(helm, chart_dir))
+
+
+def write_output_dir(o: dict, crds: list, generic: list, hooks: list) -> str:
+    """--output-dir: real Helm's documents written as writeToFile writes them (a port of
+    pkg/cmd/template.go and action.renderResources); returns what Helm prints on stdout."""
+    base = o["outdir"]
+    # filepath.Join(outputDir, releaseName) cleans the path; writeToFile joins with "/".
+    newdir = os.path.normpath(os.path.join(base, o["pos"][0])) if o["relname"] else base
+    log: list[str] = []
+
+    def write(d: str, name: str, data: str, append: bool) -> None:
+        path = d + "/" + name
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "a" if append else "w", encoding="utf-8", newline="") as fh:
+            fh.write("---\n# Source: %s\n%s\n" % (name, data))
+        log.append("wrote %s\n" % path)
+
+    written: set = set()
+    for name, data in crds:
+        write(base, name, data, name in written)
+        written.add(name)
+    for g in generic:
+        write(newdir, g["path"], g["content"], g["path"] in written)
+        written.add(g["path"])
+    if not o["no_hooks"]:
+        for h in hooks:
+            if o["skip_tests"] and is_test_hook(h["content"]):
+                continue
+            exists = os.path.exists(os.path.join(newdir, h["path"]))
+            write(newdir, h["path"], h["content"], exists)
+    # The release manifest is empty (its documents went to files): Fprintln of "".
+    rest = "\n"
+    if o["show"]:
+        # The wrote lines are out before --show-only can fail.
+        sys.stdout.write("".join(log))
+        sys.stdout.flush()
+        return show_only(rest, o["show"])
+    return "".join(log) + rest
 
 
 def is_test_hook(doc: str) -> bool:
