@@ -54,11 +54,13 @@ pub(crate) enum FailOn {
 
 /// Check the rendered tree: capacity and placement, secrets, fleet rules, APIs.
 #[derive(Debug, Args)]
-#[command(after_help = "Switching a rule off, always with a reason the output shows:\n  \
+#[command(
+    after_help = "Switching a rule off, always with a reason the output shows:\n  \
     annotation check.capstan.dev/skip-<rule>: <reason> on an Application (its findings)\n  \
     or on a rendered resource (that resource's findings);\n  \
     capstan.yaml check.skip: [{rule, reason, apps: [globs], resource: {kind, namespace, name}}].\n\
-    A switch without a reason is an error finding; one naming no rule, a warning.")]
+    A switch without a reason is an error finding; one naming no rule, a warning."
+)]
 pub(crate) struct CheckArgs {
     #[command(flatten)]
     source: TreeSource,
