@@ -267,14 +267,36 @@ fn unsupported(a: &TemplateArgs) -> Option<String> {
     if a.validate {
         return Some(needs_cluster("--validate"));
     }
+    // Helm's cmdGetDryRunFlagStrategy for `helm template`: client, server or
+    // a Go boolean; "none" and false are refused (template always dry-runs).
     match a.dry_run.as_deref() {
-        None | Some("client") | Some("true") => {}
+        None | Some("client") => {}
         Some("server") => return Some(needs_cluster("--dry-run=server")),
-        Some(other) => {
+        Some(v @ ("none" | "0" | "f" | "F" | "false" | "FALSE" | "False")) => {
             return Some(format!(
-                "invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\""
+                "invalid dry-run value ({}). Must be \"server\" or \"client\"",
+                go_quote(v)
             ));
         }
+        Some("1" | "t" | "T" | "true" | "TRUE" | "True") => {}
+        Some(other) => {
+            return Some(format!(
+                "invalid dry-run value ({}). Must be \"none\", \"server\", or \"client\"",
+                go_quote(other)
+            ));
+        }
+    }
+    // A chart given as a URL (Helm downloads it, or pulls it from an OCI
+    // registry) would otherwise read as a missing local path.
+    if let Some(url) = a.args.iter().find(|x| {
+        let lower = x.to_ascii_lowercase();
+        ["oci://", "http://", "https://"]
+            .iter()
+            .any(|scheme| lower.starts_with(scheme))
+    }) {
+        return Some(format!(
+            "{url}: charts from a URL or an OCI registry need the network; vendor the chart and pass its directory or .tgz"
+        ));
     }
     if let Some(repo) = &a.repo {
         return Some(format!(
@@ -301,6 +323,11 @@ fn unsupported(a: &TemplateArgs) -> Option<String> {
         a.create_namespace,
     );
     None
+}
+
+/// Go's `%q` of a flag value.
+fn go_quote(s: &str) -> String {
+    capstan_helm::json::go_quote(s)
 }
 
 /// Prints Helm's error form and returns exit status 1.
