@@ -220,6 +220,21 @@ fn the_cache_serves_a_second_run_with_the_server_stopped() {
         "no network for a cached exact version"
     );
 
+    // An outage (HTTP 5xx) falls back to the cached index; a 404 would not.
+    server.route(
+        "/charts/index.yaml",
+        Reply {
+            status: 503,
+            headers: Vec::new(),
+            body: b"down".to_vec(),
+        },
+    );
+    let mut f = fetcher(cache.path(), false);
+    assert_eq!(
+        version_of(&f.fetch(&request(&repo, "demo", "^1.0")).expect("503")),
+        "1.1.0"
+    );
+
     server.stop();
     // Unreachable: the exact version and the range resolve from the cache.
     let mut f = fetcher(cache.path(), false);

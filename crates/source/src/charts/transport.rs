@@ -6,7 +6,8 @@
 //! and oci-client are built without a provider of their own). Downloads are
 //! read chunk by chunk against a size cap, so a hostile server cannot make
 //! capstan buffer without bound. Failures say whether the server was
-//! reachable at all: only an unreachable repository falls back to the cache.
+//! reachable at all (or answered with a server error): only then does a
+//! cached copy stand in.
 
 use std::sync::Once;
 use std::time::Duration;
@@ -80,8 +81,10 @@ impl Transport {
             let mut resp = client.get(url).send().await.map_err(request_error)?;
             let status = resp.status();
             if !status.is_success() {
+                // A server error is an outage (a cached copy may stand in);
+                // a client error (404, 401) is an answer, reported as is.
                 return Err(NetError {
-                    unreachable: false,
+                    unreachable: status.is_server_error(),
                     message: format!("GET {url}: HTTP {status}"),
                 });
             }
