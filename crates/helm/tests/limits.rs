@@ -1,8 +1,12 @@
-//! Values that expand exponentially (a map shared twice at each of 40
-//! levels, a list doubled by `concat` in a loop, a map containing itself)
-//! end with a clear error naming the function and the limit, fast, instead
-//! of exhausting memory or running for hours (fuzzer findings, see
-//! tests/fuzzed/helm_render/).
+//! Size limits of rendering, each a clear error instead of exhausted memory
+//! or hours of CPU:
+//! - values that expand exponentially (a map shared twice at each of 40
+//!   levels, a list doubled by `concat` in a loop, a map containing itself)
+//!   end with an error naming the function and the limit (fuzzer findings,
+//!   see tests/fuzzed/helm_render/);
+//! - a template's output past the output cap (256 MiB);
+//! - a chart directory file larger than Helm's 5 MiB file cap (the archive
+//!   caps are fixtures under tests/charts/err_archive_*).
 
 use std::time::{Duration, Instant};
 
@@ -145,5 +149,49 @@ fn a_map_containing_itself() {
     assert!(
         err.contains("toYamlPretty: the value contains itself"),
         "{err}"
+    );
+}
+
+#[test]
+fn output_past_the_cap_is_a_limit_error() {
+    // 1 MiB printed 300 times.
+    let err = error_of(
+        r#"{{ $s := "x" }}{{ range until 20 }}{{ $s = print $s $s }}{{ end }}"#,
+        "range until 300 }}{{ $s }}{{ end",
+    );
+    assert!(
+        err.ends_with("output exceeds the maximum size (268435456 bytes)"),
+        "{err}"
+    );
+    // A string doubled in a loop is refused once it passes the cap.
+    let err = error_of(
+        r#"{{ $s := "x" }}{{ range until 40 }}{{ $s = print $s $s }}{{ end }}"#,
+        "len $s",
+    );
+    assert!(
+        err.contains(
+            "a value of 536870912 bytes or items exceeds the maximum output size (268435456 bytes)"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_chart_file_over_helms_file_cap_is_refused() {
+    let dir = std::env::temp_dir().join(format!("capstan-limits-{}", std::process::id()));
+    let chart = dir.join("big");
+    std::fs::create_dir_all(chart.join("templates")).expect("mkdir");
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: big\nversion: 0.1.0\n",
+    )
+    .expect("write");
+    std::fs::write(chart.join("big.bin"), vec![0u8; 5 * 1024 * 1024 + 1]).expect("write");
+    let err = chart::load(&chart).map(|_| ()).map_err(|e| e.to_string());
+    let _ = std::fs::remove_dir_all(&dir);
+    // Helm v4.2.3 (checked with the oracle on a 6,000,000-byte file).
+    assert_eq!(
+        err,
+        Err("chart file \"big.bin\" is larger than the maximum file size 5242880".to_string())
     );
 }
