@@ -445,6 +445,31 @@ fn mirror_folders_serve_chart_folders_archives_and_indexes() {
     );
     assert!(e.contains("no version of chart \"demo\""), "{e}");
     assert!(e.contains("index.yaml"), "{e}");
+    // A mirror's index digests are checked too.
+    let tampered = dir.path().join("tampered");
+    std::fs::create_dir_all(&tampered).expect("mkdir");
+    std::fs::write(tampered.join("demo-3.0.0.tgz"), &a).expect("write");
+    let wrong = "f".repeat(64);
+    let index = index_yaml(
+        "demo",
+        &[IndexEntry {
+            version: "3.0.0",
+            url: "demo-3.0.0.tgz".into(),
+            data: &a,
+            digest: Some(&wrong),
+        }],
+    );
+    std::fs::write(tampered.join("index.yaml"), index).expect("index");
+    let mut t = ChartFetcher::new(FetchOptions {
+        cache_dir: Some(cache.path().to_path_buf()),
+        offline: true,
+        mirrors: vec![("https://t.example.com".into(), tampered)],
+    });
+    let e = message(
+        t.fetch(&request("https://t.example.com", "demo", "3.0.0"))
+            .expect_err("tampered"),
+    );
+    assert!(e.contains("digest mismatch"), "{e}");
     // Nothing was written to the cache for mirrors.
     assert!(!cache.path().join("charts").exists());
 }

@@ -18,7 +18,7 @@ use std::rc::Rc;
 
 use capstan_helm::chart::archive::MAX_DECOMPRESSED_CHART_SIZE;
 
-use super::cache::{Cache, is_sha256_hex, sha256_hex};
+use super::cache::{Cache, sha256_hex};
 use super::index::{Index, MAX_INDEX_BYTES, is_exact, resolve_url, select};
 use super::mirror::{self, archive_files, list_names, no_match};
 use super::oci::OciChart;
@@ -120,8 +120,8 @@ impl ChartFetcher {
         let Some(entry) = entries.iter().find(|e| e.version == version) else {
             return Err(format!("{}: version {version} vanished", listing.origin));
         };
-        let digest = entry.digest.to_ascii_lowercase();
-        let known = if is_sha256_hex(&digest) {
+        let digest = entry.sha256().unwrap_or_default();
+        let known = if !digest.is_empty() {
             Some(digest.clone())
         } else {
             self.cache

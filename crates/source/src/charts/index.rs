@@ -40,6 +40,17 @@ pub(crate) struct Entry {
     pub(crate) digest: String,
 }
 
+impl Entry {
+    /// The archive's sha256 (lower-case hex) when the index records one
+    /// that can be checked (`sha256:` prefix allowed). Helm writes hex and
+    /// never checks it itself, so anything else is ignored, not refused.
+    pub(crate) fn sha256(&self) -> Option<String> {
+        let d = self.digest.trim().to_ascii_lowercase();
+        let d = d.strip_prefix("sha256:").unwrap_or(&d);
+        super::cache::is_sha256_hex(d).then(|| d.to_string())
+    }
+}
+
 /// A version written as a YAML number (`version: 1.0`) is still its text.
 fn scalar_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     let v = serde_json::Value::deserialize(d)?;
@@ -189,6 +200,22 @@ mod tests {
         assert_eq!(select(&vs, "bogus").expect("ok"), Some("bogus"));
         assert_eq!(select(&vs, ">3").expect("ok"), None);
         assert!(select(&vs, ">>1").is_err());
+    }
+
+    #[test]
+    fn digests_that_can_be_checked() {
+        let hex = "ab".repeat(32);
+        let e = |d: &str| Entry {
+            digest: d.to_string(),
+            ..Entry::default()
+        };
+        assert_eq!(e(&hex).sha256(), Some(hex.clone()));
+        assert_eq!(
+            e(&format!("sha256:{}", hex.to_uppercase())).sha256(),
+            Some(hex)
+        );
+        assert_eq!(e("").sha256(), None);
+        assert_eq!(e("md5:abc").sha256(), None);
     }
 
     #[test]

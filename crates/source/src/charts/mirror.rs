@@ -69,7 +69,7 @@ fn from_index(
     let path = archive_in_folder(dir, url)?;
     let data = read_capped(&path)?;
     let digest = sha256_hex(&data);
-    if !entry.digest.is_empty() && !entry.digest.eq_ignore_ascii_case(&digest) {
+    if entry.sha256().is_some_and(|want| want != digest) {
         return Err(format!(
             "digest mismatch for {}: the index says sha256 {}, the file has {digest}",
             path.display(),

@@ -62,6 +62,9 @@ impl OciChart {
     }
 
     fn client(&self) -> Client {
+        // oci-client builds its reqwest client at once, and reqwest without
+        // a provider panics: install ours first.
+        super::transport::install_crypto_provider();
         let host = self.registry.split(':').next().unwrap_or("");
         let local = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
         let protocol = if local {
