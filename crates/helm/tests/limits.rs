@@ -5,6 +5,7 @@
 //!   end with an error naming the function and the limit (fuzzer findings,
 //!   see tests/fuzzed/helm_render/);
 //! - a template's output past the output cap (256 MiB);
+//! - `tpl` recursing into itself (real Helm dies of a Go stack overflow);
 //! - a chart directory file larger than Helm's 5 MiB file cap (the archive
 //!   caps are fixtures under tests/charts/err_archive_*).
 
@@ -18,11 +19,16 @@ use capstan_helm::values;
 /// Renders `template` as the only template of a tiny chart: its output, or
 /// the error text.
 fn render(template: &str) -> Result<String, String> {
+    render_with_values(template, "")
+}
+
+fn render_with_values(template: &str, values: &str) -> Result<String, String> {
     let files = vec![
         File::new(
             "Chart.yaml",
             b"apiVersion: v2\nname: c\nversion: 0.1.0\n".to_vec(),
         ),
+        File::new("values.yaml", values.as_bytes().to_vec()),
         File::new("templates/t.yaml", template.as_bytes().to_vec()),
     ];
     let c = chart::load_files(files).map_err(|e| e.to_string())?;
@@ -193,5 +199,36 @@ fn a_chart_file_over_helms_file_cap_is_refused() {
     assert_eq!(
         err,
         Err("chart file \"big.bin\" is larger than the maximum file size 5242880".to_string())
+    );
+}
+
+#[test]
+fn tpl_recursing_into_itself_stops_with_an_error() {
+    let start = Instant::now();
+    let err = render_with_values(
+        "x: {{ tpl .Values.x . }}\n",
+        "x: \"{{ tpl .Values.x . }}\"\n",
+    )
+    .expect_err("endless tpl recursion must fail");
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(
+        err.contains("exceeded maximum nesting of the evaluator")
+            || err.contains("exceeded maximum template depth"),
+        "{err}"
+    );
+    // Through include, Helm's own guard names the template.
+    let err = render(
+        "{{- define \"r\" }}{{ tpl \"{{ include \\\"r\\\" . }}\" . }}{{ end }}x: {{ include \"r\" . }}\n",
+    )
+    .expect_err("endless include/tpl recursion must fail");
+    assert!(
+        err.contains(
+            "rendering template has a nested reference name: r: unable to execute template"
+        ),
+        "{err}"
     );
 }
