@@ -43,6 +43,14 @@ pub(crate) struct Transport {
 
 impl Transport {
     fn state(&mut self) -> Result<&(tokio::runtime::Runtime, reqwest::Client), NetError> {
+        // block_on inside a runtime would panic: say so instead.
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(NetError {
+                unreachable: false,
+                message: "chart fetching blocks; call it outside an async runtime (spawn_blocking)"
+                    .into(),
+            });
+        }
         if self.state.is_none() {
             install_crypto_provider();
             let fail = |m: String| NetError {
@@ -138,4 +146,19 @@ pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
         cur = c.source();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inside_a_runtime_is_an_error_not_a_panic() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let r = rt.block_on(async { Transport::default().get("http://127.0.0.1:1/", 10) });
+        let e = r.expect_err("refused");
+        assert!(e.message.contains("outside an async runtime"), "{e:?}");
+    }
 }
