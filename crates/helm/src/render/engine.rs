@@ -98,31 +98,21 @@ pub fn render(
     values: &Map,
     opts: &RenderOptions,
 ) -> Result<BTreeMap<String, String>, RenderError> {
-    // Helm lets `include` nest 1000 deep; each level costs a few KiB of
-    // stack in the evaluator, so rendering runs on a thread whose stack is
-    // sized for the limits set below, whatever thread the caller is on.
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("helm-render".into())
-            .stack_size(RENDER_STACK)
-            .spawn_scoped(scope, || render_here(chart, values, opts))
-            .map_err(|e| RenderError {
-                template: String::new(),
-                message: format!("cannot start the render thread: {e}"),
-            })?
-            .join()
-            .unwrap_or_else(|_| {
-                Err(RenderError {
-                    template: String::new(),
-                    message: "rendering template failed: internal error".into(),
-                })
-            })
+    // Rendering recurses deeply (Helm lets `include` nest 1000 deep), so it
+    // runs on a worker thread with a deep stack (see `crate::worker`).
+    let (chart, values, opts) = (chart.clone(), values.clone(), opts.clone());
+    crate::worker::run(move || render_here(&chart, &values, &opts)).unwrap_or_else(|failure| {
+        Err(RenderError {
+            template: String::new(),
+            message: match failure {
+                crate::worker::Failure::Spawn(e) => e,
+                crate::worker::Failure::Panicked => {
+                    "rendering template failed: internal error".into()
+                }
+            },
+        })
     })
 }
-
-/// Stack of the render thread: enough for 10,000 nested template calls in
-/// a debug build.
-const RENDER_STACK: usize = 256 << 20;
 
 fn render_here(
     chart: &Chart,

@@ -82,21 +82,16 @@ pub fn validate_single(
     warnings: &mut Vec<String>,
 ) -> Result<(), String> {
     // The validator and the schema reader recurse once per nesting level
-    // of the schema and the values: run them on a thread with a stack big
-    // enough for the depth limits, whatever thread the caller is on.
-    let outcome = std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("schema-validation".to_string())
-            .stack_size(VALIDATION_STACK)
-            .spawn_scoped(scope, || {
-                let mut logged = Vec::new();
-                let result = validate_here(values, schema, &mut logged);
-                (result, logged)
-            })
-            .map(|handle| handle.join())
+    // of the schema and the values: they run on a worker thread with a
+    // deep stack (see `crate::worker`).
+    let (owned_values, owned_schema) = (values.clone(), schema.to_vec());
+    let outcome = crate::worker::run(move || {
+        let mut logged = Vec::new();
+        let result = validate_here(&owned_values, &owned_schema, &mut logged);
+        (result, logged)
     });
     match outcome {
-        Ok(Ok((result, logged))) => {
+        Ok((result, logged)) => {
             for line in logged {
                 if !warnings.contains(&line) {
                     warnings.push(line);
@@ -105,13 +100,12 @@ pub fn validate_single(
             result
         }
         // Helm recovers from a validator panic into this message.
-        Ok(Err(_)) => Err("unable to validate schema: validator panicked".to_string()),
-        Err(e) => Err(format!("unable to validate schema: {e}")),
+        Err(crate::worker::Failure::Panicked) => {
+            Err("unable to validate schema: validator panicked".to_string())
+        }
+        Err(crate::worker::Failure::Spawn(e)) => Err(format!("unable to validate schema: {e}")),
     }
 }
-
-/// Stack for the validation thread.
-const VALIDATION_STACK: usize = 256 * 1024 * 1024;
 
 /// A compiled schema with the lines Helm logs while compiling it.
 type CachedCompile = Arc<(Result<compile::Compiled, String>, Vec<String>)>;

@@ -1,0 +1,163 @@
+//! Worker threads with stacks deep enough for Helm's limits.
+//!
+//! Rendering lets `include` nest 1,000 deep (each level a few KiB of stack
+//! in the evaluator) and schema validation recurses once per nesting level
+//! of the schema and the values, so both run on threads whose stacks are
+//! sized for those limits, whatever thread the caller is on.
+//!
+//! The threads are kept and reused: starting a thread per render costs
+//! more than rendering a small chart (the thread itself, and a fresh
+//! allocator heap whose pages the kernel must zero again every time). The
+//! pool grows on demand up to the machine's parallelism, so a caller
+//! rendering several charts at once from several threads gets them done in
+//! parallel. A job submitted from a worker runs inline on that worker,
+//! whose stack is already deep, so nested jobs cannot dead-lock the pool.
+
+use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Stack of a worker: enough for 10,000 nested template calls in a debug
+/// build.
+const STACK: usize = 256 << 20;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+struct Pool {
+    queue: Mutex<Sender<Job>>,
+    jobs: Arc<Mutex<Receiver<Job>>>,
+    /// Workers started, and workers waiting for a job.
+    counts: Mutex<(usize, usize)>,
+    max: usize,
+}
+
+thread_local! {
+    static ON_WORKER: Cell<bool> = const { Cell::new(false) };
+}
+
+fn pool() -> &'static Pool {
+    static POOL: OnceLock<Pool> = OnceLock::new();
+    POOL.get_or_init(|| {
+        let (tx, rx) = channel::<Job>();
+        Pool {
+            queue: Mutex::new(tx),
+            jobs: Arc::new(Mutex::new(rx)),
+            counts: Mutex::new((0, 0)),
+            max: std::thread::available_parallelism().map_or(2, |n| n.get().clamp(2, 16)),
+        }
+    })
+}
+
+/// Why a job did not return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// No worker thread could be started.
+    Spawn(String),
+    /// The job panicked (a bug: it is reported, and the worker lives on).
+    Panicked,
+}
+
+/// Runs `job` on a worker thread with a deep stack and returns its result.
+pub(crate) fn run<R: Send + 'static>(
+    job: impl FnOnce() -> R + Send + 'static,
+) -> Result<R, Failure> {
+    if ON_WORKER.with(Cell::get) {
+        return catch_unwind(AssertUnwindSafe(job)).map_err(|_| Failure::Panicked);
+    }
+    let pool = pool();
+    ensure_worker(pool)?;
+    let (tx, rx) = channel();
+    let boxed: Job = Box::new(move || {
+        let result = catch_unwind(AssertUnwindSafe(job)).map_err(|_| Failure::Panicked);
+        // The caller may have gone (it never does: it waits below).
+        let _ = tx.send(result);
+    });
+    pool.queue
+        .lock()
+        .map_err(|_| Failure::Spawn("worker queue poisoned".into()))?
+        .send(boxed)
+        .map_err(|e| Failure::Spawn(e.to_string()))?;
+    rx.recv().unwrap_or(Err(Failure::Panicked))
+}
+
+/// Starts a worker when none is idle and the pool may still grow.
+fn ensure_worker(pool: &'static Pool) -> Result<(), Failure> {
+    let mut counts = pool
+        .counts
+        .lock()
+        .map_err(|_| Failure::Spawn("worker pool poisoned".into()))?;
+    let (started, idle) = *counts;
+    if idle > 0 || started >= pool.max {
+        return Ok(());
+    }
+    let jobs = Arc::clone(&pool.jobs);
+    std::thread::Builder::new()
+        .name("helm-render".into())
+        .stack_size(STACK)
+        .spawn(move || work(pool, &jobs))
+        .map_err(|e| Failure::Spawn(format!("cannot start a render thread: {e}")))?;
+    *counts = (started + 1, idle + 1);
+    Ok(())
+}
+
+fn work(pool: &'static Pool, jobs: &Mutex<Receiver<Job>>) {
+    ON_WORKER.with(|w| w.set(true));
+    loop {
+        let job = match jobs.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(job) = job else { return };
+        set_idle(pool, -1);
+        job();
+        set_idle(pool, 1);
+    }
+}
+
+fn set_idle(pool: &Pool, delta: isize) {
+    if let Ok(mut c) = pool.counts.lock() {
+        c.1 = c.1.saturating_add_signed(delta);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jobs_run_on_deep_stacks_and_return() {
+        fn depth(n: u32) -> u32 {
+            // ~4 KiB of stack per level, 20,000 levels: 80 MiB.
+            let pad = std::hint::black_box([0u8; 4096]);
+            if n == 0 {
+                u32::from(pad[0])
+            } else {
+                depth(n - 1) + 1
+            }
+        }
+        assert_eq!(run(|| depth(20_000)), Ok(20_000));
+    }
+
+    #[test]
+    fn a_panicking_job_is_reported_and_the_pool_lives_on() {
+        let r: Result<(), Failure> = run(|| panic!("bug"));
+        assert_eq!(r, Err(Failure::Panicked));
+        assert_eq!(run(|| 7), Ok(7));
+    }
+
+    #[test]
+    fn nested_jobs_run_inline() {
+        assert_eq!(run(|| run(|| 1).map(|x| x + 1)), Ok(Ok(2)));
+    }
+
+    #[test]
+    fn concurrent_callers_all_get_their_results() {
+        let handles: Vec<_> = (0..8)
+            .map(|i| std::thread::spawn(move || run(move || i * 2)))
+            .collect();
+        for (i, h) in handles.into_iter().enumerate() {
+            assert_eq!(h.join().ok(), Some(Ok(i * 2)));
+        }
+    }
+}
