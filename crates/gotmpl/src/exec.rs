@@ -505,31 +505,43 @@ impl<'s> Exec<'s> {
 /// one byte), so the walk itself is bounded even for a value that shares
 /// maps exponentially often.
 fn printed_size_exceeds(v: &Value, room: usize) -> bool {
-    fn walk(v: &Value, budget: &mut usize, depth: usize) -> bool {
-        let cost = match v {
-            Value::String(s) => s.len(),
-            Value::Bytes(b) => b.len() * 2,
-            _ => 1,
+    // Each map or list is measured once and remembered by address, so a
+    // value sharing maps exponentially often costs one pass over its
+    // distinct parts instead of one per path (fuzzer: `{{ $d }}` of `dict
+    // "a" $d "b" $d` forty times).
+    fn size(v: &Value, seen: &mut std::collections::HashMap<usize, usize>, depth: usize) -> usize {
+        let addr = match v {
+            Value::String(s) => return s.len(),
+            Value::Bytes(b) => return b.len().saturating_mul(2),
+            Value::List(items) if depth <= 10_000 => std::sync::Arc::as_ptr(items) as usize,
+            Value::Map(m) if depth <= 10_000 => m.addr(),
+            _ => return 1,
         };
-        if cost > *budget {
-            return true;
+        if let Some(&known) = seen.get(&addr) {
+            return known;
         }
-        *budget -= cost;
-        if depth > 10_000 {
-            return false;
-        }
+        // A container met inside itself counts once; the printer bounds
+        // cycles on its own.
+        seen.insert(addr, 1);
+        let mut total: usize = 1;
         match v {
-            Value::List(items) => items.iter().any(|i| walk(i, budget, depth + 1)),
-            Value::Map(m) => m.snapshot().iter().any(|(k, i)| {
-                if k.len() > *budget {
-                    return true;
+            Value::List(items) => {
+                for item in items.iter() {
+                    total = total.saturating_add(size(item, seen, depth + 1));
                 }
-                *budget -= k.len();
-                walk(i, budget, depth + 1)
-            }),
-            _ => false,
+            }
+            Value::Map(m) => {
+                for (k, item) in m.snapshot().iter() {
+                    total =
+                        total
+                            .saturating_add(k.len())
+                            .saturating_add(size(item, seen, depth + 1));
+                }
+            }
+            _ => {}
         }
+        seen.insert(addr, total);
+        total
     }
-    let mut budget = room;
-    walk(v, &mut budget, 0)
+    size(v, &mut std::collections::HashMap::new(), 0) > room
 }
