@@ -475,6 +475,30 @@ fn mirror_folders_serve_chart_folders_archives_and_indexes() {
 }
 
 #[test]
+fn credentials_in_the_url_are_basic_auth_and_never_shown() {
+    let server = http_repo();
+    // base64("me:secret")
+    server.guard("/charts/index.yaml", "Basic bWU6c2VjcmV0");
+    server.guard("/charts/demo-1.0.0.tgz", "Basic bWU6c2VjcmV0");
+    let cache = tempfile::tempdir().expect("tempdir");
+    let mut f = fetcher(cache.path(), false);
+    let with = format!("http://me:secret@127.0.0.1:{}/charts", server.port);
+    let files = f
+        .fetch(&request(&with, "demo", "~1.0"))
+        .expect("authorized");
+    assert_eq!(version_of(&files), "1.0.0");
+    let wrong = format!("http://me:guess@127.0.0.1:{}/charts", server.port);
+    let e = message(
+        fetcher(cache.path(), false)
+            .fetch(&request(&wrong, "demo", "^1.0"))
+            .expect_err("401"),
+    );
+    assert!(e.contains("HTTP 401"), "{e}");
+    assert!(e.contains("me:***@"), "{e}");
+    assert!(!e.contains("guess"), "{e}");
+}
+
+#[test]
 fn other_url_schemes_are_unsupported() {
     let cache = tempfile::tempdir().expect("tempdir");
     let e = fetcher(cache.path(), false)

@@ -19,7 +19,7 @@ use std::rc::Rc;
 use capstan_helm::chart::archive::MAX_DECOMPRESSED_CHART_SIZE;
 
 use super::cache::{Cache, sha256_hex};
-use super::index::{Index, MAX_INDEX_BYTES, is_exact, resolve_url, select};
+use super::index::{Index, MAX_INDEX_BYTES, is_exact, redact, resolve_url, select};
 use super::mirror::{self, archive_files, list_names, no_match};
 use super::oci::OciChart;
 use super::transport::Transport;
@@ -140,13 +140,14 @@ impl ChartFetcher {
                         listing.origin, r.chart
                     ));
                 };
-                let url = resolve_url(r.repo_url, url)?;
+                let fetch_url = resolve_url(r.repo_url, url)?;
+                let url = redact(&fetch_url);
                 if self.offline {
                     return Err(self.missing(OFFLINE, &format!("the archive {url}")));
                 }
                 let data = self
                     .net
-                    .get(&url, MAX_DECOMPRESSED_CHART_SIZE)
+                    .get(&fetch_url, MAX_DECOMPRESSED_CHART_SIZE)
                     .map_err(|e| {
                         if e.unreachable {
                             self.missing(
@@ -203,11 +204,12 @@ impl ChartFetcher {
         if let Some(l) = self.lists.get(norm) {
             return Ok(l.clone());
         }
-        let index_url = resolve_url(repo_url, "index.yaml")?;
+        let fetch_url = resolve_url(repo_url, "index.yaml")?;
+        let index_url = redact(&fetch_url);
         let listing = if self.offline {
             self.cached_index(norm, OFFLINE, &index_url)?
         } else {
-            match self.net.get(&index_url, MAX_INDEX_BYTES) {
+            match self.net.get(&fetch_url, MAX_INDEX_BYTES) {
                 Ok(data) => {
                     let index = Index::parse(&data, &index_url)?;
                     if let Some(c) = &self.cache {
@@ -396,13 +398,15 @@ impl ChartRepository for ChartFetcher {
         {
             return Err(FetchError::Unsupported(format!(
                 "chart {} {wanted} from {}: the URL scheme {other:?} is not a chart repository (use https://, oci:// or a registry host/path, or map it to a folder with --repo URL=PATH)",
-                r.chart, r.repo_url
+                r.chart,
+                redact(r.repo_url)
             )));
         }
         let files = self.fetch_inner(r).map_err(|m| {
             FetchError::Failed(format!(
                 "chart {} {wanted} from {}: {m}",
-                r.chart, r.repo_url
+                r.chart,
+                redact(r.repo_url)
             ))
         })?;
         self.fetched.insert(key, files.clone());

@@ -93,7 +93,7 @@ impl Transport {
                 // a client error (404, 401) is an answer, reported as is.
                 return Err(NetError {
                     unreachable: status.is_server_error(),
-                    message: format!("GET {url}: HTTP {status}"),
+                    message: format!("GET {}: HTTP {status}", super::index::redact(url)),
                 });
             }
             if resp.content_length().is_some_and(|n| n > cap) {
@@ -114,7 +114,10 @@ impl Transport {
 fn too_large(url: &str, cap: u64) -> NetError {
     NetError {
         unreachable: false,
-        message: format!("GET {url}: response larger than {cap} bytes"),
+        message: format!(
+            "GET {}: response larger than {cap} bytes",
+            super::index::redact(url)
+        ),
     }
 }
 

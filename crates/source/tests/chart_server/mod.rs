@@ -122,6 +122,8 @@ impl Reply {
 pub(crate) struct Server {
     pub(crate) port: u16,
     routes: Arc<Mutex<HashMap<String, Reply>>>,
+    /// Path → the `Authorization` header it requires.
+    guards: Arc<Mutex<HashMap<String, String>>>,
     hits: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
@@ -132,9 +134,10 @@ impl Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let routes: Arc<Mutex<HashMap<String, Reply>>> = Arc::default();
+        let guards: Arc<Mutex<HashMap<String, String>>> = Arc::default();
         let hits = Arc::new(AtomicUsize::new(0));
         let stop = Arc::new(AtomicBool::new(false));
-        let (r, h, s) = (routes.clone(), hits.clone(), stop.clone());
+        let (r, g, h, s) = (routes.clone(), guards.clone(), hits.clone(), stop.clone());
         let thread = std::thread::spawn(move || {
             for conn in listener.incoming() {
                 if s.load(Ordering::SeqCst) {
@@ -142,13 +145,14 @@ impl Server {
                 }
                 let Ok(conn) = conn else { continue };
                 h.fetch_add(1, Ordering::SeqCst);
-                let routes = r.clone();
-                std::thread::spawn(move || serve(conn, &routes));
+                let (routes, guards) = (r.clone(), g.clone());
+                std::thread::spawn(move || serve(conn, &routes, &guards));
             }
         });
         Server {
             port,
             routes,
+            guards,
             hits,
             stop,
             thread: Some(thread),
@@ -165,6 +169,14 @@ impl Server {
             .lock()
             .expect("lock")
             .insert(path.to_string(), reply);
+    }
+
+    /// Makes `path` answer 401 unless the request carries `authorization`.
+    pub(crate) fn guard(&self, path: &str, authorization: &str) {
+        self.guards
+            .lock()
+            .expect("lock")
+            .insert(path.to_string(), authorization.to_string());
     }
 
     /// Connections accepted so far.
@@ -235,7 +247,11 @@ impl Drop for Server {
     }
 }
 
-fn serve(mut conn: TcpStream, routes: &Mutex<HashMap<String, Reply>>) {
+fn serve(
+    mut conn: TcpStream,
+    routes: &Mutex<HashMap<String, Reply>>,
+    guards: &Mutex<HashMap<String, String>>,
+) {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -252,7 +268,20 @@ fn serve(mut conn: TcpStream, routes: &Mutex<HashMap<String, Reply>>) {
     let method = parts.next().unwrap_or("").to_string();
     let target = parts.next().unwrap_or("");
     let path = target.split('?').next().unwrap_or("").to_string();
-    let reply = routes.lock().expect("lock").get(&path).cloned();
+    let mut reply = routes.lock().expect("lock").get(&path).cloned();
+    if let Some(want) = guards.lock().expect("lock").get(&path) {
+        let sent = head.lines().any(|l| {
+            l.split_once(':')
+                .is_some_and(|(k, v)| k.eq_ignore_ascii_case("authorization") && v.trim() == want)
+        });
+        if !sent {
+            reply = Some(Reply {
+                status: 401,
+                headers: Vec::new(),
+                body: b"unauthorized".to_vec(),
+            });
+        }
+    }
     let reply = reply.unwrap_or(Reply {
         status: 404,
         headers: vec![("Content-Type".into(), "text/plain".into())],
