@@ -106,6 +106,24 @@ fn encoders_refuse_a_shared_map_expanding_past_the_output_cap() {
 }
 
 #[test]
+fn printing_a_shared_map_expanding_past_the_output_cap_is_a_limit_error() {
+    // The action's own printing and the printing built-ins.
+    for call in [
+        "$d",
+        "print $d",
+        "printf \"%v\" $d",
+        "println 1 $d",
+        "html $d",
+    ] {
+        let err = error_of(SHARED, call);
+        assert!(
+            err.ends_with("output exceeds the maximum size (268435456 bytes)"),
+            "{call}: {err}"
+        );
+    }
+}
+
+#[test]
 fn sharing_that_expands_to_little_is_fine() {
     let small =
         r#"{{ $d := dict "a" 1 }}{{ range until 3 }}{{ $d = dict "a" $d "b" $d }}{{ end }}"#;

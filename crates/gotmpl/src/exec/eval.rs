@@ -438,6 +438,30 @@ impl<'s> Exec<'s> {
         let built = !matches!(callee, Callee::Builtin(Builtin::Index));
         let result = match callee {
             Callee::Builtin(b) => {
+                // The printing built-ins format whole values: a map shared
+                // many times over would print once per path, so measure
+                // first (as printing an action's value does).
+                if matches!(
+                    b,
+                    Builtin::Print
+                        | Builtin::Printf
+                        | Builtin::Println
+                        | Builtin::Html
+                        | Builtin::Js
+                        | Builtin::UrlQuery
+                ) {
+                    let max = self.limits().max_output;
+                    let too_big = argv.iter().any(|a| {
+                        matches!(a.concrete(), Some(v @ (Value::Map(_) | Value::List(_)))
+                            if super::printed_size_exceeds(v, max))
+                    });
+                    if too_big {
+                        self.at = node;
+                        return Err(self.fail_limit(|| {
+                            format!("output exceeds the maximum size ({max} bytes)")
+                        }));
+                    }
+                }
                 let callee = || {
                     args.first()
                         .map(|a| At::Arg(a).to_string())
