@@ -97,8 +97,10 @@ pub(super) fn source_commit(
     let commit = repo.find_commit(id).map_err(|e| git_err(&context, e))?;
     let subject = commit
         .message()
-        .map(|m| m.summary().to_str_lossy().into_owned())
-        .unwrap_or_default();
+        .map(|m| m.summary().to_str_lossy().trim().to_string())
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "(no subject)".to_string());
     let author = commit.author().map_err(|e| git_err(&context, e))?;
     let committer = commit.committer().map_err(|e| git_err(&context, e))?;
     Ok(SourceCommit {
