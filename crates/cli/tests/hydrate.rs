@@ -412,6 +412,24 @@ fn ranges_identities_and_determinism() {
     r.write("README.md", "side\n");
     let side = r.commit("side");
     r.git(&["checkout", "-q", "main"]);
+    // A branch hydrated from another history: the new source is hydrated
+    // alone on top, with a note saying why.
+    r.hydrate_on("fromside", &["--revision", &side]);
+    let out = r.hydrate_on("fromside", &[]);
+    assert!(
+        out.contains(&format!(
+            "note: the source commit the branch records ({}) is not in the first-parent history of {}: hydrating {} alone",
+            short(&side),
+            short(&gamma),
+            short(&gamma)
+        )),
+        "{out}"
+    );
+    assert_eq!(
+        r.hydrated_sources("fromside"),
+        [side.clone(), gamma.clone()]
+    );
+
     let out = r.capstan(&["hydrate", "apps", "--branch", "x", "--from", &side]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
