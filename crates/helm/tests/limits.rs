@@ -250,3 +250,21 @@ fn tpl_recursing_into_itself_stops_with_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn merging_shared_maps_merges_each_pair_once() {
+    let start = Instant::now();
+    let out = render(concat!(
+        r#"{{ $a := dict "x" 1 }}{{ $b := dict "y" 2 }}{{ range until 40 }}"#,
+        r#"{{ $a = dict "a" $a "b" $a }}{{ $b = dict "a" $b "b" $b }}{{ end }}"#,
+        r#"{{ $_ := mergeOverwrite $a $b }}{{ $_ := merge $a $b }}"#,
+        r#"{{ range until 40 }}{{ $a = $a.a }}{{ end }}{{ toJson $a }}"#,
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(out, r#"{"x":1,"y":2}"#);
+}

@@ -8,6 +8,8 @@
 
 use std::sync::Arc;
 
+use std::collections::HashSet;
+
 use capstan_gotmpl::{FuncError, Map, MapRef, Value};
 
 use super::conv::strval;
@@ -112,8 +114,9 @@ fn merge_all(a: &[Value], overwrite: bool) -> Value {
         Value::Map(m) => m.clone(),
         _ => MapRef::new(Map::new()),
     };
+    let mut merged = HashSet::new();
     for src in a.iter().skip(1) {
-        merge_into(&dst, &map_of(src), overwrite, 0);
+        merge_into(&dst, &map_of(src), overwrite, 0, &mut merged);
     }
     Value::Map(dst)
 }
@@ -123,7 +126,18 @@ fn merge_all(a: &[Value], overwrite: bool) -> Value {
 /// map); nested maps merge recursively, in place. With `overwrite` every
 /// source value wins, nil and empty ones included, except that nested maps
 /// still merge.
-fn merge_into(dst: &MapRef, src: &Map, overwrite: bool, depth: usize) {
+///
+/// `merged` holds the (destination, source) map pairs already merged in this
+/// call: maps shared many times over (`dict "a" $d "b" $d` in a loop) meet
+/// the same pair once per path, and merging a pair again changes nothing,
+/// so each pair is merged once instead of exponentially often.
+fn merge_into(
+    dst: &MapRef,
+    src: &Map,
+    overwrite: bool,
+    depth: usize,
+    merged: &mut HashSet<(usize, usize)>,
+) {
     let current = dst.snapshot();
     let mut updates: Vec<(String, Value)> = Vec::new();
     for (key, sv) in src {
@@ -139,8 +153,11 @@ fn merge_into(dst: &MapRef, src: &Map, overwrite: bool, depth: usize) {
                 if let Some(Value::Map(dm)) = dv
                     && !dm.is_empty()
                 {
-                    if depth < MAX_MERGE_DEPTH && !dm.ptr_eq(sm) {
-                        merge_into(dm, &sm.snapshot(), overwrite, depth + 1);
+                    if depth < MAX_MERGE_DEPTH
+                        && !dm.ptr_eq(sm)
+                        && merged.insert((dm.addr(), sm.addr()))
+                    {
+                        merge_into(dm, &sm.snapshot(), overwrite, depth + 1, merged);
                     }
                     continue;
                 }
