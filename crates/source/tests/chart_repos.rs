@@ -171,6 +171,33 @@ fn index_problems_are_named() {
 }
 
 #[test]
+fn an_unchanged_index_is_not_downloaded_again() {
+    let server = http_repo();
+    let repo = format!("{}/charts", server.url());
+    let data = chart_tgz("demo", "1.0.0");
+    let index = index_yaml(
+        "demo",
+        &[IndexEntry {
+            version: "1.0.0",
+            url: "demo-1.0.0.tgz".into(),
+            data: &data,
+            digest: None,
+        }],
+    );
+    let mut reply = Reply::ok("text/yaml", index);
+    reply.headers.push(("ETag".into(), "\"v1\"".into()));
+    server.route("/charts/index.yaml", reply);
+    let cache = tempfile::tempdir().expect("tempdir");
+    for _ in 0..2 {
+        let files = fetcher(cache.path(), false)
+            .fetch(&request(&repo, "demo", "^1.0"))
+            .expect("range");
+        assert_eq!(version_of(&files), "1.0.0");
+    }
+    assert_eq!(server.not_modified(), 1, "the second run got a 304");
+}
+
+#[test]
 fn a_digest_mismatch_is_refused_and_not_cached() {
     let server = Server::start();
     let data = chart_tgz("demo", "1.0.0");

@@ -5,7 +5,10 @@
 //!
 //! ```text
 //! charts/blobs/sha256/<hex>   chart archives, named by the sha256 of their bytes
-//! charts/indexes/<key>.yaml   the last index.yaml read from a repository
+//! charts/indexes/<key>.json   the last index read from a repository, kept
+//!                             compact (name, version, urls, digest per entry)
+//!                             with its URL and HTTP validators (ETag,
+//!                             Last-Modified)
 //! charts/refs/<key>           "<repository> <chart> <version> sha256:<hex>": which
 //!                             archive a chart version resolved to
 //! ```
@@ -24,6 +27,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use sha2::{Digest, Sha256};
+
+use super::index::Index;
 
 /// The lower-case hex sha256 of `data`.
 pub(crate) fn sha256_hex(data: &[u8]) -> String {
@@ -77,7 +82,7 @@ impl Cache {
     fn index_path(&self, repo: &str) -> PathBuf {
         self.root
             .join("charts/indexes")
-            .join(format!("{}.yaml", sha256_hex(repo.as_bytes())))
+            .join(format!("{}.json", sha256_hex(repo.as_bytes())))
     }
 
     fn ref_path(&self, repo: &str, chart: &str, version: &str) -> PathBuf {
@@ -111,14 +116,17 @@ impl Cache {
         hex
     }
 
-    /// The cached index.yaml of `repo` (a normalized URL) and its path.
-    pub(crate) fn index(&self, repo: &str) -> Option<(Vec<u8>, PathBuf)> {
-        let path = self.index_path(repo);
-        fs::read(&path).ok().map(|d| (d, path))
+    /// The cached index of `repo` (a normalized URL, or a registry key); an
+    /// unreadable one counts as missing.
+    pub(crate) fn index(&self, repo: &str) -> Option<CachedIndex> {
+        let data = fs::read(self.index_path(repo)).ok()?;
+        serde_json::from_slice(&data).ok()
     }
 
-    pub(crate) fn put_index(&self, repo: &str, data: &[u8]) {
-        let _ = write_atomic(&self.index_path(repo), data);
+    pub(crate) fn put_index(&self, repo: &str, index: &CachedIndex) {
+        if let Ok(data) = serde_json::to_vec(index) {
+            let _ = write_atomic(&self.index_path(repo), &data);
+        }
     }
 
     /// The archive digest a chart version resolved to before.
@@ -133,6 +141,20 @@ impl Cache {
         let text = format!("{repo} {chart} {version} sha256:{hex}\n");
         let _ = write_atomic(&self.ref_path(repo, chart, version), text.as_bytes());
     }
+}
+
+/// A repository's index as cached: parsed and compact (a large index.yaml
+/// takes seconds to parse; its compact JSON a fraction of that), with where
+/// it came from and the validators for a conditional GET.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub(crate) struct CachedIndex {
+    /// The index URL, credentials masked (for messages).
+    pub(crate) url: String,
+    #[serde(default)]
+    pub(crate) etag: Option<String>,
+    #[serde(default)]
+    pub(crate) last_modified: Option<String>,
+    pub(crate) index: Index,
 }
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -194,9 +216,25 @@ mod tests {
             Some(hex)
         );
         assert_eq!(cache.reference("charts.example.com", "app", "1.0.1"), None);
-        cache.put_index("charts.example.com", b"apiVersion: v1\n");
-        let (data, _) = cache.index("charts.example.com").expect("index");
-        assert_eq!(data, b"apiVersion: v1\n");
+        let index = Index::parse(
+            b"apiVersion: v1\nentries:\n  a:\n  - {name: a, version: 1.0.0, urls: [a.tgz]}\n",
+            "i",
+        )
+        .expect("index");
+        cache.put_index(
+            "charts.example.com",
+            &CachedIndex {
+                url: "https://charts.example.com/index.yaml".into(),
+                etag: Some("\"x\"".into()),
+                last_modified: None,
+                index,
+            },
+        );
+        let back = cache.index("charts.example.com").expect("index");
+        assert_eq!(back.etag.as_deref(), Some("\"x\""));
+        assert_eq!(back.index.versions("a").expect("a")[0].version, "1.0.0");
+        fs::write(cache.index_path("charts.example.com"), b"{broken").expect("write");
+        assert!(cache.index("charts.example.com").is_none());
         // No temporary files are left behind.
         let leftovers: Vec<_> = fs::read_dir(dir.path().join("charts/indexes"))
             .expect("read_dir")

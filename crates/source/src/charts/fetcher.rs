@@ -18,11 +18,11 @@ use std::rc::Rc;
 
 use capstan_helm::chart::archive::MAX_DECOMPRESSED_CHART_SIZE;
 
-use super::cache::{Cache, sha256_hex};
-use super::index::{Index, MAX_INDEX_BYTES, is_exact, redact, resolve_url, select};
+use super::cache::{Cache, CachedIndex, sha256_hex};
+use super::index::{Entry, Index, MAX_INDEX_BYTES, is_exact, redact, resolve_url, select};
 use super::mirror::{self, archive_files, list_names, no_match};
 use super::oci::OciChart;
-use super::transport::Transport;
+use super::transport::{Fetched, Transport, Validators};
 use super::{ChartFiles, ChartRepository, ChartRequest, FetchError};
 use crate::repos::normalize_url;
 
@@ -198,8 +198,9 @@ impl ChartFetcher {
         }
     }
 
-    /// The index of an HTTP repository: downloaded once per run, cached;
-    /// the cached copy stands in when offline or unreachable.
+    /// The index of an HTTP repository: read once per run, through the
+    /// cache (a conditional GET: an unchanged index is not downloaded or
+    /// parsed again); the cached copy stands in when offline or unreachable.
     fn http_index(&mut self, repo_url: &str, norm: &str) -> Result<Rc<Listing>, String> {
         if let Some(l) = self.lists.get(norm) {
             return Ok(l.clone());
@@ -209,17 +210,38 @@ impl ChartFetcher {
         let listing = if self.offline {
             self.cached_index(norm, OFFLINE, &index_url)?
         } else {
-            match self.net.get(&fetch_url, MAX_INDEX_BYTES) {
-                Ok(data) => {
+            let cached = self.cache.as_ref().and_then(|c| c.index(norm));
+            let known = cached
+                .as_ref()
+                .map(|c| Validators {
+                    etag: c.etag.clone(),
+                    last_modified: c.last_modified.clone(),
+                })
+                .unwrap_or_default();
+            match self.net.get_if_changed(&fetch_url, MAX_INDEX_BYTES, &known) {
+                Ok(Fetched::Body(data, validators)) => {
                     let index = Index::parse(&data, &index_url)?;
+                    let entry = CachedIndex {
+                        url: index_url.clone(),
+                        etag: validators.etag,
+                        last_modified: validators.last_modified,
+                        index,
+                    };
                     if let Some(c) = &self.cache {
-                        c.put_index(norm, &data);
+                        c.put_index(norm, &entry);
                     }
                     Listing {
-                        index,
+                        index: entry.index,
                         origin: index_url,
                     }
                 }
+                Ok(Fetched::NotModified) => match cached {
+                    Some(c) => Listing {
+                        index: c.index,
+                        origin: index_url,
+                    },
+                    None => return Err(format!("GET {index_url}: unexpected 304")),
+                },
                 Err(e) if e.unreachable => self.cached_index(
                     norm,
                     &format!("cannot reach {index_url} ({})", e.message),
@@ -234,13 +256,12 @@ impl ChartFetcher {
     }
 
     fn cached_index(&self, key: &str, why: &str, what: &str) -> Result<Listing, String> {
-        let Some((data, path)) = self.cache.as_ref().and_then(|c| c.index(key)) else {
+        let Some(cached) = self.cache.as_ref().and_then(|c| c.index(key)) else {
             return Err(self.missing(why, what));
         };
-        let origin = format!("{} (cached)", path.display());
         Ok(Listing {
-            index: Index::parse(&data, &origin)?,
-            origin,
+            index: cached.index,
+            origin: format!("{} (cached)", cached.url),
         })
     }
 
@@ -315,38 +336,40 @@ impl ChartFetcher {
     }
 
     /// A registry's tags for one chart, as an index with one entry per tag
-    /// (cached like an index.yaml, so ranges resolve offline too).
+    /// (cached like an index, so ranges resolve offline too).
     fn oci_tags(&mut self, loc: &OciChart, norm: &str, chart: &str) -> Result<Rc<Listing>, String> {
         let key = format!("oci-tags:{norm}/{chart}");
         if let Some(l) = self.lists.get(&key) {
             return Ok(l.clone());
         }
         let shown = format!("the tag list of oci://{}/{}", loc.registry, loc.repository);
-        let tags_text = if self.offline {
-            None
+        let listing = if self.offline {
+            self.cached_index(&key, OFFLINE, &shown)?
         } else {
             match loc.tags(&mut self.net) {
-                Ok(tags) => Some(tags_yaml(chart, &tags)),
+                Ok(tags) => {
+                    let index = tags_index(chart, &tags);
+                    if let Some(c) = &self.cache {
+                        c.put_index(
+                            &key,
+                            &CachedIndex {
+                                url: shown.clone(),
+                                index: index.clone(),
+                                ..CachedIndex::default()
+                            },
+                        );
+                    }
+                    Listing {
+                        index,
+                        origin: shown,
+                    }
+                }
                 Err(e) if e.unreachable => {
                     let why = format!("cannot list {shown} ({})", e.message);
-                    let l = Rc::new(self.cached_index(&key, &why, "the tag list")?);
-                    self.lists.insert(key, l.clone());
-                    return Ok(l);
+                    self.cached_index(&key, &why, "the tag list")?
                 }
                 Err(e) => return Err(format!("listing {shown}: {}", e.message)),
             }
-        };
-        let listing = match tags_text {
-            Some(text) => {
-                if let Some(c) = &self.cache {
-                    c.put_index(&key, text.as_bytes());
-                }
-                Listing {
-                    index: Index::parse(text.as_bytes(), &shown)?,
-                    origin: shown,
-                }
-            }
-            None => self.cached_index(&key, OFFLINE, &shown)?,
         };
         let listing = Rc::new(listing);
         self.lists.insert(key, listing.clone());
@@ -354,14 +377,23 @@ impl ChartFetcher {
     }
 }
 
-/// Tags written as an index (JSON is YAML), so one parser and one cache
+/// Tags as an index with one entry per tag, so one selection and one cache
 /// format serve both kinds of repository.
-fn tags_yaml(chart: &str, tags: &[String]) -> String {
-    let entries: Vec<serde_json::Value> = tags
+fn tags_index(chart: &str, tags: &[String]) -> Index {
+    let entries = tags
         .iter()
-        .map(|t| serde_json::json!({ "name": chart, "version": t }))
+        .map(|t| {
+            Some(Entry {
+                name: chart.to_string(),
+                version: t.clone(),
+                ..Entry::default()
+            })
+        })
         .collect();
-    serde_json::json!({ "apiVersion": "v1", "entries": { chart: entries } }).to_string()
+    Index {
+        api_version: "v1".into(),
+        entries: [(chart.to_string(), entries)].into_iter().collect(),
+    }
 }
 
 /// The lower-case scheme of a URL, if it has one.

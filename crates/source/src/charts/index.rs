@@ -11,13 +11,13 @@
 use std::collections::BTreeMap;
 
 use capstan_helm::sprig::semver::{Constraints, Version};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Size of an `index.yaml` read at most (public indexes reach tens of MiB).
 pub(crate) const MAX_INDEX_BYTES: u64 = 256 * 1024 * 1024;
 
 /// A parsed `index.yaml`: chart name → its entries.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Index {
     #[serde(default)]
@@ -27,7 +27,7 @@ pub(crate) struct Index {
 }
 
 /// One chart version of an index.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
 pub(crate) struct Entry {
     #[serde(default)]
     pub(crate) name: String,

@@ -83,11 +83,49 @@ impl Transport {
 
     /// GETs `url`, refusing bodies larger than `cap` bytes.
     pub(crate) fn get(&mut self, url: &str, cap: u64) -> Result<Vec<u8>, NetError> {
+        match self.get_if_changed(url, cap, &Validators::default())? {
+            Fetched::Body(body, _) => Ok(body),
+            Fetched::NotModified => Err(NetError {
+                unreachable: false,
+                message: format!("GET {}: unexpected 304", super::index::redact(url)),
+            }),
+        }
+    }
+
+    /// GETs `url` unless it still matches `known` (a conditional GET with
+    /// `If-None-Match` / `If-Modified-Since`; a 304 is `NotModified`).
+    pub(crate) fn get_if_changed(
+        &mut self,
+        url: &str,
+        cap: u64,
+        known: &Validators,
+    ) -> Result<Fetched, NetError> {
         let (rt, client) = self.state()?;
-        let client = client.clone();
+        let mut request = client.get(url);
+        if let Some(etag) = &known.etag {
+            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+        }
+        if let Some(date) = &known.last_modified {
+            request = request.header(reqwest::header::IF_MODIFIED_SINCE, date);
+        }
         rt.block_on(async move {
-            let mut resp = client.get(url).send().await.map_err(request_error)?;
+            let mut resp = request.send().await.map_err(request_error)?;
             let status = resp.status();
+            if status == reqwest::StatusCode::NOT_MODIFIED
+                && (known.etag.is_some() || known.last_modified.is_some())
+            {
+                return Ok(Fetched::NotModified);
+            }
+            let header = |name: reqwest::header::HeaderName| {
+                resp.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let validators = Validators {
+                etag: header(reqwest::header::ETAG),
+                last_modified: header(reqwest::header::LAST_MODIFIED),
+            };
             if !status.is_success() {
                 // A server error is an outage (a cached copy may stand in);
                 // a client error (404, 401) is an answer, reported as is.
@@ -106,9 +144,23 @@ impl Transport {
                 }
                 body.extend_from_slice(&chunk);
             }
-            Ok(body)
+            Ok(Fetched::Body(body, validators))
         })
     }
+}
+
+/// What identifies a version of a resource for a conditional GET.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Validators {
+    pub(crate) etag: Option<String>,
+    pub(crate) last_modified: Option<String>,
+}
+
+/// The answer to a conditional GET.
+#[derive(Debug)]
+pub(crate) enum Fetched {
+    Body(Vec<u8>, Validators),
+    NotModified,
 }
 
 fn too_large(url: &str, cap: u64) -> NetError {

@@ -125,6 +125,8 @@ pub(crate) struct Server {
     /// Path → the `Authorization` header it requires.
     guards: Arc<Mutex<HashMap<String, String>>>,
     hits: Arc<AtomicUsize>,
+    /// 304 answers given (a request's If-None-Match equal to the ETag).
+    not_modified: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -136,6 +138,8 @@ impl Server {
         let routes: Arc<Mutex<HashMap<String, Reply>>> = Arc::default();
         let guards: Arc<Mutex<HashMap<String, String>>> = Arc::default();
         let hits = Arc::new(AtomicUsize::new(0));
+        let not_modified = Arc::new(AtomicUsize::new(0));
+        let nm = not_modified.clone();
         let stop = Arc::new(AtomicBool::new(false));
         let (r, g, h, s) = (routes.clone(), guards.clone(), hits.clone(), stop.clone());
         let thread = std::thread::spawn(move || {
@@ -145,8 +149,8 @@ impl Server {
                 }
                 let Ok(conn) = conn else { continue };
                 h.fetch_add(1, Ordering::SeqCst);
-                let (routes, guards) = (r.clone(), g.clone());
-                std::thread::spawn(move || serve(conn, &routes, &guards));
+                let (routes, guards, nm) = (r.clone(), g.clone(), nm.clone());
+                std::thread::spawn(move || serve(conn, &routes, &guards, &nm));
             }
         });
         Server {
@@ -154,6 +158,7 @@ impl Server {
             routes,
             guards,
             hits,
+            not_modified,
             stop,
             thread: Some(thread),
         }
@@ -177,6 +182,11 @@ impl Server {
             .lock()
             .expect("lock")
             .insert(path.to_string(), authorization.to_string());
+    }
+
+    /// 304 Not Modified answers so far.
+    pub(crate) fn not_modified(&self) -> usize {
+        self.not_modified.load(Ordering::SeqCst)
     }
 
     /// Connections accepted so far.
@@ -251,6 +261,7 @@ fn serve(
     mut conn: TcpStream,
     routes: &Mutex<HashMap<String, Reply>>,
     guards: &Mutex<HashMap<String, String>>,
+    not_modified: &AtomicUsize,
 ) {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
@@ -282,15 +293,35 @@ fn serve(
             });
         }
     }
-    let reply = reply.unwrap_or(Reply {
+    let mut reply = reply.unwrap_or(Reply {
         status: 404,
         headers: vec![("Content-Type".into(), "text/plain".into())],
         body: b"not found".to_vec(),
     });
-    let reason = if reply.status == 200 {
-        "OK"
-    } else {
-        "Not Found"
+    let header = |name: &str| {
+        head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+    };
+    let etag = reply
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("etag"))
+        .map(|(_, v)| v.clone());
+    if reply.status == 200 && etag.is_some() && header("if-none-match") == etag {
+        not_modified.fetch_add(1, Ordering::SeqCst);
+        reply = Reply {
+            status: 304,
+            headers: Vec::new(),
+            body: Vec::new(),
+        };
+    }
+    let reason = match reply.status {
+        200 => "OK",
+        304 => "Not Modified",
+        404 => "Not Found",
+        _ => "Error",
     };
     let mut out = format!("HTTP/1.1 {} {reason}\r\n", reply.status);
     for (k, v) in &reply.headers {
