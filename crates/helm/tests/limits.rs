@@ -268,3 +268,21 @@ fn merging_shared_maps_merges_each_pair_once() {
     );
     assert_eq!(out, r#"{"x":1,"y":2}"#);
 }
+
+#[test]
+fn comparing_shared_maps_visits_each_pair_once() {
+    // reflect.DeepEqual remembers the pairs it visited, so Go is fast here too.
+    let start = Instant::now();
+    let out = render(concat!(
+        r#"{{ $a := dict "x" 1 }}{{ $b := dict "x" 1 }}{{ $c := dict "x" 2 }}{{ range until 40 }}"#,
+        r#"{{ $a = dict "a" $a "b" $a }}{{ $b = dict "a" $b "b" $b }}{{ $c = dict "a" $c "b" $c }}{{ end }}"#,
+        r#"{{ has $a (list $b) }} {{ has $a (list $c) }} {{ uniq (list $a $b $c) | len }}"#,
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(out, "true false 2");
+}

@@ -56,26 +56,59 @@ pub(crate) fn kind_name(v: &Value) -> &'static str {
 
 /// `reflect.DeepEqual`: same dynamic type and deeply equal contents; an
 /// `int` never equals an `int64` or a `float64` with the same value.
+///
+/// As in Go, the same map (or list) compared with itself is equal without a
+/// look inside, and a pair of maps or lists met again during one comparison
+/// counts as equal: values sharing maps many times over (or containing
+/// themselves) compare in time proportional to their distinct parts.
 pub(crate) fn deep_equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Nil, Value::Nil) => true,
-        (Value::Bool(x), Value::Bool(y)) => x == y,
-        (Value::Int(x), Value::Int(y)) | (Value::Int64(x), Value::Int64(y)) => x == y,
-        // DeepEqual compares floats with ==, so NaN is never equal.
-        (Value::Float(x), Value::Float(y)) => x == y,
-        (Value::String(x), Value::String(y)) => x == y,
-        (Value::Bytes(x), Value::Bytes(y)) => x == y,
-        (Value::List(x), Value::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| deep_equal(p, q))
-        }
-        (Value::Map(x), Value::Map(y)) => {
-            x.len() == y.len()
-                && x.snapshot()
+    Visits::default().equal(a, b)
+}
+
+#[derive(Default)]
+struct Visits {
+    seen: std::collections::HashSet<(usize, usize)>,
+}
+
+impl Visits {
+    fn equal(&mut self, a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::Nil, Value::Nil) => true,
+            (Value::Bool(x), Value::Bool(y)) => x == y,
+            (Value::Int(x), Value::Int(y)) | (Value::Int64(x), Value::Int64(y)) => x == y,
+            // DeepEqual compares floats with ==, so NaN is never equal.
+            (Value::Float(x), Value::Float(y)) => x == y,
+            (Value::String(x), Value::String(y)) => x == y,
+            (Value::Bytes(x), Value::Bytes(y)) => x == y,
+            (Value::List(x), Value::List(y)) => {
+                if x.len() != y.len() {
+                    return false;
+                }
+                let pair = (
+                    std::sync::Arc::as_ptr(x) as usize,
+                    std::sync::Arc::as_ptr(y) as usize,
+                );
+                if pair.0 == pair.1 || !self.seen.insert(pair) {
+                    return true;
+                }
+                x.iter().zip(y.iter()).all(|(p, q)| self.equal(p, q))
+            }
+            (Value::Map(x), Value::Map(y)) => {
+                if x.len() != y.len() {
+                    return false;
+                }
+                let pair = (x.addr(), y.addr());
+                if pair.0 == pair.1 || !self.seen.insert(pair) {
+                    return true;
+                }
+                let ys = y.snapshot();
+                x.snapshot()
                     .iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| deep_equal(v, &w)))
+                    .all(|(k, v)| ys.get(k).is_some_and(|w| self.equal(v, w)))
+            }
+            (Value::Object(_), Value::Object(_)) => a == b,
+            _ => false,
         }
-        (Value::Object(_), Value::Object(_)) => a == b,
-        _ => false,
     }
 }
 
