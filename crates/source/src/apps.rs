@@ -740,14 +740,44 @@ fn scalar(v: Option<serde_json::Value>) -> String {
     }
 }
 
+/// `apiVersion`, `kind`, `metadata.namespace` and `metadata.name` of a
+/// document, read as the Kubernetes tools read YAML (go-yaml through
+/// sigs.k8s.io/yaml, capstan-helm's reader, whose fast path makes this cheap
+/// for the block YAML charts print); YAML it refuses is read leniently by
+/// serde-saphyr, so a head is found wherever one can be.
+fn head_fields(text: &str) -> [String; 4] {
+    use capstan_gotmpl::Value;
+    if let Ok(doc) = capstan_helm::yaml::unmarshal(text) {
+        let Some(map) = doc.as_map() else {
+            return Default::default();
+        };
+        let text_of = |v: Option<&Value>| match v {
+            None | Some(Value::Nil) => String::new(),
+            Some(Value::String(s)) => s.to_string(),
+            Some(other) => capstan_helm::json::to_json(other).unwrap_or_default(),
+        };
+        let meta = map.get("metadata").and_then(Value::as_map);
+        let meta_field = |k: &str| text_of(meta.as_ref().and_then(|m| m.get(k)));
+        return [
+            text_of(map.get("apiVersion")),
+            text_of(map.get("kind")),
+            meta_field("namespace"),
+            meta_field("name"),
+        ];
+    }
+    let head: Head = serde_saphyr::from_str(text).unwrap_or_default();
+    let meta = head.metadata.unwrap_or_default();
+    [
+        scalar(head.api_version),
+        scalar(head.kind),
+        scalar(meta.namespace),
+        scalar(meta.name),
+    ]
+}
+
 /// A rendered document with its resource key.
 fn keyed(doc: &RenderedDoc, default_namespace: &str) -> Manifest {
-    let head: Head = serde_saphyr::from_str(&doc.text).unwrap_or_default();
-    let meta = head.metadata.unwrap_or_default();
-    let api_version = scalar(head.api_version);
-    let kind = scalar(head.kind);
-    let namespace = scalar(meta.namespace);
-    let name = scalar(meta.name);
+    let [api_version, kind, namespace, name] = head_fields(&doc.text);
     let key = ResourceKey::for_object(
         &api_version,
         &kind,
