@@ -168,6 +168,7 @@ fn index_problems_are_named() {
     let gone = format!("{}/missing", server.url());
     let e = message(f.fetch(&request(&gone, "demo", "1.0.0")).expect_err("404"));
     assert!(e.contains("HTTP 404"), "{e}");
+    assert!(e.contains("it has no index.yaml"), "{e}");
 }
 
 #[test]
@@ -384,6 +385,11 @@ fn oci_charts_are_pulled_by_tag_and_range() {
             .expect_err("no such tag"),
     );
     assert!(e.contains("chart demo 3.0.0 from"), "{e}");
+    assert!(e.contains("demo:3.0.0: no such tag in the registry"), "{e}");
+    assert!(
+        e.contains("available: 2.0.0-rc.1, 1.1.0+build.1, 1.0.0"),
+        "{e}"
+    );
 
     // Registry gone: exact and range from the cache (tags are cached too).
     server.stop();

@@ -19,7 +19,9 @@ use std::rc::Rc;
 use capstan_helm::chart::archive::MAX_DECOMPRESSED_CHART_SIZE;
 
 use super::cache::{Cache, CachedIndex, sha256_hex};
-use super::index::{Entry, Index, MAX_INDEX_BYTES, is_exact, redact, resolve_url, select};
+use super::index::{
+    Entry, Index, MAX_INDEX_BYTES, is_exact, redact, resolve_url, select, summarize,
+};
 use super::mirror::{self, archive_files, list_names, no_match};
 use super::oci::OciChart;
 use super::transport::{Fetched, Transport, Validators};
@@ -247,6 +249,13 @@ impl ChartFetcher {
                     &format!("cannot reach {index_url} ({})", e.message),
                     "its index",
                 )?,
+                Err(e) if e.not_found => {
+                    return Err(format!(
+                        "{} (is {} a Helm chart repository? it has no index.yaml)",
+                        e.message,
+                        redact(repo_url)
+                    ));
+                }
                 Err(e) => return Err(e.message),
             }
         };
@@ -305,9 +314,21 @@ impl ChartFetcher {
                         format!("{shown}: {}", e.message)
                     }
                 };
-                let (hex, size) = loc
-                    .chart_layer(&mut self.net, &version)
-                    .map_err(|e| unreachable(self, e))?;
+                let (hex, size) = match loc.chart_layer(&mut self.net, &version) {
+                    Ok(found) => found,
+                    Err(e) if e.not_found => {
+                        // Name what the registry has instead (best effort).
+                        let have = match loc.tags(&mut self.net) {
+                            Ok(tags) => {
+                                let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+                                format!(" (available: {})", summarize(&tags))
+                            }
+                            Err(_) => String::new(),
+                        };
+                        return Err(format!("{shown}: no such tag in the registry{have}"));
+                    }
+                    Err(e) => return Err(unreachable(self, e)),
+                };
                 match self.cache.as_ref().and_then(|c| c.blob(&hex)) {
                     Some(d) => d,
                     None => {

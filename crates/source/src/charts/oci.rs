@@ -127,6 +127,7 @@ impl OciChart {
                 .map_err(oci_error)?;
             let not_chart = |why: String| NetError {
                 unreachable: false,
+                not_found: false,
                 message: format!("{shown} is not a Helm chart: {why}"),
             };
             if manifest.config.media_type != CONFIG_MEDIA_TYPE {
@@ -190,15 +191,22 @@ impl OciChart {
 }
 
 fn oci_error(e: oci_client::errors::OciDistributionError) -> NetError {
-    let unreachable = match &e {
-        oci_client::errors::OciDistributionError::RequestError(r) => {
-            r.is_connect() || r.is_timeout() || r.is_request()
-        }
-        _ => false,
+    use oci_client::errors::OciDistributionError as E;
+    let (unreachable, not_found) = match &e {
+        E::RequestError(r) => (r.is_connect() || r.is_timeout() || r.is_request(), false),
+        E::ServerError { code, .. } => (*code >= 500, *code == 404),
+        E::ImageManifestNotFoundError(_) => (false, true),
+        _ => (false, false),
+    };
+    let message = if not_found {
+        "not found in the registry (HTTP 404)".to_string()
+    } else {
+        error_chain(&e)
     };
     NetError {
         unreachable,
-        message: error_chain(&e),
+        not_found,
+        message,
     }
 }
 

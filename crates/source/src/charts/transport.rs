@@ -23,6 +23,8 @@ pub(crate) struct NetError {
     /// The server could not be reached (connection refused, DNS, timeout):
     /// a cached copy may stand in.
     pub(crate) unreachable: bool,
+    /// The server answered that the thing asked for does not exist.
+    pub(crate) not_found: bool,
     pub(crate) message: String,
 }
 
@@ -47,6 +49,7 @@ impl Transport {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(NetError {
                 unreachable: false,
+                not_found: false,
                 message: "chart fetching blocks; call it outside an async runtime (spawn_blocking)"
                     .into(),
             });
@@ -55,6 +58,7 @@ impl Transport {
             install_crypto_provider();
             let fail = |m: String| NetError {
                 unreachable: false,
+                not_found: false,
                 message: m,
             };
             let rt = tokio::runtime::Builder::new_current_thread()
@@ -71,6 +75,7 @@ impl Transport {
         }
         self.state.as_ref().ok_or_else(|| NetError {
             unreachable: false,
+            not_found: false,
             message: "network runtime missing".into(),
         })
     }
@@ -87,6 +92,7 @@ impl Transport {
             Fetched::Body(body, _) => Ok(body),
             Fetched::NotModified => Err(NetError {
                 unreachable: false,
+                not_found: false,
                 message: format!("GET {}: unexpected 304", super::index::redact(url)),
             }),
         }
@@ -131,6 +137,7 @@ impl Transport {
                 // a client error (404, 401) is an answer, reported as is.
                 return Err(NetError {
                     unreachable: status.is_server_error(),
+                    not_found: status == reqwest::StatusCode::NOT_FOUND,
                     message: format!("GET {}: HTTP {status}", super::index::redact(url)),
                 });
             }
@@ -166,6 +173,7 @@ pub(crate) enum Fetched {
 fn too_large(url: &str, cap: u64) -> NetError {
     NetError {
         unreachable: false,
+        not_found: false,
         message: format!(
             "GET {}: response larger than {cap} bytes",
             super::index::redact(url)
@@ -184,6 +192,7 @@ fn request_error(e: reqwest::Error) -> NetError {
     };
     NetError {
         unreachable,
+        not_found: false,
         message,
     }
 }
