@@ -18,7 +18,11 @@
 //! the [`Limits`]. `tests/yaml_fast.rs` and the `helm_yaml_fast` fuzz target
 //! hold it to that against the full reader.
 
+mod flow;
+
 use std::collections::HashMap;
+
+use flow::Pos;
 
 use super::error::control_char_error;
 use super::load::{GoYaml, Limits};
@@ -418,12 +422,9 @@ impl<'a> Reader<'a> {
                 Some((GoYaml::Str(s), self.ends_at(line, parent)?))
             }
             b'[' | b'{' => {
-                if depth + 1 > self.max_depth {
-                    return None;
-                }
-                let (v, end) = self.flow(rest)?;
-                trailer(&rest[end..])?;
-                Some((v, self.ends_at(line, parent)?))
+                let (v, end) = self.flow(Pos { line, col }, parent, depth + 1)?;
+                trailer(&self.lines[end.line][end.col..])?;
+                Some((v, self.ends_at(end.line, parent)?))
             }
             b'|' | b'>' => self.block_scalar(line, col, parent),
             _ => {
@@ -433,60 +434,6 @@ impl<'a> Reader<'a> {
                 let text = plain_in_block(rest)?;
                 self.count()?;
                 Some((scalar_value(text), self.ends_at(line, parent)?))
-            }
-        }
-    }
-
-    /// A one-line flow sequence or mapping of scalars.
-    fn flow(&mut self, rest: &str) -> Option<(GoYaml, usize)> {
-        self.count()?;
-        let b = rest.as_bytes();
-        let seq = b[0] == b'[';
-        let close = if seq { b']' } else { b'}' };
-        let mut i = 1 + leading_spaces(&rest[1..]);
-        if b.get(i) == Some(&close) {
-            let v = if seq {
-                GoYaml::Seq(Vec::new())
-            } else {
-                GoYaml::Map(Vec::new())
-            };
-            return Some((v, i + 1));
-        }
-        let mut items = Vec::new();
-        let mut pairs = Pairs::default();
-        loop {
-            if seq {
-                let (v, end) = flow_scalar(&rest[i..], close)?;
-                self.count()?;
-                items.push(v);
-                i += end;
-            } else {
-                let (k, end) = flow_key(&rest[i..])?;
-                i += end;
-                let (v, end) = flow_scalar(&rest[i..], close)?;
-                self.count()?;
-                self.count()?;
-                pairs.insert(k, v);
-                i += end;
-            }
-            i += leading_spaces(&rest[i..]);
-            match b.get(i)? {
-                b',' => {
-                    i += 1;
-                    i += leading_spaces(&rest[i..]);
-                    if matches!(b.get(i)?, b']' | b'}' | b',') {
-                        return None;
-                    }
-                }
-                &c if c == close => {
-                    let v = if seq {
-                        GoYaml::Seq(items)
-                    } else {
-                        GoYaml::Map(pairs.pairs)
-                    };
-                    return Some((v, i + 1));
-                }
-                _ => return None,
             }
         }
     }
@@ -563,6 +510,11 @@ impl<'a> Reader<'a> {
                     return None;
                 }
                 break;
+            }
+            if !self.has_newline(n) {
+                // A last line without its line break: the full reader's
+                // chomping there is its own; leave it to that reader.
+                return None;
             }
             let content = &l[indent..];
             let blank_start = content.starts_with([' ', '\t']);
@@ -716,80 +668,6 @@ fn single_quoted(rest: &str) -> Option<(String, usize)> {
     }
 }
 
-/// A scalar inside a flow collection, up to (not including) the `,` or the
-/// closing bracket; plain ones may not hold `:`, `#` or brackets.
-fn flow_scalar(rest: &str, close: u8) -> Option<(GoYaml, usize)> {
-    match rest.as_bytes().first()? {
-        b'"' => {
-            let (s, end) = double_quoted(rest)?;
-            Some((GoYaml::Str(s), end))
-        }
-        b'\'' => {
-            let (s, end) = single_quoted(rest)?;
-            Some((GoYaml::Str(s), end))
-        }
-        _ => {
-            let end = flow_plain_end(rest, close)?;
-            let text = rest[..end].trim_end_matches(' ');
-            Some((scalar_value(text), end))
-        }
-    }
-}
-
-fn flow_plain_end(rest: &str, close: u8) -> Option<usize> {
-    if !plain_start(rest) || rest.starts_with(['-', '?']) {
-        return None;
-    }
-    let b = rest.as_bytes();
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            b',' => return Some(i),
-            c if c == close => return Some(i),
-            b'[' | b']' | b'{' | b'}' | b'#' | b':' | b'\t' | b'"' | b'\'' => return None,
-            _ => {}
-        }
-    }
-    None
-}
-
-/// A flow mapping key and its `: `; returns the key and the bytes taken
-/// up to the value.
-fn flow_key(rest: &str) -> Option<(String, usize)> {
-    let (key, end) = match rest.as_bytes().first()? {
-        b'"' => double_quoted(rest)?,
-        b'\'' => single_quoted(rest)?,
-        _ => {
-            if !plain_start(rest) || rest.starts_with(['-', '?']) {
-                return None;
-            }
-            let b = rest.as_bytes();
-            let end = b.iter().position(|&c| c == b':')?;
-            let text = &rest[..end];
-            if text.bytes().any(|c| {
-                matches!(
-                    c,
-                    b'[' | b']' | b'{' | b'}' | b'#' | b',' | b'\t' | b'"' | b'\''
-                )
-            }) || text.ends_with(' ')
-                || text == "<<"
-            {
-                return None;
-            }
-            match resolve(text, Schema::V2) {
-                Resolved::Str | Resolved::Timestamp => {}
-                _ => return None,
-            }
-            (text.to_string(), end)
-        }
-    };
-    let tail = &rest[end..];
-    if !tail.starts_with(": ") {
-        return None;
-    }
-    let after = 2 + leading_spaces(&tail[2..]);
-    Some((key, end + after))
-}
-
 /// Pairs of a mapping being read; a repeated key replaces the earlier
 /// value in place, as the full reader's Go map does.
 #[derive(Default)]
@@ -838,4 +716,29 @@ pub fn fast_agrees(text: &str, limits: &Limits) -> Result<bool, String> {
         Ok(Some(full)) if format!("{full:?}") == format!("{fast:?}") => Ok(true),
         other => Err(format!("fast: {fast:?}\nfull: {other:?}")),
     }
+}
+
+/// Which reader [`unmarshal_via`] uses.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Fast,
+    Full,
+}
+
+/// Benchmark hook: one reader alone on `text` with default limits, and
+/// when `convert`, the conversion to template values after it. `Ok(false)`
+/// when the fast reader bails or the document is empty.
+pub fn unmarshal_via(text: &str, via: Via, convert: bool) -> Result<bool, super::YamlError> {
+    let decoded = match via {
+        Via::Fast => decode_first(text, &Limits::default()),
+        Via::Full => super::load::decode_full(text, &Limits::default())?,
+    };
+    let Some(v) = decoded else {
+        return Ok(false);
+    };
+    if convert {
+        super::convert::to_value(v)?;
+    }
+    Ok(true)
 }

@@ -39,7 +39,7 @@ pub use error::{YamlError, YamlErrorKind};
 pub use load::Limits;
 
 #[doc(hidden)]
-pub use fast::fast_agrees;
+pub use fast::{Via, fast_agrees, unmarshal_via};
 
 /// sigs.k8s.io/yaml's `Unmarshal` into `interface{}` with default limits:
 /// the first document only; `Nil` for an empty document. Errors read
