@@ -409,3 +409,75 @@ fn warnings_fail_the_run_only_with_fail_on_warning() {
     let out = check(&root, &[app, "--fail-on", "warning"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
 }
+
+#[test]
+fn chart_defaults_are_scanned_once_per_file_whatever_the_number_of_apps() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("primary");
+    write(&root, "capstan.yaml", &format!("repoURL: {URL}\n"));
+    write(
+        &root,
+        "charts/demo/Chart.yaml",
+        "apiVersion: v2\nname: demo\nversion: 0.1.0\n",
+    );
+    write(
+        &root,
+        "charts/demo/templates/cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\n",
+    );
+    // The chart's defaults and a subchart vendored as a folder hold secrets.
+    write(
+        &root,
+        "charts/demo/values.yaml",
+        "image: demo\nadmin:\n  password: Zq8!mW3#pL\n",
+    );
+    write(
+        &root,
+        "charts/demo/charts/sub/Chart.yaml",
+        "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+    );
+    write(
+        &root,
+        "charts/demo/charts/sub/values.yaml",
+        &format!("api:\n  token: {TOKEN}\n"),
+    );
+    // Near misses: a values.yaml that is not a chart's, and a chart no app uses.
+    write(
+        &root,
+        "charts/demo/files/values.yaml",
+        &format!("token: {TOKEN}\n"),
+    );
+    write(
+        &root,
+        "charts/unused/Chart.yaml",
+        "apiVersion: v2\nname: unused\nversion: 0.1.0\n",
+    );
+    write(
+        &root,
+        "charts/unused/values.yaml",
+        &format!("token: {TOKEN}\n"),
+    );
+    for name in ["a", "b", "c"] {
+        write(
+            &root,
+            &format!("environments/dev/apps/{name}.yaml"),
+            &app(
+                name,
+                &format!("  source:\n    repoURL: {URL}\n    path: charts/demo\n"),
+            ),
+        );
+    }
+    let out = check(&root, &["environments/dev/apps"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let t = |rule: &str, app: &str, at: &str| (rule.to_string(), app.to_string(), at.to_string());
+    assert_eq!(
+        findings(&out),
+        vec![
+            t("secret-name", "a", "charts/demo/values.yaml:3"),
+            t("secret-token", "a", "charts/demo/charts/sub/values.yaml:2"),
+        ],
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(!text(&out.stdout).contains("Zq8!mW3"));
+}

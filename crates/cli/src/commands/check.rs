@@ -112,6 +112,7 @@ pub(crate) fn run(a: CheckArgs) -> anyhow::Result<u8> {
     let mut env_dirs: BTreeMap<String, String> = BTreeMap::new();
     let mut file_cache: BTreeMap<String, Option<String>> = BTreeMap::new();
     let primary_urls = engine.repositories().primary_urls().to_vec();
+    let mut seen_defaults: std::collections::BTreeSet<String> = Default::default();
     for (i, node) in tree.nodes.iter().enumerate() {
         let manifest_file = manifest_file(&node.found_in);
         let (environment, env_dir) =
@@ -138,7 +139,7 @@ pub(crate) fn run(a: CheckArgs) -> anyhow::Result<u8> {
             })
             .collect();
         // Exactly the value files the Helm sources read, as rendered.
-        let values_files = output
+        let mut values_files: Vec<ValuesFile> = output
             .map(|o| o.value_files.as_slice())
             .unwrap_or_default()
             .iter()
@@ -147,6 +148,22 @@ pub(crate) fn run(a: CheckArgs) -> anyhow::Result<u8> {
                 text: String::from_utf8_lossy(&vf.bytes).into_owned(),
             })
             .collect();
+        // And the defaults of the charts of this repository they render,
+        // each file under the first app that uses it (one finding per
+        // committed secret, not one per app of the chart).
+        for source in node.app.sources() {
+            if source.path.is_empty()
+                || !source.chart.is_empty()
+                || !primary_urls.contains(&capstan_source::repos::normalize_url(&source.repo_url))
+            {
+                continue;
+            }
+            for vf in chart_defaults(files.as_ref(), &source.path)? {
+                if seen_defaults.insert(vf.path.clone()) {
+                    values_files.push(vf);
+                }
+            }
+        }
         input.apps.push(App {
             name: node.app.metadata.name.clone(),
             environment,
@@ -223,6 +240,35 @@ pub(crate) fn run(a: CheckArgs) -> anyhow::Result<u8> {
 /// A value file as the user knows it: its repository path, prefixed by
 /// `repoURL@targetRevision:` when it lives in another repository (a
 /// multi-source `$ref`) or a fetched chart.
+/// `values.yaml` of the chart at `path` and of the subcharts vendored as
+/// folders under its `charts/` (archives are someone else's release), when
+/// `path` holds a chart.
+fn chart_defaults(files: &dyn FileTree, path: &str) -> anyhow::Result<Vec<ValuesFile>> {
+    let path = path.trim_end_matches('/');
+    let mut out = Vec::new();
+    if files.read(&format!("{path}/Chart.yaml"))?.is_none() {
+        return Ok(out);
+    }
+    let mut dirs = vec![path.to_string()];
+    if let Some(entries) = files.list(&format!("{path}/charts"))? {
+        for e in entries {
+            if e.kind == capstan_source::tree::EntryKind::Dir {
+                dirs.push(format!("{path}/charts/{}", e.name));
+            }
+        }
+    }
+    for dir in dirs {
+        let file = format!("{dir}/values.yaml");
+        if let Some(bytes) = files.read(&file)? {
+            out.push(ValuesFile {
+                path: file,
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 fn values_path(vf: &capstan_source::ValueFile, primary_urls: &[String]) -> String {
     if primary_urls.contains(&capstan_source::repos::normalize_url(&vf.repo_url)) {
         return vf.path.clone();
