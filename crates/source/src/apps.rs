@@ -155,6 +155,11 @@ impl Engine {
         &self.repos
     }
 
+    /// The repositories, to configure (remote Git clones: `set_git_remotes`).
+    pub fn repositories_mut(&mut self) -> &mut Repositories {
+        &mut self.repos
+    }
+
     /// How many charts were parsed (the rest came from the cache).
     pub fn chart_loads(&self) -> usize {
         self.charts.loads

@@ -7,7 +7,12 @@
 //! shows what a revision of this repository would deploy. Other
 //! repositories are mapped to local paths (`capstan.yaml` `repositories:`,
 //! or `--repo URL=PATH`) and read at the Application's `targetRevision`
-//! when they are Git repositories, as they are on disk otherwise.
+//! when they are Git repositories, as they are on disk otherwise; or mapped
+//! to another Git URL (a mirror: `--repo URL=URL2`, `path: URL2`). A Git
+//! URL that is neither primary nor mapped to a path is cloned into the
+//! cache and fetched ([`GitRemotes`], when the caller enables it), then read
+//! at `targetRevision` from the clone's object database. `targetRevision`
+//! is resolved as Argo CD resolves it ([`crate::git`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,6 +20,7 @@ use std::rc::Rc;
 
 use serde::Deserialize;
 
+use crate::git::GitRemotes;
 use crate::tree::{FileTree, GitTree, WorkTree};
 
 /// Which revision of the primary repository to render.
@@ -74,7 +80,32 @@ impl OneOrMany {
 #[serde(deny_unknown_fields)]
 pub struct RepoMapping {
     pub url: String,
+    /// A local folder (relative to the config file), or another Git URL
+    /// to fetch the repository from (a mirror).
     pub path: PathBuf,
+}
+
+/// Where a mapped repository is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Mapped {
+    /// A folder or Git repository on disk.
+    Local(PathBuf),
+    /// Another Git URL, cloned into the cache.
+    Remote(String),
+}
+
+/// Whether `s` is a Git URL rather than a file path: `scheme://…`, or
+/// scp-like `[user@]host:path`.
+pub fn is_git_url(s: &str) -> bool {
+    if s.contains("://") {
+        return true;
+    }
+    match s.split_once(':') {
+        Some((host, path)) => {
+            !host.is_empty() && !host.contains('/') && !path.is_empty() && !host.contains('\\')
+        }
+        None => false,
+    }
 }
 
 /// The name of the configuration file at the repository root.
@@ -122,11 +153,15 @@ pub struct Repositories {
     urls: Vec<String>,
     revision: Revision,
     primary: Option<Rc<dyn FileTree>>,
-    mapped: Vec<(String, PathBuf)>,
+    mapped: Vec<(String, Mapped)>,
     trees: HashMap<(PathBuf, String), Rc<dyn FileTree>>,
     config: Config,
     /// Set when the primary URL was taken from a root Application.
     assumed_url: Option<String>,
+    /// Clones of remote repositories; `None`: remote Git is not read.
+    remotes: Option<GitRemotes>,
+    /// Things the user should know (a stale clone read offline).
+    notes: Vec<String>,
 }
 
 impl Repositories {
@@ -147,6 +182,8 @@ impl Repositories {
             trees: HashMap::new(),
             config: Config::default(),
             assumed_url: None,
+            remotes: None,
+            notes: Vec::new(),
         };
         let primary = repos.primary_tree()?;
         if let Some(bytes) = primary
@@ -175,14 +212,26 @@ impl Repositories {
             repos.urls.push(normalize_url(&url));
         }
         for (url, path) in extra {
-            repos.mapped.push((normalize_url(url), path.clone()));
+            repos.mapped.push((normalize_url(url), mapped(path, None)));
         }
         for m in &repos.config.repositories {
             repos
                 .mapped
-                .push((normalize_url(&m.url), root.join(&m.path)));
+                .push((normalize_url(&m.url), mapped(&m.path, Some(root))));
         }
         Ok(repos)
+    }
+
+    /// Reads Git URLs that are neither primary nor mapped to a path (and
+    /// those mapped to another URL) from clones in `remotes`' cache.
+    pub fn set_git_remotes(&mut self, remotes: GitRemotes) {
+        self.remotes = Some(remotes);
+    }
+
+    /// Notes and warnings gathered while reading repositories (a clone read
+    /// as last fetched because capstan is offline or the fetch failed).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     /// The repository root on disk.
@@ -243,18 +292,38 @@ impl Repositories {
         if self.urls.contains(&norm) {
             return self.primary_tree();
         }
-        let Some((_, path)) = self.mapped.iter().find(|(u, _)| *u == norm) else {
-            return Err(RepoError(format!(
-                "repository {repo_url} is not available locally: map it with --repo {repo_url}=PATH or in {CONFIG_FILE} (repositories:)"
-            )));
-        };
-        let path = path.clone();
         let rev = if target_revision.is_empty() {
             "HEAD"
         } else {
             target_revision
         };
-        let key = (path.clone(), rev.to_string());
+        let mapping = self
+            .mapped
+            .iter()
+            .find(|(u, _)| *u == norm)
+            .map(|(_, m)| m.clone());
+        match mapping {
+            Some(Mapped::Local(path)) => self.local_tree(repo_url, &path, rev),
+            Some(Mapped::Remote(url)) => self.remote_tree(repo_url, &url, rev),
+            None if self.remotes.is_some()
+                && (is_git_url(repo_url) || Path::new(repo_url).is_absolute()) =>
+            {
+                self.remote_tree(repo_url, repo_url, rev)
+            }
+            None => Err(RepoError(format!(
+                "repository {repo_url} is not available locally: map it with --repo {repo_url}=PATH or in {CONFIG_FILE} (repositories:)"
+            ))),
+        }
+    }
+
+    /// A repository mapped to a path: Git at `rev`, else the folder as is.
+    fn local_tree(
+        &mut self,
+        repo_url: &str,
+        path: &Path,
+        rev: &str,
+    ) -> Result<Rc<dyn FileTree>, RepoError> {
+        let key = (path.to_path_buf(), rev.to_string());
         if let Some(t) = self.trees.get(&key) {
             return Ok(t.clone());
         }
@@ -264,25 +333,76 @@ impl Repositories {
                 path.display()
             )));
         }
-        let tree: Rc<dyn FileTree> = if is_git_repo(&path) {
-            let t = GitTree::open(&path, rev).map_err(|e| {
-                RepoError(format!("repository {repo_url} ({}): {e}", path.display()))
-            })?;
-            Rc::new(t)
-        } else {
-            Rc::new(WorkTree::new(&path).map_err(|e| RepoError(e.to_string()))?)
+        let tree: Rc<dyn FileTree> = match gix::open(path) {
+            Ok(repo) => {
+                let t = GitTree::at_target_revision(repo, rev).map_err(|e| {
+                    RepoError(format!(
+                        "repository {repo_url} ({}) at revision {rev}: {e}",
+                        path.display()
+                    ))
+                })?;
+                Rc::new(t)
+            }
+            Err(_) => Rc::new(WorkTree::new(path).map_err(|e| RepoError(e.to_string()))?),
         };
+        self.trees.insert(key, tree.clone());
+        Ok(tree)
+    }
+
+    /// A remote repository (`fetch_url`, which may be a mirror of
+    /// `repo_url`) read at `rev` from its clone in the cache.
+    fn remote_tree(
+        &mut self,
+        repo_url: &str,
+        fetch_url: &str,
+        rev: &str,
+    ) -> Result<Rc<dyn FileTree>, RepoError> {
+        let mirror = if normalize_url(fetch_url) == normalize_url(repo_url) {
+            String::new()
+        } else {
+            format!(" (from {fetch_url})")
+        };
+        let context = format!("repository {repo_url}{mirror} at revision {rev}");
+        let Some(remotes) = self.remotes.clone() else {
+            return Err(RepoError(format!(
+                "{context}: remote Git repositories are not read here: map it to a local path"
+            )));
+        };
+        let ready = remotes
+            .ready(fetch_url)
+            .map_err(|e| RepoError(format!("{context}: {e}")))?;
+        if let Some(note) = ready.note {
+            self.notes.push(note);
+        }
+        let key = (ready.dir.clone(), rev.to_string());
+        if let Some(t) = self.trees.get(&key) {
+            return Ok(t.clone());
+        }
+        let repo = gix::open(&ready.dir).map_err(|e| {
+            RepoError(format!(
+                "{context}: the clone in {} cannot be opened: {e}",
+                ready.dir.display()
+            ))
+        })?;
+        let tree: Rc<dyn FileTree> = Rc::new(
+            GitTree::at_target_revision(repo, rev)
+                .map_err(|e| RepoError(format!("{context}: {e}")))?,
+        );
         self.trees.insert(key, tree.clone());
         Ok(tree)
     }
 }
 
-fn first_line(s: &str) -> &str {
-    s.lines().next().unwrap_or("")
+/// A mapping's target: a Git URL, or a path (relative to `base`).
+fn mapped(path: &Path, base: Option<&Path>) -> Mapped {
+    match path.to_str() {
+        Some(s) if is_git_url(s) => Mapped::Remote(s.to_string()),
+        _ => Mapped::Local(base.map_or_else(|| path.to_path_buf(), |b| b.join(path))),
+    }
 }
 
-fn is_git_repo(path: &Path) -> bool {
-    gix::open(path).is_ok()
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or("")
 }
 
 /// The URL of the `origin` remote of the repository at `root`.
@@ -315,5 +435,21 @@ mod tests {
             normalize_url("ssh://git@github.com/capstan-gitops/capstan/"),
             a
         );
+    }
+
+    #[test]
+    fn git_urls_and_paths() {
+        for url in [
+            "https://github.com/o/r.git",
+            "file:///srv/r.git",
+            "ssh://git@host/r",
+            "git@github.com:o/r.git",
+            "host:r",
+        ] {
+            assert!(is_git_url(url), "{url}");
+        }
+        for path in ["/srv/r.git", "../vendor/r", "r", "a/b:c", ""] {
+            assert!(!is_git_url(path), "{path}");
+        }
     }
 }

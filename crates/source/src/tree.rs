@@ -197,19 +197,44 @@ impl GitTree {
         GitTree::at(repo, revision)
     }
 
-    /// The tree of `revision` in an opened repository.
+    /// The tree of `revision` in an opened repository (anything `git
+    /// rev-parse` takes: the primary repository's `--revision`).
     pub fn at(repo: gix::Repository, revision: &str) -> Result<GitTree, GitError> {
         let spec = if revision.is_empty() {
             "HEAD"
         } else {
             revision
         };
-        let (tree, commit) = {
-            let id = repo.rev_parse_single(spec).map_err(|e| GitError {
+        let id = repo
+            .rev_parse_single(spec)
+            .map_err(|e| GitError {
                 message: format!("revision {spec:?} not found: {e}"),
-            })?;
-            let commit = id
-                .object()
+            })?
+            .detach();
+        GitTree::at_object(repo, id, spec)
+    }
+
+    /// The tree of an Application's `targetRevision`, resolved as Argo CD
+    /// resolves it (branches, tags, SemVer constraints over tags, commit
+    /// ids; see `crate::git`).
+    pub fn at_target_revision(
+        repo: gix::Repository,
+        target_revision: &str,
+    ) -> Result<GitTree, GitError> {
+        let id = crate::git::resolve_target_revision(&repo, target_revision)
+            .map_err(|message| GitError { message })?;
+        GitTree::at_object(repo, id, target_revision)
+    }
+
+    /// The tree of the commit `id` leads to (`spec` names it in messages).
+    fn at_object(
+        repo: gix::Repository,
+        id: gix::ObjectId,
+        spec: &str,
+    ) -> Result<GitTree, GitError> {
+        let (tree, commit) = {
+            let commit = repo
+                .find_object(id)
                 .map_err(|e| GitError {
                     message: format!("revision {spec:?}: {e}"),
                 })?

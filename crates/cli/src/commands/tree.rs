@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use anyhow::{Context, bail};
 use capstan_model::Application;
 use capstan_source::charts::{ChartFetcher, FetchOptions, default_cache_dir};
+use capstan_source::git::GitRemotes;
 use capstan_source::{AppNode, AppTree, Engine, Revision, Settings};
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
@@ -22,6 +23,15 @@ pub(crate) fn set_offline(offline: bool) {
     OFFLINE.store(offline, Ordering::Relaxed);
 }
 
+/// The clones of remote Git repositories, shared by every tree of this
+/// process (`capstan diff` resolves two), so each URL is fetched once.
+fn git_remotes() -> GitRemotes {
+    static REMOTES: std::sync::OnceLock<GitRemotes> = std::sync::OnceLock::new();
+    REMOTES
+        .get_or_init(|| GitRemotes::new(default_cache_dir(), OFFLINE.load(Ordering::Relaxed)))
+        .clone()
+}
+
 /// Where the Applications come from and which revision to render.
 #[derive(Debug, Args)]
 pub(crate) struct TreeSource {
@@ -32,7 +42,8 @@ pub(crate) struct TreeSource {
     /// from Git without a checkout; default: the working tree.
     #[arg(long)]
     pub(crate) revision: Option<String>,
-    /// Serve another repository from a local path (`URL=PATH`; repeatable).
+    /// Serve another repository from a local path, or fetch it from
+    /// another Git URL (`URL=PATH` or `URL=URL2`; repeatable).
     #[arg(long = "repo", value_name = "URL=PATH")]
     pub(crate) repos: Vec<String>,
 }
@@ -93,6 +104,8 @@ pub(crate) fn resolve(src: &TreeSource) -> anyhow::Result<(Engine, AppTree)> {
     };
     let root = repository_root(&src.path)?;
     let mut engine = Engine::new(&root, &settings)?;
+    // Other Git repositories: cloned into the cache, fetched once per process.
+    engine.repositories_mut().set_git_remotes(git_remotes());
     // Chart repositories: mirrors first (the same URL=PATH mappings as Git
     // repositories), then the network through the cache.
     let mut mirrors = settings.repos.clone();
@@ -106,6 +119,10 @@ pub(crate) fn resolve(src: &TreeSource) -> anyhow::Result<(Engine, AppTree)> {
     })));
     let apps = engine.load_input(&src.path)?;
     let tree = engine.resolve(apps);
+    for note in engine.repositories().notes() {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "{note}");
+    }
     if let Some(url) = engine.repositories().assumed_url() {
         use std::io::Write;
         let note = format!(
