@@ -24,7 +24,7 @@ use std::collections::HashMap;
 
 use flow::Pos;
 
-use super::error::control_char_error;
+use super::error::allowed_char;
 use super::load::{GoYaml, Limits};
 use super::scalar::{Resolved, Schema, resolve};
 
@@ -75,12 +75,11 @@ pub(crate) fn decode_first(text: &str, limits: &Limits) -> Option<GoYaml> {
         }
         break;
     }
-    let first = r.next(start).ok()??;
-    let indent = r.content_indent(first)?;
+    let (first, indent) = r.next(start)??;
     let (value, after) = r.block_node(first, indent, -1, 0)?;
-    match r.next(after) {
-        Ok(None) => Some(value),
-        _ => None,
+    match r.next(after)? {
+        None => Some(value),
+        Some(_) => None,
     }
 }
 
@@ -89,16 +88,16 @@ pub(crate) fn decode_first(text: &str, limits: &Limits) -> Option<GoYaml> {
 /// (NEL, LS, PS) or a byte order mark. CR line ends are left to the full
 /// reader.
 fn plain_text(text: &str) -> bool {
-    let simple = text
-        .bytes()
-        .all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t');
-    if simple {
-        return true;
-    }
-    if text.contains(['\r', '\u{feff}', '\u{85}', '\u{2028}', '\u{2029}']) {
-        return false;
-    }
-    control_char_error(text).is_none()
+    // Blocks of bytes checked without branches, so the loop vectorises.
+    let simple = text.as_bytes().chunks(64).all(|chunk| {
+        chunk.iter().fold(true, |ok, &b| {
+            ok & (((0x20..0x7f).contains(&b)) | (b == b'\n') | (b == b'\t'))
+        })
+    });
+    simple
+        || text.chars().all(|c| {
+            allowed_char(c) && !matches!(c, '\r' | '\u{feff}' | '\u{85}' | '\u{2028}' | '\u{2029}')
+        })
 }
 
 /// What a line is, outside block scalars.
@@ -188,23 +187,17 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// `Ok(Some(i))`: content line `i` is next; `Ok(None)`: no more content;
-    /// `Err(())`: a line the reader does not handle.
-    fn next(&self, from: usize) -> Result<Option<usize>, ()> {
+    /// The next content line at or after `from` and its indentation;
+    /// `Some(None)` when no content follows, `None` for a line the reader
+    /// does not handle.
+    fn next(&self, from: usize) -> Option<Option<(usize, usize)>> {
         for i in from..self.lines.len() {
-            match self.kind(i).ok_or(())? {
+            match self.kind(i)? {
                 LineKind::Blank | LineKind::Comment => {}
-                LineKind::Content(_) => return Ok(Some(i)),
+                LineKind::Content(s) => return Some(Some((i, s))),
             }
         }
-        Ok(None)
-    }
-
-    fn content_indent(&self, i: usize) -> Option<usize> {
-        match self.kind(i)? {
-            LineKind::Content(s) => Some(s),
-            _ => None,
-        }
+        Some(None)
     }
 
     fn count(&mut self) -> Option<()> {
@@ -228,7 +221,7 @@ impl<'a> Reader<'a> {
             return self.sequence(line, col, depth + 1);
         }
         match self.key_at(line, col)? {
-            KeyScan::Key(..) => self.mapping(line, col, depth + 1),
+            KeyScan::Key(key, after) => self.mapping(line, col, depth + 1, (key, after)),
             KeyScan::NotKey => self.inline_scalar(line, col, parent, depth),
         }
     }
@@ -237,8 +230,8 @@ impl<'a> Reader<'a> {
     /// not be indented past `parent` (that would continue a plain scalar, or
     /// be an error).
     fn ends_at(&self, line: usize, parent: isize) -> Option<usize> {
-        match self.next(line + 1).ok()? {
-            Some(n) if self.content_indent(n)? as isize > parent => None,
+        match self.next(line + 1)? {
+            Some((_, ind)) if ind as isize > parent => None,
             _ => Some(line + 1),
         }
     }
@@ -257,9 +250,8 @@ impl<'a> Reader<'a> {
             let item_col = indent + 1 + spaces;
             let item_rest = &l[item_col..];
             let (value, after) = if comment_or_end(item_rest, spaces > 0) {
-                match self.next(cur + 1).ok()? {
-                    Some(n) if self.content_indent(n)? > indent => {
-                        let ind = self.content_indent(n)?;
+                match self.next(cur + 1)? {
+                    Some((n, ind)) if ind > indent => {
                         self.block_node(n, ind, indent as isize, depth)?
                     }
                     _ => {
@@ -271,9 +263,8 @@ impl<'a> Reader<'a> {
                 self.block_node(cur, item_col, indent as isize, depth)?
             };
             items.push(value);
-            match self.next(after).ok()? {
-                Some(n) => {
-                    let ind = self.content_indent(n)?;
+            match self.next(after)? {
+                Some((n, ind)) => {
                     if ind > indent {
                         return None;
                     }
@@ -288,26 +279,37 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn mapping(&mut self, line: usize, indent: usize, depth: usize) -> Option<(GoYaml, usize)> {
+    /// The mapping whose first key (already read: the key and the column
+    /// after its colon) is at `indent` on `line`.
+    fn mapping(
+        &mut self,
+        line: usize,
+        indent: usize,
+        depth: usize,
+        first: (String, usize),
+    ) -> Option<(GoYaml, usize)> {
         if depth > self.max_depth {
             return None;
         }
         self.count()?;
         let mut pairs = Pairs::default();
         let mut cur = line;
-        let mut col = indent;
+        let mut next_key = Some(first);
         loop {
-            let KeyScan::Key(key, after_colon) = self.key_at(cur, col)? else {
-                return None;
+            let (key, after_colon) = match next_key.take() {
+                Some(k) => k,
+                None => match self.key_at(cur, indent)? {
+                    KeyScan::Key(key, after) => (key, after),
+                    KeyScan::NotKey => return None,
+                },
             };
             self.count()?;
             let l = self.lines[cur];
             let spaces = leading_spaces(&l[after_colon..]);
             let vcol = after_colon + spaces;
             let (value, after) = if comment_or_end(&l[vcol..], spaces > 0) {
-                match self.next(cur + 1).ok()? {
-                    Some(n) => {
-                        let ind = self.content_indent(n)?;
+                match self.next(cur + 1)? {
+                    Some((n, ind)) => {
                         if ind > indent {
                             self.block_node(n, ind, indent as isize, depth)?
                         } else if ind == indent && is_seq_entry(&self.lines[n][indent..]) {
@@ -326,9 +328,8 @@ impl<'a> Reader<'a> {
                 self.inline_scalar(cur, vcol, indent as isize, depth)?
             };
             pairs.insert(key, value);
-            match self.next(after).ok()? {
-                Some(n) => {
-                    let ind = self.content_indent(n)?;
+            match self.next(after)? {
+                Some((n, ind)) => {
                     if ind > indent {
                         return None;
                     }
@@ -336,7 +337,6 @@ impl<'a> Reader<'a> {
                         return Some((GoYaml::Map(pairs.pairs), after));
                     }
                     cur = n;
-                    col = indent;
                 }
                 None => return Some((GoYaml::Map(pairs.pairs), after)),
             }
@@ -586,22 +586,19 @@ fn double_quoted(rest: &str) -> Option<(String, usize)> {
     let b = rest.as_bytes();
     let mut out = String::new();
     let mut i = 1;
-    let mut run = 1;
     loop {
-        match *b.get(i)? {
-            b'"' => {
-                out.push_str(&rest[run..i]);
-                return Some((out, i + 1));
-            }
-            b'\t' => return None,
+        let at = i + b[i..]
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c == b'\t')?;
+        out.push_str(&rest[i..at]);
+        match b[at] {
+            b'"' => return Some((out, at + 1)),
             b'\\' => {
-                out.push_str(&rest[run..i]);
-                let (c, len) = escape(&rest[i + 1..])?;
+                let (c, len) = escape(&rest[at + 1..])?;
                 out.push(c);
-                i += 1 + len;
-                run = i;
+                i = at + 1 + len;
             }
-            _ => i += 1,
+            _ => return None,
         }
     }
 }
