@@ -198,3 +198,18 @@ fn a_failed_write_leaves_the_old_file_and_no_partial_one() {
         .collect();
     assert_eq!(left.len(), 1, "{left:?}");
 }
+
+#[test]
+fn an_empty_output_dir_prints_the_stream() {
+    let work = tempfile::tempdir().expect("tempdir");
+    small_chart(work.path());
+    let out = capstan(
+        &["template", "r", "./chart", "--output-dir", ""],
+        work.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "---\n# Source: c/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"
+    );
+}

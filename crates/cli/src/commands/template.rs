@@ -66,8 +66,8 @@ pub(crate) struct TemplateArgs {
     #[arg(short = 's', long = "show-only")]
     show_only: Vec<String>,
     /// Writes the executed templates to files in output-dir instead of stdout.
-    #[arg(long = "output-dir")]
-    output_dir: Option<PathBuf>,
+    #[arg(long = "output-dir", value_parser = clap::builder::OsStringValueParser::new())]
+    output_dir: Option<std::ffi::OsString>,
     /// Use release name in the output-dir path.
     #[arg(long = "release-name")]
     release_name: bool,
@@ -132,7 +132,8 @@ pub(crate) fn run(a: TemplateArgs) -> anyhow::Result<u8> {
         skip_tests: a.skip_tests,
         is_upgrade: a.is_upgrade,
         show_only: a.show_only,
-        output_dir: a.output_dir,
+        // Helm treats an empty --output-dir as none (stdout), never as "/".
+        output_dir: a.output_dir.filter(|d| !d.is_empty()).map(PathBuf::from),
         release_name_dir: a.release_name,
         generate_name: a.generate_name,
         name_template: a.name_template,
