@@ -213,3 +213,27 @@ fn an_empty_output_dir_prints_the_stream() {
         "---\n# Source: c/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"
     );
 }
+
+#[test]
+fn a_symbolic_link_in_place_of_a_file_is_not_followed() {
+    let work = tempfile::tempdir().expect("tempdir");
+    small_chart(work.path());
+    let secret = work.path().join("secret.txt");
+    std::fs::write(&secret, "not for the output\n").expect("write");
+    std::fs::create_dir_all(work.path().join("out/c/templates")).expect("mkdir");
+    std::os::unix::fs::symlink(&secret, work.path().join("out/c/templates/cm.yaml"))
+        .expect("symlink");
+    let out = capstan(
+        &["template", "r", "./chart", "--output-dir", "out"],
+        work.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        text(&out.stderr),
+        "Error: refusing to write out/c/templates/cm.yaml: out/c/templates/cm.yaml is a symbolic link\n\nUse --debug flag to render out invalid YAML\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&secret).expect("read"),
+        "not for the output\n"
+    );
+}

@@ -185,6 +185,7 @@ fn write_files(files: &[OutputFile]) -> (String, Option<String>) {
             (WriteMode::Create, _) => String::new(),
             (_, Some(text)) => text,
             (WriteMode::Append, None) => String::new(),
+            (WriteMode::AppendIfExists, None) if is_link(path) => String::new(),
             (WriteMode::AppendIfExists, None) => match std::fs::read(path) {
                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -214,9 +215,13 @@ fn write_files(files: &[OutputFile]) -> (String, Option<String>) {
     (log, failed)
 }
 
+fn is_link(path: &str) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// Writes one file's final text through a temporary file and a rename,
-/// refusing a path whose directories under the output directory are
-/// symbolic links (they could lead outside it).
+/// refusing a path whose directories under the output directory, or the
+/// file itself, are symbolic links (they could lead outside it).
 fn write_one(f: &OutputFile, text: &str) -> Result<(), String> {
     let path = Path::new(&f.path);
     let root = f
@@ -225,7 +230,9 @@ fn write_one(f: &OutputFile, text: &str) -> Result<(), String> {
         .map_or(Path::new("."), |dir| Path::new(dir.trim_end_matches('/')));
     let mut dir = root.to_path_buf();
     let parts: Vec<&str> = f.name.split('/').filter(|p| !p.is_empty()).collect();
-    for part in parts.iter().take(parts.len().saturating_sub(1)) {
+    // The file itself too: a hook appended to a link would copy the link's
+    // target into the output.
+    for part in &parts {
         dir.push(part);
         if std::fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
             return Err(format!(
