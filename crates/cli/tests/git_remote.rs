@@ -161,11 +161,7 @@ fn an_app_of_apps_renders_a_chart_from_a_remote_git_repository() {
 
     // The remote is gone: the clone serves the same bytes, with a note.
     std::fs::remove_dir_all(remote.trim_start_matches("file://")).expect("rm");
-    let offline = capstan(
-        &fleet,
-        &cache,
-        &["--offline", &args[0], &args[1], &args[2], &args[3]],
-    );
+    let offline = capstan(&fleet, &cache, &[&["--offline"][..], &args[..]].concat());
     assert!(offline.status.success(), "{}", text(&offline.stderr));
     assert_eq!(text(&offline.stdout), stdout);
     let note = text(&offline.stderr);
