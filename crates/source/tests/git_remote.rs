@@ -150,10 +150,26 @@ fn a_remote_is_cloned_then_read_from_the_cache_when_gone() {
     let cache = tempfile::tempdir().expect("cache");
 
     let remotes = GitRemotes::new(Some(cache.path().to_path_buf()), false);
+    // In the way: a folder that is not a repository where the clone goes,
+    // and a temporary clone abandoned two hours ago by a killed process.
+    let clone = remotes.clone_dir(&url).expect("clone dir");
+    std::fs::create_dir_all(&clone).expect("mkdir");
+    std::fs::write(clone.join("junk"), "x").expect("junk");
+    let key = clone
+        .file_name()
+        .expect("key")
+        .to_string_lossy()
+        .into_owned();
+    let abandoned = cache.path().join(format!("git/.{key}.tmp-1-0"));
+    std::fs::create_dir_all(&abandoned).expect("mkdir");
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::open(&abandoned)
+        .and_then(|f| f.set_modified(two_hours_ago))
+        .expect("age the folder");
+
     let (engine, tree) = resolve(p.path(), vec![], &remotes);
     assert_eq!(label_of(&tree, "remote"), "c5");
     assert!(engine.repositories().notes().is_empty());
-    let clone = remotes.clone_dir(&url).expect("clone dir");
     assert!(clone.starts_with(cache.path().join("git")));
     let opened = gix::open(&clone).expect("a repository");
     assert!(opened.is_bare());

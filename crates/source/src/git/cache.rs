@@ -34,6 +34,9 @@ use crate::repos::normalize_url;
 /// Why the network was not used, in messages.
 const OFFLINE: &str = "offline (--offline or CAPSTAN_OFFLINE)";
 
+/// Age after which a temporary clone is taken to be abandoned.
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// What a fetch maps: the remote's branches and tags onto the same names.
 const REFSPECS: [&str; 2] = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"];
 
@@ -150,6 +153,7 @@ fn clone_into(dir: &Path, url: &str) -> Result<(), String> {
         .ok_or_else(|| format!("{}: no parent folder", dir.display()))?;
     std::fs::create_dir_all(parent)
         .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    remove_abandoned(dir);
     let tmp = temp_dir(dir);
     let result = gix::init_bare(&tmp)
         .map_err(|e| format!("cannot create a repository in {}: {e}", tmp.display()))
@@ -157,6 +161,11 @@ fn clone_into(dir: &Path, url: &str) -> Result<(), String> {
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&tmp);
         return Err(e);
+    }
+    // Something that is not a repository (an interrupted copy, a stray
+    // file) is in the way: it goes, the fresh clone takes its place.
+    if dir.exists() && gix::open(dir).is_err() {
+        let _ = std::fs::remove_dir_all(dir).or_else(|_| std::fs::remove_file(dir));
     }
     if let Err(e) = std::fs::rename(&tmp, dir) {
         let _ = std::fs::remove_dir_all(&tmp);
@@ -168,15 +177,42 @@ fn clone_into(dir: &Path, url: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A fresh name beside `dir` (same file system, so the rename is atomic).
-fn temp_dir(dir: &Path) -> PathBuf {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+/// The prefix of `dir`'s temporary clones: `.<key>.tmp-`.
+fn temp_prefix(dir: &Path) -> String {
     let name = dir
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    dir.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()))
+    format!(".{name}.tmp-")
+}
+
+/// A fresh name beside `dir` (same file system, so the rename is atomic).
+fn temp_dir(dir: &Path) -> PathBuf {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    dir.with_file_name(format!("{}{}-{n}", temp_prefix(dir), std::process::id()))
+}
+
+/// Removes temporary clones of `dir` left by processes that were killed
+/// mid-clone (untouched for an hour: a live clone writes all the time).
+fn remove_abandoned(dir: &Path) {
+    let (Some(parent), prefix) = (dir.parent(), temp_prefix(dir)) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let stale = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > ABANDONED_AFTER);
+        if stale && e.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// Fetches `url`'s branches and tags into the bare repository `dir` and
