@@ -360,9 +360,12 @@ impl Repositories {
         let mirror = if normalize_url(fetch_url) == normalize_url(repo_url) {
             String::new()
         } else {
-            format!(" (from {fetch_url})")
+            format!(" (from {})", crate::git::redact(fetch_url))
         };
-        let context = format!("repository {repo_url}{mirror} at revision {rev}");
+        let context = format!(
+            "repository {}{mirror} at revision {rev}",
+            crate::git::redact(repo_url)
+        );
         let Some(remotes) = self.remotes.clone() else {
             return Err(RepoError(format!(
                 "{context}: remote Git repositories are not read here: map it to a local path"

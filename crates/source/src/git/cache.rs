@@ -108,6 +108,18 @@ impl GitRemotes {
     }
 
     fn refresh(&self, url: &str, dir: &Path) -> Result<Ready, String> {
+        let result = self.refresh_unmasked(url, dir);
+        let masked = |text: String| mask_password(&text, url);
+        match result {
+            Ok(r) => Ok(Ready {
+                dir: r.dir,
+                note: r.note.map(masked),
+            }),
+            Err(e) => Err(masked(e)),
+        }
+    }
+
+    fn refresh_unmasked(&self, url: &str, dir: &Path) -> Result<Ready, String> {
         let cached = gix::open(dir).is_ok();
         let shown = dir.display();
         if self.inner.offline {
@@ -314,6 +326,22 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
+/// `url` with its password (if any) shown as `***`, for messages.
+pub(crate) fn redact(url: &str) -> String {
+    mask_password(url, url)
+}
+
+/// `text` with every occurrence of `url`'s password replaced by `***`.
+fn mask_password(text: &str, url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) => match u.password() {
+            Some(p) if !p.is_empty() => text.replace(p, "***"),
+            _ => text.to_string(),
+        },
+        Err(_) => text.to_string(),
+    }
+}
+
 fn hex_sha256(data: &[u8]) -> String {
     Sha256::digest(data)
         .iter()
@@ -336,5 +364,18 @@ mod tests {
         assert!(a.starts_with("/c/git"));
         assert_eq!(a.file_name().map(|n| n.len()), Some(64));
         assert!(GitRemotes::new(None, false).clone_dir("x").is_none());
+    }
+
+    #[test]
+    fn passwords_are_masked() {
+        let url = "https://bot:s3cret@git.example.com/org/r.git";
+        assert_eq!(redact(url), "https://bot:***@git.example.com/org/r.git");
+        assert_eq!(
+            redact("https://git.example.com/r"),
+            "https://git.example.com/r"
+        );
+        let r = GitRemotes::new(Some(PathBuf::from("/nonexistent/cache")), true);
+        let e = r.ready(url).expect_err("offline, nothing cached");
+        assert!(!e.contains("s3cret") && e.contains("bot:***@"), "{e}");
     }
 }

@@ -7,4 +7,5 @@ mod cache;
 mod revision;
 
 pub use cache::GitRemotes;
+pub(crate) use cache::redact;
 pub(crate) use revision::resolve as resolve_target_revision;
