@@ -78,6 +78,12 @@ pub(crate) struct Exec<'s> {
     /// function turned into its own error: it must not be reported as an
     /// ordinary function error.
     limit_error: Option<Error>,
+    /// Emptied argument vectors of finished calls, reused by the next
+    /// calls to registered functions.
+    arg_pool: Vec<Vec<Value>>,
+    /// Emptied output buffers of finished embedder template calls
+    /// (`include`), reused by the next ones.
+    out_pool: Vec<String>,
 }
 
 impl std::fmt::Debug for Exec<'_> {
@@ -112,6 +118,8 @@ impl<'s> Exec<'s> {
             nesting: budget.nesting,
             fuel: budget.fuel,
             limit_error: None,
+            arg_pool: Vec::new(),
+            out_pool: Vec::new(),
         }
     }
 

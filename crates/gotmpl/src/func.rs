@@ -146,6 +146,13 @@ pub trait CallContext {
     /// its output (`include`). Depth limits apply.
     fn execute_template(&mut self, name: &str, data: Value) -> Result<String, crate::Error>;
 
+    /// [`CallContext::execute_template`] with the output as a string
+    /// [`Value`], which the evaluator builds without an intermediate
+    /// `String` (Helm's `include` returns it as is).
+    fn execute_template_value(&mut self, name: &str, data: Value) -> Result<Value, crate::Error> {
+        self.execute_template(name, data).map(Value::from)
+    }
+
     /// Parses `text` as a template named `name` that can use (and add)
     /// definitions of a copy of the current set, executes it with `data`
     /// and returns its output (`tpl`).

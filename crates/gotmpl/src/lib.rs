@@ -23,6 +23,7 @@ mod exec;
 pub mod format;
 mod func;
 mod lex;
+mod namehash;
 mod parse;
 mod print;
 mod set;

@@ -17,6 +17,7 @@ use crate::escape::go_quote;
 use crate::exec::val::Val;
 use crate::exec::{Budget, Exec};
 use crate::func::Function;
+use crate::namehash::NameHash;
 use crate::value::Value;
 
 /// What a missing map key evaluates to (Go's `missingkey=` option).
@@ -72,7 +73,7 @@ pub struct TemplateSet {
     limits: Limits,
     /// Registered functions; they take precedence over the built-ins, as in
     /// Go.
-    funcs: Arc<HashMap<Arc<str>, Function>>,
+    funcs: Arc<HashMap<Arc<str>, Function, NameHash>>,
     templates: Arc<HashMap<Arc<str>, Arc<Tree>>>,
     /// Go's name of the set (`template.New(name)`), quoted by "no template
     /// associated with template" errors.

@@ -94,19 +94,33 @@ impl MapRef {
         f(Arc::make_mut(&mut guard))
     }
 
+    /// Runs `f` on the current contents under the read lock: a lookup
+    /// needs neither a snapshot (two reference-count updates) nor a copy.
+    fn read<R>(&self, f: impl FnOnce(&Map) -> R) -> R {
+        match self.0.contents.read() {
+            Ok(guard) => f(&guard),
+            Err(poisoned) => f(&poisoned.into_inner()),
+        }
+    }
+
     /// The value of one key.
     pub fn get(&self, key: &str) -> Option<Value> {
-        self.snapshot().get(key).cloned()
+        self.read(|m| m.get(key).cloned())
+    }
+
+    /// Whether the map has an entry for `key`.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.read(|m| m.contains_key(key))
     }
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.snapshot().len()
+        self.read(Map::len)
     }
 
     /// Whether the map has no entries.
     pub fn is_empty(&self) -> bool {
-        self.snapshot().is_empty()
+        self.read(Map::is_empty)
     }
 
     /// Whether both refer to the same Go map.

@@ -135,8 +135,16 @@ impl Exec<'_> {
     }
 }
 
-impl CallContext for Exec<'_> {
-    fn execute_template(&mut self, name: &str, data: Value) -> Result<String, Error> {
+impl Exec<'_> {
+    /// Runs the template `name` into a buffer taken from the pool of output
+    /// buffers, and gives the buffer with its output to `take`, which
+    /// returns what the caller keeps; the buffer goes back to the pool.
+    fn run_named<R>(
+        &mut self,
+        name: &str,
+        data: Value,
+        take: impl FnOnce(&mut String) -> R,
+    ) -> Result<R, Error> {
         let Some(tree) = self.set.lookup(name) else {
             return Err(Error::new(
                 ErrorKind::NoSuchTemplate,
@@ -150,23 +158,40 @@ impl CallContext for Exec<'_> {
         let saved_nesting = self.nesting;
         self.begin_call()?;
         let dot = Val::from_data(data);
-        let saved_out = std::mem::take(&mut self.out);
+        let fresh = self.out_pool.pop().unwrap_or_default();
+        let saved_out = std::mem::replace(&mut self.out, fresh);
         self.held += saved_out.len();
         let saved_at = self.at;
         let result = self.call_template(tree, dot);
         self.held -= saved_out.len();
-        let output = std::mem::replace(&mut self.out, saved_out);
+        let mut output = std::mem::replace(&mut self.out, saved_out);
         self.at = saved_at;
         self.nesting = saved_nesting;
-        match result {
-            Ok(()) => Ok(output),
+        let result = match result {
+            Ok(()) => Ok(take(&mut output)),
             Err(err) => {
                 if err.kind() == ErrorKind::Limit {
                     self.limit_error = Some(err.clone());
                 }
                 Err(err)
             }
+        };
+        output.clear();
+        // Buffers of unusually large outputs are not kept.
+        if output.capacity() <= 1 << 20 {
+            self.out_pool.push(output);
         }
+        result
+    }
+}
+
+impl CallContext for Exec<'_> {
+    fn execute_template(&mut self, name: &str, data: Value) -> Result<String, Error> {
+        self.run_named(name, data, std::mem::take)
+    }
+
+    fn execute_template_value(&mut self, name: &str, data: Value) -> Result<Value, Error> {
+        self.run_named(name, data, |out| Value::str(out.as_str()))
     }
 
     fn execute_text(&mut self, name: &str, text: &str, data: Value) -> Result<String, Error> {

@@ -327,24 +327,39 @@ impl<'s> Exec<'s> {
         final_: Option<Val>,
     ) -> Result<Val, Error> {
         let args = args.get(1..).unwrap_or(&[]);
-        let sig = match &callee {
+        match callee {
             Callee::Builtin(b) => {
                 let (fixed, variadic) = b.signature();
-                Params::Builtin(fixed, variadic)
+                let sig = Params::Builtin(fixed, variadic);
+                self.check_arity(&sig, name, args.len(), final_.is_some())?;
+                if matches!(b, Builtin::And | Builtin::Or) {
+                    return self.eval_and_or(dot, b == Builtin::Or, args, final_);
+                }
+                let mut argv = Vec::with_capacity(args.len() + usize::from(final_.is_some()));
+                self.eval_args(dot, &sig, args, final_, &mut argv, |v| v)?;
+                self.invoke_builtin(b, node, name, args, argv)
             }
-            Callee::Func(f) => Params::Go(Cow::Borrowed(&f.sig)),
-            Callee::Method(o) => Params::Go(Cow::Owned(
-                o.method(name)
-                    .cloned()
-                    .unwrap_or_else(|| Signature::fixed(&[])),
-            )),
-        };
-        self.check_arity(&sig, name, args.len(), final_.is_some())?;
-        if let Callee::Builtin(b @ (Builtin::And | Builtin::Or)) = callee {
-            return self.eval_and_or(dot, b == Builtin::Or, args, final_);
+            Callee::Func(f) => {
+                let sig = Params::Go(Cow::Borrowed(&f.sig));
+                self.check_arity(&sig, name, args.len(), final_.is_some())?;
+                let values = self.eval_values(dot, &sig, args, final_)?;
+                let result = (f.body)(self, &values);
+                self.recycle(values);
+                self.finish_call(node, name, result)
+            }
+            Callee::Method(o) => {
+                let sig = Params::Go(Cow::Owned(
+                    o.method(name)
+                        .cloned()
+                        .unwrap_or_else(|| Signature::fixed(&[])),
+                ));
+                self.check_arity(&sig, name, args.len(), final_.is_some())?;
+                let values = self.eval_values(dot, &sig, args, final_)?;
+                let result = o.call_method(name, &values);
+                self.recycle(values);
+                self.finish_call(node, name, result)
+            }
         }
-        let argv = self.eval_args(dot, &sig, args, final_)?;
-        self.invoke(callee, node, name, args, argv)
     }
 
     #[inline(never)]
@@ -390,14 +405,47 @@ impl<'s> Exec<'s> {
         Ok(final_.unwrap_or(value))
     }
 
+    /// Evaluates the arguments of a registered function or method into a
+    /// vector taken from the pool of argument vectors (see
+    /// [`Exec::recycle`]): a call allocates nothing for its arguments once
+    /// the pool is warm.
     #[inline(never)]
-    fn eval_args(
+    fn eval_values(
         &mut self,
         dot: &Val,
         sig: &Params<'_>,
         args: &'s [Arg],
         final_: Option<Val>,
-    ) -> Result<Vec<Val>, Error> {
+    ) -> Result<Vec<Value>, Error> {
+        let mut values = self.arg_pool.pop().unwrap_or_default();
+        match self.eval_args(dot, sig, args, final_, &mut values, Val::into_value) {
+            Ok(()) => Ok(values),
+            Err(err) => {
+                self.recycle(values);
+                Err(err)
+            }
+        }
+    }
+
+    /// Returns an argument vector to the pool, emptied.
+    fn recycle(&mut self, mut values: Vec<Value>) {
+        values.clear();
+        // A call with very many arguments does not pin its vector.
+        if values.capacity() <= 64 {
+            self.arg_pool.push(values);
+        }
+    }
+
+    #[inline(never)]
+    fn eval_args<T>(
+        &mut self,
+        dot: &Val,
+        sig: &Params<'_>,
+        args: &'s [Arg],
+        final_: Option<Val>,
+        argv: &mut Vec<T>,
+        convert: fn(Val) -> T,
+    ) -> Result<(), Error> {
         let num_in = args.len() + usize::from(final_.is_some());
         let variadic = sig.variadic();
         let num_fixed = if variadic.is_some() {
@@ -405,84 +453,90 @@ impl<'s> Exec<'s> {
         } else {
             args.len()
         };
-        let mut argv = Vec::with_capacity(num_in);
+        argv.reserve(num_in);
         for (i, arg) in args.iter().enumerate() {
             let param = if i < num_fixed {
                 sig.fixed(i)
             } else {
                 variadic.unwrap_or(Param::Reflect)
             };
-            argv.push(self.eval_arg(dot, param, arg)?);
+            argv.push(convert(self.eval_arg(dot, param, arg)?));
         }
         if let Some(final_) = final_ {
             let param = match variadic {
                 Some(rest) if num_in > num_fixed => rest,
                 _ => sig.fixed(num_in - 1),
             };
-            argv.push(self.validate_type(final_, param)?);
+            argv.push(convert(self.validate_type(final_, param)?));
         }
-        Ok(argv)
+        Ok(())
     }
 
     #[inline(never)]
-    fn invoke(
+    fn invoke_builtin(
         &mut self,
-        callee: Callee<'s>,
+        b: Builtin,
         node: At<'s>,
         name: &'s str,
         args: &'s [Arg],
         argv: Vec<Val>,
     ) -> Result<Val, Error> {
+        // The printing built-ins format whole values: a map shared many
+        // times over would print once per path, so measure first (as
+        // printing an action's value does).
+        if matches!(
+            b,
+            Builtin::Print
+                | Builtin::Printf
+                | Builtin::Println
+                | Builtin::Html
+                | Builtin::Js
+                | Builtin::UrlQuery
+        ) {
+            let max = self.limits().max_output;
+            let too_big = argv.iter().any(|a| {
+                matches!(a.concrete(), Some(v @ (Value::Map(_) | Value::List(_)))
+                    if super::printed_size_exceeds(v, max))
+            });
+            if too_big {
+                self.at = node;
+                return Err(
+                    self.fail_limit(|| format!("output exceeds the maximum size ({max} bytes)"))
+                );
+            }
+        }
+        let callee = || {
+            args.first()
+                .map(|a| At::Arg(a).to_string())
+                .unwrap_or_default()
+        };
+        let result = b
+            .call(argv, callee)
+            .map_err(|msg| Error::new(ErrorKind::Function, msg));
         // `index` hands out a part of its operand; everything else may have
         // built its result.
-        let built = !matches!(callee, Callee::Builtin(Builtin::Index));
-        let result = match callee {
-            Callee::Builtin(b) => {
-                // The printing built-ins format whole values: a map shared
-                // many times over would print once per path, so measure
-                // first (as printing an action's value does).
-                if matches!(
-                    b,
-                    Builtin::Print
-                        | Builtin::Printf
-                        | Builtin::Println
-                        | Builtin::Html
-                        | Builtin::Js
-                        | Builtin::UrlQuery
-                ) {
-                    let max = self.limits().max_output;
-                    let too_big = argv.iter().any(|a| {
-                        matches!(a.concrete(), Some(v @ (Value::Map(_) | Value::List(_)))
-                            if super::printed_size_exceeds(v, max))
-                    });
-                    if too_big {
-                        self.at = node;
-                        return Err(self.fail_limit(|| {
-                            format!("output exceeds the maximum size ({max} bytes)")
-                        }));
-                    }
-                }
-                let callee = || {
-                    args.first()
-                        .map(|a| At::Arg(a).to_string())
-                        .unwrap_or_default()
-                };
-                b.call(argv, callee)
-                    .map_err(|msg| Error::new(ErrorKind::Function, msg))
-            }
-            Callee::Func(f) => {
-                let values: Vec<Value> = argv.into_iter().map(Val::into_value).collect();
-                (f.body)(self, &values)
-                    .map(Val::from_result)
-                    .map_err(FuncError::into_cause)
-            }
-            Callee::Method(o) => {
-                let values: Vec<Value> = argv.into_iter().map(Val::into_value).collect();
-                o.call_method(name, &values)
-                    .map(Val::from_result)
-                    .map_err(FuncError::into_cause)
-            }
-        };
+        self.finish(node, name, result, b != Builtin::Index)
+    }
+
+    /// The result of a registered function or method.
+    fn finish_call(
+        &mut self,
+        node: At<'s>,
+        name: &'s str,
+        result: Result<Value, FuncError>,
+    ) -> Result<Val, Error> {
+        let result = result.map(Val::from_result).map_err(FuncError::into_cause);
+        self.finish(node, name, result, true)
+    }
+
+    #[inline(never)]
+    fn finish(
+        &mut self,
+        node: At<'s>,
+        name: &'s str,
+        result: Result<Val, Error>,
+        built: bool,
+    ) -> Result<Val, Error> {
         match result {
             Ok(v) => {
                 // A limit a function ran into and recovered from is over.

@@ -66,24 +66,29 @@ pub fn helm_functions(lookup: Arc<dyn Lookup>) -> Vec<(&'static str, Function)> 
     out.push((
         "include",
         Function::new(Signature::fixed(&[P::String, P::Any]), move |ctx, args| {
-            let name = arg_str(args, 0).to_string();
+            let name = arg_str(args, 0);
             {
                 let mut counts = included.lock().map_err(|_| FuncError::msg("include: poisoned"))?;
-                let count = counts.entry(name.clone()).or_insert(0);
-                if *count > INCLUDE_RECURSION_MAX {
-                    return Err(FuncError::msg(format!(
-                        "rendering template has a nested reference name: {name}: unable to execute template"
-                    )));
+                // Looked up by `&str` first: a name seen before costs no allocation.
+                if !counts.contains_key(name) {
+                    counts.insert(name.to_string(), 0);
                 }
-                *count += 1;
+                if let Some(count) = counts.get_mut(name) {
+                    if *count > INCLUDE_RECURSION_MAX {
+                        return Err(FuncError::msg(format!(
+                            "rendering template has a nested reference name: {name}: unable to execute template"
+                        )));
+                    }
+                    *count += 1;
+                }
             }
-            let result = ctx.execute_template(&name, arg(args, 1));
+            let result = ctx.execute_template_value(name, arg(args, 1));
             if let Ok(mut counts) = included.lock()
-                && let Some(c) = counts.get_mut(&name)
+                && let Some(c) = counts.get_mut(name)
             {
                 *c = c.saturating_sub(1);
             }
-            result.map(Value::from).map_err(FuncError::from_template_error)
+            result.map_err(FuncError::from_template_error)
         }),
     ));
     out.push((

@@ -1,0 +1,74 @@
+//! The hasher of the function table: every call in a template looks its
+//! function up by name, so the table is hashed with a multiply-rotate hash
+//! (a few cycles for a short name) instead of SipHash.
+//!
+//! SipHash's resistance to chosen collisions is not needed here: the
+//! function names are the embedder's, never the template author's. Maps
+//! keyed by names a template chooses (`define`) keep the standard hasher.
+
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A `HashMap` hasher for embedder-chosen names.
+pub(crate) type NameHash = BuildHasherDefault<NameHasher>;
+
+/// Multiply-rotate hashing over 8-byte words (the scheme of rustc's
+/// `FxHasher`).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct NameHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl NameHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::NameHash;
+
+    #[test]
+    fn names_of_every_length_are_found() {
+        let names: Vec<String> = (0..40).map(|n| "f".repeat(n)).collect();
+        let mut map: HashMap<&str, usize, NameHash> = HashMap::default();
+        for (i, n) in names.iter().enumerate() {
+            map.insert(n, i);
+        }
+        for (i, n) in names.iter().enumerate() {
+            assert_eq!(map.get(n.as_str()), Some(&i));
+        }
+        assert_eq!(map.get("g"), None);
+    }
+}
