@@ -5,7 +5,7 @@
 //! `cargo bench -p capstan-benches --bench yaml`.
 
 use capstan_helm::template::{TemplateOptions, template};
-use capstan_helm::values::LocalFiles;
+use capstan_helm::values::{LocalFiles, Options};
 use capstan_helm::yaml::{Via, unmarshal_via};
 
 fn main() {
@@ -25,19 +25,42 @@ const VALUES: &[&str] = &[
     "deploy/environments/dev/values/ten-node.yaml",
 ];
 
-/// The large chart rendered, split into its documents.
-fn manifests() -> Vec<String> {
-    let chart = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/helm/large");
+/// A chart rendered as `helm template` renders it, split into documents.
+fn rendered(chart: &str, values: &[&str]) -> Vec<String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let path = |rel: &str| root.join(rel).to_string_lossy().into_owned();
     let opts = TemplateOptions {
-        args: vec!["bench".into(), chart.to_string_lossy().into_owned()],
+        args: vec!["bench".into(), path(chart)],
         namespace: Some("default".into()),
+        values: Options {
+            value_files: values.iter().map(|v| path(v)).collect(),
+            ..Options::default()
+        },
         ..TemplateOptions::default()
     };
-    let out = template(&opts, &mut LocalFiles).expect("large chart renders");
-    out.stdout
+    let out = template(&opts, &mut LocalFiles).expect("chart renders");
+    let stream = out.stdout.strip_prefix("---\n").unwrap_or(&out.stdout);
+    stream
         .split("\n---\n")
         .map(|d| format!("---\n{d}\n"))
         .collect()
+}
+
+/// The large benchmark chart: few documents, some with 80 KB strings.
+fn manifests() -> Vec<String> {
+    rendered("benches/inputs/helm/large", &[])
+}
+
+/// The Ten node chart for the dev sequencer: typical Kubernetes objects.
+fn ten_node() -> Vec<String> {
+    rendered(
+        "deploy/charts/ten-node",
+        &[
+            "deploy/environments/dev/values/ten-node.yaml",
+            "deploy/environments/dev/values/sequencer.yaml",
+            "deploy/environments/dev/values/l1.yaml",
+        ],
+    )
 }
 
 fn read_all(texts: &[String], via: Via, convert: bool) -> usize {
@@ -61,11 +84,33 @@ fn values_files(bencher: divan::Bencher<'_, '_>, via: Via) {
 #[divan::bench(args = [Via::Fast, Via::Full])]
 fn manifest_documents(bencher: divan::Bencher<'_, '_>, via: Via) {
     let texts = manifests();
+    assert_eq!(
+        read_all(&texts, Via::Fast, true),
+        texts.len(),
+        "fast reader accepts"
+    );
     bencher.bench(|| read_all(&texts, via, true));
 }
 
 #[divan::bench(args = [Via::Fast, Via::Full])]
 fn manifest_documents_no_convert(bencher: divan::Bencher<'_, '_>, via: Via) {
     let texts = manifests();
+    bencher.bench(|| read_all(&texts, via, false));
+}
+
+#[divan::bench(args = [Via::Fast, Via::Full])]
+fn ten_node_documents(bencher: divan::Bencher<'_, '_>, via: Via) {
+    let texts = ten_node();
+    assert_eq!(
+        read_all(&texts, Via::Fast, true),
+        texts.len(),
+        "fast reader accepts"
+    );
+    bencher.bench(|| read_all(&texts, via, true));
+}
+
+#[divan::bench(args = [Via::Fast, Via::Full])]
+fn ten_node_documents_no_convert(bencher: divan::Bencher<'_, '_>, via: Via) {
+    let texts = ten_node();
     bencher.bench(|| read_all(&texts, via, false));
 }

@@ -19,10 +19,13 @@
 //! hold it to that against the full reader.
 
 mod flow;
+mod sink;
 
-use std::collections::HashMap;
+use std::marker::PhantomData;
 
+use capstan_gotmpl::Value;
 use flow::Pos;
+use sink::{GoSink, Sink, ValueSink};
 
 use super::error::allowed_char;
 use super::load::{GoYaml, Limits};
@@ -35,14 +38,23 @@ const MAX_FAST_DEPTH: usize = 200;
 /// Longest key accepted: libyaml refuses simple keys over 1024 characters.
 const MAX_KEY_LEN: usize = 1000;
 
-/// Maps with more keys than this detect duplicate keys through an index
-/// rather than a scan.
-const SCAN_KEYS: usize = 16;
-
 /// The first document of `text` decoded as [`super::load::decode_first`]
-/// decodes it, or `None` when the text is outside the subset (the full
+/// (the full reader) decodes it, or `None` when the text is outside the subset (the full
 /// reader then decides, errors included).
 pub(crate) fn decode_first(text: &str, limits: &Limits) -> Option<GoYaml> {
+    read::<GoSink>(text, limits)
+}
+
+/// The first document of `text` as template values, as
+/// [`super::unmarshal_with`] reads it (decoding, then the JSON round trip
+/// of [`super::convert::to_value`]), without the intermediate Go values;
+/// `None` when the text is outside the subset or the round trip would
+/// fail (infinities and NaN).
+pub(crate) fn unmarshal(text: &str, limits: &Limits) -> Option<Value> {
+    read::<ValueSink>(text, limits)
+}
+
+fn read<S: Sink>(text: &str, limits: &Limits) -> Option<S::Node> {
     if text.len() > limits.max_bytes || !plain_text(text) {
         return None;
     }
@@ -51,12 +63,13 @@ pub(crate) fn decode_first(text: &str, limits: &Limits) -> Option<GoYaml> {
     if ends_nl {
         lines.pop();
     }
-    let mut r = Reader {
+    let mut r = Reader::<S> {
         lines,
         ends_nl,
         nodes: 1,
         max_nodes: limits.max_nodes,
         max_depth: limits.max_depth.min(MAX_FAST_DEPTH),
+        sink: PhantomData,
     };
     // A leading document start, alone on its line (or with a comment),
     // after nothing but blank and comment lines.
@@ -107,7 +120,7 @@ enum LineKind {
     Content(usize),
 }
 
-struct Reader<'a> {
+struct Reader<'a, S> {
     /// The lines without their `\n`; the last one has none when `!ends_nl`.
     lines: Vec<&'a str>,
     ends_nl: bool,
@@ -115,6 +128,7 @@ struct Reader<'a> {
     nodes: usize,
     max_nodes: usize,
     max_depth: usize,
+    sink: PhantomData<S>,
 }
 
 fn leading_spaces(line: &str) -> usize {
@@ -128,17 +142,6 @@ fn is_seq_entry(rest: &str) -> bool {
 /// A comment may start here: `#` after a space (or at the start of text).
 fn comment_or_end(rest: &str, had_space: bool) -> bool {
     rest.is_empty() || (had_space && rest.starts_with('#'))
-}
-
-fn scalar_value(text: &str) -> GoYaml {
-    match resolve(text, Schema::V2) {
-        Resolved::Null => GoYaml::Null,
-        Resolved::Bool(b) => GoYaml::Bool(b),
-        Resolved::Int(i) => GoYaml::Int(i),
-        Resolved::Uint(u) => GoYaml::Uint(u),
-        Resolved::Float(x) => GoYaml::Float(x),
-        Resolved::Timestamp | Resolved::Merge | Resolved::Str => GoYaml::Str(text.to_string()),
-    }
 }
 
 /// Whether a plain scalar may start with `rest` (block context); quoted,
@@ -164,7 +167,7 @@ enum KeyScan {
     Key(String, usize),
 }
 
-impl<'a> Reader<'a> {
+impl<'a, S: Sink> Reader<'a, S> {
     fn has_newline(&self, i: usize) -> bool {
         i + 1 < self.lines.len() || self.ends_nl
     }
@@ -215,7 +218,7 @@ impl<'a> Reader<'a> {
         col: usize,
         parent: isize,
         depth: usize,
-    ) -> Option<(GoYaml, usize)> {
+    ) -> Option<(S::Node, usize)> {
         let rest = &self.lines[line][col..];
         if is_seq_entry(rest) {
             return self.sequence(line, col, depth + 1);
@@ -236,7 +239,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn sequence(&mut self, line: usize, indent: usize, depth: usize) -> Option<(GoYaml, usize)> {
+    fn sequence(&mut self, line: usize, indent: usize, depth: usize) -> Option<(S::Node, usize)> {
         if depth > self.max_depth {
             return None;
         }
@@ -256,7 +259,7 @@ impl<'a> Reader<'a> {
                     }
                     _ => {
                         self.count()?;
-                        (GoYaml::Null, cur + 1)
+                        (S::null(), cur + 1)
                     }
                 }
             } else {
@@ -272,9 +275,9 @@ impl<'a> Reader<'a> {
                         cur = n;
                         continue;
                     }
-                    return Some((GoYaml::Seq(items), after));
+                    return Some((S::seq(items), after));
                 }
-                None => return Some((GoYaml::Seq(items), after)),
+                None => return Some((S::seq(items), after)),
             }
         }
     }
@@ -287,12 +290,12 @@ impl<'a> Reader<'a> {
         indent: usize,
         depth: usize,
         first: (String, usize),
-    ) -> Option<(GoYaml, usize)> {
+    ) -> Option<(S::Node, usize)> {
         if depth > self.max_depth {
             return None;
         }
         self.count()?;
-        let mut pairs = Pairs::default();
+        let mut pairs = S::Map::default();
         let mut cur = line;
         let mut next_key = Some(first);
         loop {
@@ -316,29 +319,29 @@ impl<'a> Reader<'a> {
                             self.sequence(n, indent, depth + 1)?
                         } else {
                             self.count()?;
-                            (GoYaml::Null, cur + 1)
+                            (S::null(), cur + 1)
                         }
                     }
                     None => {
                         self.count()?;
-                        (GoYaml::Null, cur + 1)
+                        (S::null(), cur + 1)
                     }
                 }
             } else {
                 self.inline_scalar(cur, vcol, indent as isize, depth)?
             };
-            pairs.insert(key, value);
+            S::insert(&mut pairs, key, value);
             match self.next(after)? {
                 Some((n, ind)) => {
                     if ind > indent {
                         return None;
                     }
                     if ind < indent {
-                        return Some((GoYaml::Map(pairs.pairs), after));
+                        return Some((S::map(pairs), after));
                     }
                     cur = n;
                 }
-                None => return Some((GoYaml::Map(pairs.pairs), after)),
+                None => return Some((S::map(pairs), after)),
             }
         }
     }
@@ -408,7 +411,7 @@ impl<'a> Reader<'a> {
         col: usize,
         parent: isize,
         depth: usize,
-    ) -> Option<(GoYaml, usize)> {
+    ) -> Option<(S::Node, usize)> {
         let rest = &self.lines[line][col..];
         match rest.as_bytes().first()? {
             b'"' | b'\'' => {
@@ -419,7 +422,7 @@ impl<'a> Reader<'a> {
                 };
                 trailer(&rest[end..])?;
                 self.count()?;
-                Some((GoYaml::Str(s), self.ends_at(line, parent)?))
+                Some((S::string(s), self.ends_at(line, parent)?))
             }
             b'[' | b'{' => {
                 let (v, end) = self.flow(Pos { line, col }, parent, depth + 1)?;
@@ -433,14 +436,14 @@ impl<'a> Reader<'a> {
                 }
                 let text = plain_in_block(rest)?;
                 self.count()?;
-                Some((scalar_value(text), self.ends_at(line, parent)?))
+                Some((S::plain(text)?, self.ends_at(line, parent)?))
             }
         }
     }
 
     /// A literal (`|`) or folded (`>`) block scalar whose header is at `col`
     /// of `line`, inside a collection indented by `parent`.
-    fn block_scalar(&mut self, line: usize, col: usize, parent: isize) -> Option<(GoYaml, usize)> {
+    fn block_scalar(&mut self, line: usize, col: usize, parent: isize) -> Option<(S::Node, usize)> {
         if parent < 0 {
             return None;
         }
@@ -549,7 +552,7 @@ impl<'a> Reader<'a> {
             }
         }
         self.count()?;
-        Some((GoYaml::Str(out), n))
+        Some((S::string(out), n))
     }
 }
 
@@ -665,53 +668,30 @@ fn single_quoted(rest: &str) -> Option<(String, usize)> {
     }
 }
 
-/// Pairs of a mapping being read; a repeated key replaces the earlier
-/// value in place, as the full reader's Go map does.
-#[derive(Default)]
-struct Pairs {
-    pairs: Vec<(GoYaml, GoYaml)>,
-    index: Option<HashMap<String, usize>>,
-}
-
-impl Pairs {
-    fn insert(&mut self, key: String, value: GoYaml) {
-        let slot = match &self.index {
-            Some(index) => index.get(&key).copied(),
-            None => self
-                .pairs
-                .iter()
-                .position(|(k, _)| matches!(k, GoYaml::Str(s) if *s == key)),
-        };
-        if let Some(slot) = slot {
-            self.pairs[slot].1 = value;
-            return;
-        }
-        if let Some(index) = &mut self.index {
-            index.insert(key.clone(), self.pairs.len());
-        } else if self.pairs.len() >= SCAN_KEYS {
-            let mut index: HashMap<String, usize> = HashMap::new();
-            for (i, (k, _)) in self.pairs.iter().enumerate() {
-                if let GoYaml::Str(s) = k {
-                    index.insert(s.clone(), i);
-                }
-            }
-            index.insert(key.clone(), self.pairs.len());
-            self.index = Some(index);
-        }
-        self.pairs.push((GoYaml::Str(key), value));
-    }
-}
-
 /// Test and fuzz hook: runs the fast reader and, when it answers, the full
-/// reader, and compares. `Ok(true)`: both agree; `Ok(false)`: the fast
-/// reader bailed; `Err`: they differ (both results described).
+/// reader, and compares, both the decoded YAML and the template values.
+/// `Ok(true)`: they agree; `Ok(false)`: the fast reader bailed; `Err`: they
+/// differ (both results described).
 pub fn fast_agrees(text: &str, limits: &Limits) -> Result<bool, String> {
     let Some(fast) = decode_first(text, limits) else {
+        if let Some(v) = unmarshal(text, limits) {
+            return Err(format!("only the value reader answered: {v:?}"));
+        }
         return Ok(false);
     };
-    match super::load::decode_full(text, limits) {
-        Ok(Some(full)) if format!("{full:?}") == format!("{fast:?}") => Ok(true),
-        other => Err(format!("fast: {fast:?}\nfull: {other:?}")),
+    let full = super::load::decode_first(text, limits);
+    let same = matches!(&full, Ok(Some(full)) if format!("{full:?}") == format!("{fast:?}"));
+    if !same {
+        return Err(format!("fast: {fast:?}\nfull: {full:?}"));
+    }
+    // The full reader's values are its decoded YAML converted; the value
+    // reader may bail where the YAML reader did not (it never must agree
+    // to answer), but when it answers it must give the same.
+    let full_value = super::convert::to_value(fast);
+    match unmarshal(text, limits) {
+        None => Ok(true),
+        Some(v) if full_value.as_ref() == Ok(&v) => Ok(true),
+        Some(v) => Err(format!("fast value: {v:?}\nfull value: {full_value:?}")),
     }
 }
 
@@ -724,18 +704,21 @@ pub enum Via {
 }
 
 /// Benchmark hook: one reader alone on `text` with default limits, and
-/// when `convert`, the conversion to template values after it. `Ok(false)`
-/// when the fast reader bails or the document is empty.
+/// when `convert`, up to template values. `Ok(false)` when the fast
+/// reader bails or the document is empty.
 pub fn unmarshal_via(text: &str, via: Via, convert: bool) -> Result<bool, super::YamlError> {
-    let decoded = match via {
-        Via::Fast => decode_first(text, &Limits::default()),
-        Via::Full => super::load::decode_full(text, &Limits::default())?,
-    };
-    let Some(v) = decoded else {
-        return Ok(false);
-    };
-    if convert {
-        super::convert::to_value(v)?;
+    let limits = Limits::default();
+    match (via, convert) {
+        (Via::Fast, true) => Ok(unmarshal(text, &limits).is_some()),
+        (Via::Fast, false) => Ok(decode_first(text, &limits).is_some()),
+        (Via::Full, _) => {
+            let Some(v) = super::load::decode_first(text, &limits)? else {
+                return Ok(false);
+            };
+            if convert {
+                super::convert::to_value(v)?;
+            }
+            Ok(true)
+        }
     }
-    Ok(true)
 }

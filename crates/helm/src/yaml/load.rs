@@ -50,18 +50,8 @@ impl Default for Limits {
 const TAG_PREFIX: &str = "tag:yaml.org,2002:";
 
 /// Parses the first document of `text` (go-yaml's `Unmarshal` reads only the
-/// first one) and decodes it. `Ok(None)` for an empty stream. Common text
-/// takes [`super::fast`]'s shortcut, which answers only when it is sure to
-/// agree with [`decode_full`].
+/// first one) and decodes it. `Ok(None)` for an empty stream.
 pub(crate) fn decode_first(text: &str, limits: &Limits) -> Result<Option<GoYaml>, YamlError> {
-    if let Some(v) = super::fast::decode_first(text, limits) {
-        return Ok(Some(v));
-    }
-    decode_full(text, limits)
-}
-
-/// [`decode_first`] through the full parser, the judge of the fast reader.
-pub(crate) fn decode_full(text: &str, limits: &Limits) -> Result<Option<GoYaml>, YamlError> {
     if text.len() > limits.max_bytes {
         return Err(YamlError::limit(format!(
             "yaml: input of {} bytes exceeds the limit of {} bytes",

@@ -50,6 +50,11 @@ pub fn unmarshal(text: &str) -> Result<Value, YamlError> {
 
 /// [`unmarshal`] with explicit limits.
 pub fn unmarshal_with(text: &str, limits: &Limits) -> Result<Value, YamlError> {
+    // Common text takes the fast reader, which answers only when it agrees
+    // with the full one.
+    if let Some(v) = fast::unmarshal(text, limits) {
+        return Ok(v);
+    }
     let decoded =
         load::decode_first(text, limits).map_err(|e| e.wrap("error converting YAML to JSON: "))?;
     match decoded {

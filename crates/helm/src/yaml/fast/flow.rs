@@ -3,7 +3,7 @@
 //! YAML, as some values files are). Plain scalars stay on one line and may
 //! not hold `:` or `#`; comments and `[a, ]` trailing commas bail.
 
-use super::{GoYaml, Pairs, Reader, double_quoted, leading_spaces, plain_start, single_quoted};
+use super::{Reader, Sink, double_quoted, leading_spaces, plain_start, single_quoted};
 use crate::yaml::scalar::{Resolved, Schema, resolve};
 
 /// A place in the text: line index and byte column.
@@ -13,7 +13,7 @@ pub(super) struct Pos {
     pub(super) col: usize,
 }
 
-impl Reader<'_> {
+impl<S: Sink> Reader<'_, S> {
     /// The byte at `p`, `None` at the end of its line.
     fn byte(&self, p: Pos) -> Option<u8> {
         self.lines[p.line].as_bytes().get(p.col).copied()
@@ -58,7 +58,7 @@ impl Reader<'_> {
         start: Pos,
         parent: isize,
         depth: usize,
-    ) -> Option<(GoYaml, Pos)> {
+    ) -> Option<(S::Node, Pos)> {
         if depth > self.max_depth {
             return None;
         }
@@ -73,7 +73,7 @@ impl Reader<'_> {
             parent,
         )?;
         let mut items = Vec::new();
-        let mut pairs = Pairs::default();
+        let mut pairs = S::Map::default();
         if self.byte(p)? != close {
             loop {
                 if seq {
@@ -85,7 +85,7 @@ impl Reader<'_> {
                     self.count()?;
                     p = self.skip_flow_space(end, parent)?;
                     let (v, end) = self.flow_value(p, close, parent, depth)?;
-                    pairs.insert(k, v);
+                    S::insert(&mut pairs, k, v);
                     p = end;
                 }
                 p = self.skip_flow_space(p, parent)?;
@@ -102,11 +102,7 @@ impl Reader<'_> {
                 }
             }
         }
-        let v = if seq {
-            GoYaml::Seq(items)
-        } else {
-            GoYaml::Map(pairs.pairs)
-        };
+        let v = if seq { S::seq(items) } else { S::map(pairs) };
         p.col += 1;
         Some((v, p))
     }
@@ -118,22 +114,22 @@ impl Reader<'_> {
         close: u8,
         parent: isize,
         depth: usize,
-    ) -> Option<(GoYaml, Pos)> {
+    ) -> Option<(S::Node, Pos)> {
         let rest = &self.lines[p.line][p.col..];
         let (v, len) = match rest.as_bytes().first()? {
             b'[' | b'{' => return self.flow(p, parent, depth + 1),
             b'"' => {
                 let (s, end) = double_quoted(rest)?;
-                (GoYaml::Str(s), end)
+                (S::string(s), end)
             }
             b'\'' => {
                 let (s, end) = single_quoted(rest)?;
-                (GoYaml::Str(s), end)
+                (S::string(s), end)
             }
             _ => {
                 let end = flow_plain_end(rest, close)?;
                 let text = rest[..end].trim_end_matches(' ');
-                (super::scalar_value(text), end)
+                (S::plain(text)?, end)
             }
         };
         self.count()?;
