@@ -146,7 +146,7 @@ fn a_failing_app_exits_1_and_the_rest_still_renders() {
     std::fs::write(tmp.path().join("tools.yaml"), ok).expect("write");
     std::fs::write(
         tmp.path().join("broken.yaml"),
-        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: broken\nspec:\n  source:\n    repoURL: https://example.com/nowhere.git\n    path: x\n  destination:\n    namespace: dev\n",
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: broken\nspec:\n  source:\n    repoURL: https://nowhere.invalid/nowhere.git\n    path: x\n  destination:\n    namespace: dev\n",
     )
     .expect("write");
     std::fs::write(
@@ -171,7 +171,7 @@ fn a_failing_app_exits_1_and_the_rest_still_renders() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("application broken: repository https://example.com/nowhere.git"),
+        stderr.contains("application broken: repository https://nowhere.invalid/nowhere.git"),
         "{stderr}"
     );
     let stdout = text(&out.stdout);

@@ -39,7 +39,8 @@ pub(crate) struct DiffArgs {
     /// An Application manifest or a folder of them (default:
     /// deploy/environments of the repository, else the current folder).
     path: Option<PathBuf>,
-    /// Serve another repository from a local path (`URL=PATH`; repeatable).
+    /// Serve another repository from a local path, or fetch it from
+    /// another Git URL (`URL=PATH` or `URL=URL2`; repeatable).
     #[arg(long = "repo", value_name = "URL=PATH")]
     repos: Vec<String>,
     /// Output format.

@@ -35,7 +35,8 @@ pub(crate) struct HydrateArgs {
     /// (default: the source commit's); times are the source commit's.
     #[arg(long, value_name = "NAME <EMAIL>")]
     author: Option<String>,
-    /// Serve another repository from a local path (`URL=PATH`; repeatable).
+    /// Serve another repository from a local path, or fetch it from
+    /// another Git URL (`URL=PATH` or `URL=URL2`; repeatable).
     #[arg(long = "repo", value_name = "URL=PATH")]
     repos: Vec<String>,
     /// Push the branch (and the hydrate notes) afterwards, with the git CLI.
@@ -110,6 +111,7 @@ pub(crate) fn run(a: HydrateArgs) -> anyhow::Result<u8> {
             repos: repos.clone(),
         };
         let mut engine = Engine::new(&root, &settings).map_err(|e| e.to_string())?;
+        super::tree::connect(&mut engine, &root, &settings);
         engine.reuse_renders(previous.as_mut());
         let apps = engine.load_input(&a.path).map_err(|e| e.to_string())?;
         let tree = engine.resolve(apps);

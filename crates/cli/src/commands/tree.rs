@@ -86,6 +86,23 @@ fn repository_root(path: &Path) -> anyhow::Result<PathBuf> {
     Ok(start)
 }
 
+/// Gives `engine` the repositories beyond the primary one: other Git
+/// repositories cloned into the cache (fetched once per process), and chart
+/// repositories — mirrors first (the same URL=PATH mappings as Git
+/// repositories), then the network through the cache.
+pub(crate) fn connect(engine: &mut Engine, root: &Path, settings: &Settings) {
+    engine.repositories_mut().set_git_remotes(git_remotes());
+    let mut mirrors = settings.repos.clone();
+    for m in &engine.repositories().config().repositories {
+        mirrors.push((m.url.clone(), root.join(&m.path)));
+    }
+    engine.set_chart_repository(Box::new(ChartFetcher::new(FetchOptions {
+        cache_dir: default_cache_dir(),
+        offline: OFFLINE.load(Ordering::Relaxed),
+        mirrors,
+    })));
+}
+
 /// Opens the repository of `src.path` and resolves its tree.
 pub(crate) fn resolve(src: &TreeSource) -> anyhow::Result<(Engine, AppTree)> {
     let mut repos = Vec::new();
@@ -104,19 +121,7 @@ pub(crate) fn resolve(src: &TreeSource) -> anyhow::Result<(Engine, AppTree)> {
     };
     let root = repository_root(&src.path)?;
     let mut engine = Engine::new(&root, &settings)?;
-    // Other Git repositories: cloned into the cache, fetched once per process.
-    engine.repositories_mut().set_git_remotes(git_remotes());
-    // Chart repositories: mirrors first (the same URL=PATH mappings as Git
-    // repositories), then the network through the cache.
-    let mut mirrors = settings.repos.clone();
-    for m in &engine.repositories().config().repositories {
-        mirrors.push((m.url.clone(), root.join(&m.path)));
-    }
-    engine.set_chart_repository(Box::new(ChartFetcher::new(FetchOptions {
-        cache_dir: default_cache_dir(),
-        offline: OFFLINE.load(Ordering::Relaxed),
-        mirrors,
-    })));
+    connect(&mut engine, &root, &settings);
     let apps = engine.load_input(&src.path)?;
     let tree = engine.resolve(apps);
     for note in engine.repositories().notes() {

@@ -13,10 +13,15 @@ pub(crate) fn repo() -> PathBuf {
         .expect("repo root")
 }
 
-/// Runs the built `capstan` with `args` in `dir`.
+/// Runs the built `capstan` with `args` in `dir`. Its download cache is a
+/// folder of this test process, never the user's.
 pub(crate) fn capstan(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_capstan"))
-        .args(args)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_capstan"));
+    if std::env::var_os("CAPSTAN_CACHE_DIR").is_none() {
+        let cache = std::env::temp_dir().join(format!("capstan-test-cache-{}", std::process::id()));
+        cmd.env("CAPSTAN_CACHE_DIR", cache);
+    }
+    cmd.args(args)
         .current_dir(dir)
         .output()
         .expect("capstan runs")
