@@ -395,9 +395,15 @@ impl<'s> Exec<'s> {
 
     fn range_map(&mut self, branch: &'s Branch, map: Arc<Map>) -> Result<bool, Error> {
         let mark = self.vars.len();
+        // The key is a new string value: made only when a variable gets it.
+        let wants_key = branch.pipe.decl.len() > 1;
         // Map keys are visited sorted, as Go's fmtsort orders strings.
         for (key, item) in map.iter() {
-            let key = Val::Con(Value::str(key.as_str()));
+            let key = if wants_key {
+                Val::Con(Value::str(key.as_str()))
+            } else {
+                Val::Missing
+            };
             if self.iteration(branch, mark, key, Val::Iface(item.clone()))? {
                 break;
             }
@@ -517,7 +523,8 @@ fn printed_size_exceeds(v: &Value, room: usize) -> bool {
     // value sharing maps exponentially often costs one pass over its
     // distinct parts instead of one per path (fuzzer: `{{ $d }}` of `dict
     // "a" $d "b" $d` forty times).
-    fn size(v: &Value, seen: &mut std::collections::HashMap<usize, usize>, depth: usize) -> usize {
+    type Seen = std::collections::HashMap<usize, usize, crate::namehash::NameHash>;
+    fn size(v: &Value, seen: &mut Seen, depth: usize) -> usize {
         let addr = match v {
             Value::String(s) => return s.len(),
             Value::Bytes(b) => return b.len().saturating_mul(2),
@@ -551,5 +558,5 @@ fn printed_size_exceeds(v: &Value, room: usize) -> bool {
         seen.insert(addr, total);
         total
     }
-    size(v, &mut std::collections::HashMap::new(), 0) > room
+    size(v, &mut Seen::default(), 0) > room
 }

@@ -3,12 +3,13 @@
 //! (a few cycles for a short name) instead of SipHash.
 //!
 //! SipHash's resistance to chosen collisions is not needed here: the
-//! function names are the embedder's, never the template author's. Maps
-//! keyed by names a template chooses (`define`) keep the standard hasher.
+//! function names are the embedder's, never the template author's, and the
+//! printer's memo is keyed by addresses. Maps keyed by names a template
+//! chooses (`define`) keep the standard hasher.
 
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// A `HashMap` hasher for embedder-chosen names.
+/// A `HashMap` hasher for embedder-chosen names and for addresses.
 pub(crate) type NameHash = BuildHasherDefault<NameHasher>;
 
 /// Multiply-rotate hashing over 8-byte words (the scheme of rustc's
@@ -49,7 +50,9 @@ impl Hasher for NameHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // The product's low bits depend on the input's low bits only; the
+        // table indexes buckets by low bits, so bring the mixed high bits down.
+        self.0.rotate_left(26)
     }
 }
 

@@ -292,7 +292,7 @@ impl<'s> Exec<'s> {
                     return Err(self.fail(|| format!("{name} is not a method but has arguments")));
                 }
                 return match map.get(name) {
-                    Some(v) => Ok(Val::Iface(v.clone())),
+                    Some(v) => Ok(Val::Iface(v)),
                     None => {
                         match self.set.missing_key() {
                             MissingKey::Default => Ok(Val::Missing),

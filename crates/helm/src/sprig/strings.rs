@@ -83,12 +83,19 @@ pub(super) fn register(r: &mut Registry) {
         Ok(Value::Bool(arg_str(a, 1).ends_with(arg_str(a, 0))))
     });
     r.variadic("quote", &[], ANY, |a| {
-        let parts: Vec<String> = a
-            .iter()
-            .filter(|v| !v.is_nil())
-            .map(|v| go_quote(&strval(v)))
-            .collect();
-        Ok(text(parts.join(" ")))
+        // Quoted straight into the result: a string argument (often a whole
+        // `toJson` document) is neither copied first nor joined after.
+        let mut out = String::new();
+        for (i, v) in a.iter().filter(|v| !v.is_nil()).enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            match v {
+                Value::String(s) => go_quote_into(&mut out, s),
+                other => go_quote_into(&mut out, &strval(other)),
+            }
+        }
+        Ok(text(out))
     });
     r.variadic("squote", &[], ANY, |a| {
         let parts: Vec<String> = a
@@ -103,10 +110,10 @@ pub(super) fn register(r: &mut Registry) {
         Ok(text(parts.join(" ")))
     });
     r.fixed("indent", &[INT, STR], |a| {
-        indent(arg_int(a, 0), arg_str(a, 1)).map(text)
+        indent("", arg_int(a, 0), arg_str(a, 1)).map(text)
     });
     r.fixed("nindent", &[INT, STR], |a| {
-        indent(arg_int(a, 0), arg_str(a, 1)).map(|s| text(format!("\n{s}")))
+        indent("\n", arg_int(a, 0), arg_str(a, 1)).map(text)
     });
     r.fixed("replace", &[STR, STR, STR], |a| {
         Ok(text(go_replace(
@@ -222,9 +229,21 @@ fn repeat(s: &str, count: i64) -> Result<String, FuncError> {
     Ok(s.repeat(count as usize))
 }
 
-fn indent(spaces: i64, v: &str) -> Result<String, FuncError> {
+/// `lead`, then `v` with `spaces` spaces before every line (Sprig's
+/// `indent`; `nindent` leads with a newline), built in one pass.
+fn indent(lead: &str, spaces: i64, v: &str) -> Result<String, FuncError> {
     let pad = repeat(" ", spaces)?;
-    Ok(format!("{pad}{}", v.replace('\n', &format!("\n{pad}"))))
+    let lines = 1 + v.bytes().filter(|&b| b == b'\n').count();
+    let mut out = String::with_capacity(lead.len() + v.len() + pad.len().saturating_mul(lines));
+    out.push_str(lead);
+    for (i, line) in v.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&pad);
+        out.push_str(line);
+    }
+    Ok(out)
 }
 
 /// A Go string slice `s[a:b]` over bytes; a cut inside a UTF-8 sequence is
@@ -493,30 +512,59 @@ fn swap_case(s: &str) -> String {
 /// Go's `strconv.Quote` (the `%q` verb on a string).
 pub(crate) fn go_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    go_quote_into(&mut out, s);
+    out
+}
+
+/// Appends [`go_quote`]'s result to `out`.
+fn go_quote_into(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
     out.push('"');
-    // Printable ASCII other than the quote and the backslash is copied in
-    // runs; everything else goes through the per-character rules below.
+    // Printable ASCII is copied in runs. A quote or backslash only needs a
+    // backslash before it and stays in the next run; everything else goes
+    // through the per-character rules of `quote_char`.
     let bytes = s.as_bytes();
     let mut run = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\' {
-            i += 1;
-            continue;
+        match QUOTE_CLASS[usize::from(bytes[i])] {
+            PLAIN => i += 1,
+            BACKSLASHED => {
+                out.push_str(&s[run..i]);
+                out.push('\\');
+                run = i;
+                i += 1;
+            }
+            _ => {
+                out.push_str(&s[run..i]);
+                let Some(c) = s[i..].chars().next() else {
+                    break;
+                };
+                quote_char(c, out);
+                i += c.len_utf8();
+                run = i;
+            }
         }
-        out.push_str(&s[run..i]);
-        let Some(c) = s[i..].chars().next() else {
-            break;
-        };
-        quote_char(c, &mut out);
-        i += c.len_utf8();
-        run = i;
     }
     out.push_str(&s[run..]);
     out.push('"');
-    out
 }
+
+/// How [`go_quote_into`] treats each byte.
+const PLAIN: u8 = 0;
+const BACKSLASHED: u8 = 1;
+const SPECIAL: u8 = 2;
+static QUOTE_CLASS: [u8; 256] = {
+    let mut t = [SPECIAL; 256];
+    let mut b = 0x20;
+    while b < 0x7f {
+        t[b] = PLAIN;
+        b += 1;
+    }
+    t[b'"' as usize] = BACKSLASHED;
+    t[b'\\' as usize] = BACKSLASHED;
+    t
+};
 
 fn quote_char(c: char, out: &mut String) {
     match c {
@@ -598,6 +646,8 @@ mod tests {
             "\"ab\\\\cd\\\"ef\\x7fgh\\té🙂\\ue000z\""
         );
         assert_eq!(go_quote(""), "\"\"");
+        // Quotes and backslashes back to back, at both ends.
+        assert_eq!(go_quote("\"\\\"x\\"), r#""\"\\\"x\\""#);
         assert_eq!(
             call_str("squote", &[s("x"), Value::Bool(true)]),
             "'x' 'true'"
@@ -612,6 +662,9 @@ mod tests {
     fn indentation_and_replacement() {
         assert_eq!(call_str("indent", &[i(2), s("a\nb")]), "  a\n  b");
         assert_eq!(call_str("nindent", &[i(2), s("a")]), "\n  a");
+        assert_eq!(call_str("nindent", &[i(1), s("")]), "\n ");
+        assert_eq!(call_str("indent", &[i(1), s("\na\n")]), " \n a\n ");
+        assert_eq!(call_str("nindent", &[i(0), s("a\nb")]), "\na\nb");
         assert_eq!(call_str("replace", &[s(""), s("-"), s("ab")]), "-a-b-");
         assert!(call("indent", &[i(-1), s("a")]).is_err());
     }
