@@ -8,6 +8,11 @@ use capstan_helm::template::{TemplateOptions, template};
 use capstan_helm::values::{LocalFiles, Options};
 use capstan_helm::yaml::{Via, unmarshal_via};
 
+// The allocator the capstan binary and bench-helm use: allocation is a
+// large part of reading YAML into values.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }

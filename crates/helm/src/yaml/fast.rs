@@ -1,14 +1,16 @@
 //! A fast reader for the YAML that values files and rendered manifests are
 //! made of, tried before the full reader ([`super::load`]).
 //!
-//! One pass over the lines, straight to [`GoYaml`]: block mappings and
+//! One pass over the lines, straight to the result: template values for
+//! [`super::unmarshal_with`] ([`unmarshal`]), or go-yaml's values to compare
+//! with the full reader ([`decode_first`]). It reads block mappings and
 //! sequences (also at their parent key's indentation), one-line plain,
-//! single- and double-quoted scalars, one-line flow collections of scalars,
-//! literal and folded block scalars, comments, a leading `---`. Plain
-//! scalars are resolved by [`super::scalar::resolve`], as the full reader
-//! resolves them.
+//! single- and double-quoted scalars, flow collections of scalars and flow
+//! collections (JSON), literal and folded block scalars, comments, a
+//! leading `---`. Plain scalars are resolved by [`super::scalar::resolve`],
+//! as the full reader resolves them.
 //!
-//! The rule that makes it safe: [`decode_first`] answers only when it is
+//! The rule that makes it safe: the reader answers only when it is
 //! sure the full reader would decode the same value without error, and
 //! otherwise says "not sure" (`None`) and the full reader runs. It never
 //! reports an error of its own. Anything outside the subset bails: anchors,
@@ -39,8 +41,8 @@ const MAX_FAST_DEPTH: usize = 200;
 const MAX_KEY_LEN: usize = 1000;
 
 /// The first document of `text` decoded as [`super::load::decode_first`]
-/// (the full reader) decodes it, or `None` when the text is outside the subset (the full
-/// reader then decides, errors included).
+/// (the full reader) decodes it, or `None` when the text is outside the
+/// subset (the full reader then decides, errors included).
 pub(crate) fn decode_first(text: &str, limits: &Limits) -> Option<GoYaml> {
     read::<GoSink>(text, limits)
 }
