@@ -55,6 +55,12 @@ enum Flow {
 /// The state of one execution (Go's `state`).
 pub(crate) struct Exec<'s> {
     set: &'s TemplateSet,
+    /// Templates defined by the texts of `tpl` calls in progress, over
+    /// those of `set`: a later one hides an earlier one of its name.
+    overlay: &'s [Arc<Tree>],
+    /// The set's name as "no template associated with template" errors
+    /// quote it.
+    root_name: &'s str,
     /// The template being executed: its name is the `executing "NAME"` of
     /// errors and its source locates nodes.
     tree: &'s Tree,
@@ -105,9 +111,17 @@ pub(crate) struct Budget {
 }
 
 impl<'s> Exec<'s> {
-    fn new(set: &'s TemplateSet, tree: &'s Tree, budget: Budget) -> Exec<'s> {
+    fn new(
+        set: &'s TemplateSet,
+        overlay: &'s [Arc<Tree>],
+        root_name: &'s str,
+        tree: &'s Tree,
+        budget: Budget,
+    ) -> Exec<'s> {
         Exec {
             set,
+            overlay,
+            root_name,
             tree,
             at: At::None,
             vars: Vec::new(),
@@ -127,15 +141,25 @@ impl<'s> Exec<'s> {
         self.set.limits()
     }
 
+    /// The template called `name`: the overlay's latest, else the set's.
+    fn lookup(&self, name: &str) -> Option<&'s Tree> {
+        match self.overlay.iter().rev().find(|t| &*t.name == name) {
+            Some(tree) => Some(tree),
+            None => self.set.lookup(name),
+        }
+    }
+
     /// Runs `tree` with `data` as dot and `$`. Returns the output and the
     /// fuel left.
     pub(crate) fn run(
         set: &'s TemplateSet,
+        overlay: &'s [Arc<Tree>],
+        root_name: &'s str,
         tree: &'s Tree,
         data: Val,
         budget: Budget,
     ) -> (Result<String, Error>, u64) {
-        let mut ex = Exec::new(set, tree, budget);
+        let mut ex = Exec::new(set, overlay, root_name, tree, budget);
         ex.vars.push(("$", data.clone()));
         let result = ex
             .walk_list(&tree.root, &data)
@@ -306,7 +330,7 @@ impl<'s> Exec<'s> {
         dot: &Val,
     ) -> Result<(), Error> {
         self.at = At::Node(node);
-        let Some(tree) = self.set.lookup(name) else {
+        let Some(tree) = self.lookup(name) else {
             return Err(self.fail(|| format!("template {} not defined", go_quote(name))));
         };
         let max = self.limits().max_depth;

@@ -108,8 +108,9 @@ impl TemplateSet {
             .unwrap_or_default()
     }
 
-    pub(crate) fn root_name(&self) -> &str {
-        self.name()
+    /// The name given with [`TemplateSet::set_name`], if any.
+    pub(crate) fn given_name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 
     /// Sets the `missingkey` option.
@@ -185,6 +186,17 @@ impl TemplateSet {
     /// way.
     pub(crate) fn parse_main(&mut self, name: &str, text: &str) -> Result<Arc<Tree>, Error> {
         let trees = self.parse_trees(name, text)?;
+        self.adopt(name, &trees)
+    }
+
+    /// Adds a template unconditionally (a `tpl` overlay moved into a copy).
+    pub(crate) fn define(&mut self, tree: Arc<Tree>) {
+        Arc::make_mut(&mut self.templates).insert(tree.name.clone(), tree);
+    }
+
+    /// Adds the trees parsed from the text `name` under Go's redefinition
+    /// rule and returns its main tree.
+    pub(crate) fn adopt(&mut self, name: &str, trees: &Trees) -> Result<Arc<Tree>, Error> {
         let templates = Arc::make_mut(&mut self.templates);
         let mut main = None;
         for tree in trees.iter() {
@@ -208,17 +220,22 @@ impl TemplateSet {
 
     /// The trees of `text`, from the cache when it has them.
     fn parse_trees(&mut self, name: &str, text: &str) -> Result<Trees, Error> {
-        let Some(cache) = self.cache.clone() else {
+        if self.cache.is_some() && self.funcs_fingerprint.is_none() {
+            self.funcs_fingerprint = Some(fingerprint(self.funcs.keys().map(|k| &**k)));
+        }
+        self.parse_detached(name, text)
+    }
+
+    /// The trees of `text` without adding them to the set (Helm's `tpl`
+    /// executes them over the set's own; see `Exec::execute_text`).
+    pub(crate) fn parse_detached(&self, name: &str, text: &str) -> Result<Trees, Error> {
+        let Some(cache) = &self.cache else {
             let parsed = crate::parse::parse(name, text, &|f| self.has_function(f))?;
             return Ok(parsed.trees.into_iter().map(Arc::new).collect());
         };
         let funcs = match self.funcs_fingerprint {
             Some(f) => f,
-            None => {
-                let f = fingerprint(self.funcs.keys().map(|k| &**k));
-                self.funcs_fingerprint = Some(f);
-                f
-            }
+            None => fingerprint(self.funcs.keys().map(|k| &**k)),
         };
         if let Some(trees) = cache.get(funcs, name, text) {
             return Ok(trees);
@@ -247,6 +264,14 @@ impl TemplateSet {
             nesting: 0,
             fuel: self.limits.fuel,
         };
-        Exec::run(self, tree, Val::from_data(data.clone()), budget).0
+        Exec::run(
+            self,
+            &[],
+            self.name(),
+            tree,
+            Val::from_data(data.clone()),
+            budget,
+        )
+        .0
     }
 }

@@ -2,10 +2,11 @@
 //! [`CallContext`] registered functions receive (Helm's `include` and `tpl`).
 
 use std::fmt;
+use std::sync::Arc;
 
 use super::val::Val;
 use super::{Budget, Exec};
-use crate::ast::{Arg, Command, Node, Pipe, Pos};
+use crate::ast::{Arg, Command, Node, Pipe, Pos, Tree};
 use crate::error::{Error, ErrorKind};
 use crate::escape::go_quote;
 use crate::func::CallContext;
@@ -145,13 +146,13 @@ impl Exec<'_> {
         data: Value,
         take: impl FnOnce(&mut String) -> R,
     ) -> Result<R, Error> {
-        let Some(tree) = self.set.lookup(name) else {
+        let Some(tree) = self.lookup(name) else {
             return Err(Error::new(
                 ErrorKind::NoSuchTemplate,
                 format!(
                     "template: no template {} associated with template {}",
                     go_quote(name),
-                    go_quote(self.set.root_name())
+                    go_quote(self.root_name)
                 ),
             ));
         };
@@ -185,6 +186,18 @@ impl Exec<'_> {
     }
 }
 
+/// Templates a `tpl` text may lay over the set before its execution works
+/// on a copy of the set instead (lookups scan the overlay).
+const MAX_OVERLAY: usize = 16;
+
+#[cold]
+fn no_main(name: &str) -> Error {
+    Error::new(
+        ErrorKind::Parse,
+        format!("template: {name}: no main template parsed"),
+    )
+}
+
 impl CallContext for Exec<'_> {
     fn execute_template(&mut self, name: &str, data: Value) -> Result<String, Error> {
         self.run_named(name, data, std::mem::take)
@@ -198,15 +211,43 @@ impl CallContext for Exec<'_> {
         let saved_nesting = self.nesting;
         self.begin_call()?;
         let nesting = std::mem::replace(&mut self.nesting, saved_nesting);
-        let mut set = self.set.clone();
-        let tree = set.parse_main(name, text)?;
         let budget = Budget {
             held: self.held + self.out.len(),
             depth: self.depth + 1,
             nesting,
             fuel: self.fuel,
         };
-        let (result, fuel) = Exec::run(&set, &tree, Val::from_data(data), budget);
+        // Go parses the text into a copy of the set. Instead of copying the
+        // set's table, the text's templates are laid over it for this
+        // execution only (a copy is made when a text defines many).
+        let trees = self.set.parse_detached(name, text)?;
+        let (result, fuel) = if self.overlay.len() + trees.len() <= MAX_OVERLAY {
+            let mut overlay: Vec<Arc<Tree>> = self.overlay.to_vec();
+            let mut main = None;
+            for tree in trees.iter() {
+                if &*tree.name == name {
+                    main = Some(Arc::clone(tree));
+                }
+                // Go's rule: an empty definition does not replace one.
+                let defined = overlay.iter().any(|t| t.name == tree.name)
+                    || self.set.lookup(&tree.name).is_some();
+                if !(tree.is_empty() && defined) {
+                    overlay.push(Arc::clone(tree));
+                }
+            }
+            let tree = main.ok_or_else(|| no_main(name))?;
+            let root = self.set.given_name().unwrap_or(name);
+            let data = Val::from_data(data);
+            Exec::run(self.set, &overlay, root, &tree, data, budget)
+        } else {
+            let mut set = self.set.clone();
+            for tree in self.overlay {
+                set.define(Arc::clone(tree));
+            }
+            let tree = set.adopt(name, &trees)?;
+            let data = Val::from_data(data);
+            Exec::run(&set, &[], set.name(), &tree, data, budget)
+        };
         self.fuel = fuel;
         if let Err(err) = &result
             && err.kind() == ErrorKind::Limit

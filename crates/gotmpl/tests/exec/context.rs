@@ -165,3 +165,56 @@ fn tpl_runs_its_own_text_even_when_empty() {
     let out = helm_run(r#"{{ tpl "a{{ tpl \"\" . }}b{{ tpl \" {{/* c */}} \" . }}c" . }}"#);
     assert_eq!(out.unwrap(), "ab  c");
 }
+
+/// Runs `main` with the texts `outer` and `inner` in the data.
+fn tpl_run(main: &str, outer: &str, inner: &str) -> Result<String, capstan_gotmpl::Error> {
+    let mut set = helm_like();
+    set.parse("t", main)?;
+    let mut data = Map::new();
+    data.insert("outer".into(), Value::str(outer));
+    data.insert("inner".into(), Value::str(inner));
+    set.execute("t", &Value::map(data))
+}
+
+#[test]
+fn tpl_definitions_nest_and_hide_outer_ones() {
+    // The inner text sees the outer text's templates, an include made
+    // inside it sees the inner definitions, and each text's definitions end
+    // with its execution.
+    let out = tpl_run(
+        r#"{{define "a"}}A0{{end}}{{tpl .outer .}}|{{include "a" .}}"#,
+        r#"{{define "a"}}A1{{end}}{{define "b"}}B{{include "a" .}}{{end}}{{tpl .inner .}}|{{include "b" .}}"#,
+        r#"{{define "a"}}A2{{end}}{{include "b" .}}"#,
+    );
+    assert_eq!(out.unwrap(), "BA2|BA1|A0");
+    // An empty definition in a text does not replace an existing template.
+    let out = tpl_run(
+        r#"{{define "a"}}A0{{end}}{{tpl .outer .}}"#,
+        r#"{{define "a"}} {{end}}{{include "a" .}}"#,
+        "",
+    );
+    assert_eq!(out.unwrap(), "A0");
+    let err = tpl_run(r#"{{tpl .outer .}}"#, r#"{{include "nope" .}}"#, "").unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with(r#"no template "nope" associated with template "gotpl""#),
+        "{err}"
+    );
+}
+
+#[test]
+fn tpl_texts_defining_many_templates() {
+    // Past a few definitions the text is parsed into a copy of the set,
+    // which must hold the definitions of the enclosing texts too.
+    let many: String = (0..20)
+        .map(|i| format!(r#"{{{{define "d{i}"}}}}{i}{{{{end}}}}"#))
+        .collect();
+    let inner =
+        format!(r#"{many}{{{{include "d19" .}}}}{{{{include "x" .}}}}{{{{include "d0" .}}}}"#);
+    let out = tpl_run(
+        r#"{{tpl .outer .}}"#,
+        r#"{{define "x"}}X{{end}}{{tpl .inner .}}"#,
+        &inner,
+    );
+    assert_eq!(out.unwrap(), "19X0");
+}
