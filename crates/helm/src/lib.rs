@@ -16,5 +16,5 @@ pub mod sprig;
 pub mod template;
 pub mod toml;
 pub mod values;
-mod worker;
+pub mod worker;
 pub mod yaml;

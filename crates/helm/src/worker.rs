@@ -22,11 +22,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// build.
 const STACK: usize = 256 << 20;
 
-type Job = Box<dyn FnOnce() + Send>;
-
 struct Pool {
-    queue: Mutex<Sender<Job>>,
-    jobs: Arc<Mutex<Receiver<Job>>>,
+    queue: Mutex<Sender<Job<()>>>,
+    jobs: Arc<Mutex<Receiver<Job<()>>>>,
     /// Workers started, and workers waiting for a job.
     counts: Mutex<(usize, usize)>,
     max: usize,
@@ -39,7 +37,7 @@ thread_local! {
 fn pool() -> &'static Pool {
     static POOL: OnceLock<Pool> = OnceLock::new();
     POOL.get_or_init(|| {
-        let (tx, rx) = channel::<Job>();
+        let (tx, rx) = channel::<Job<()>>();
         Pool {
             queue: Mutex::new(tx),
             jobs: Arc::new(Mutex::new(rx)),
@@ -51,7 +49,8 @@ fn pool() -> &'static Pool {
 
 /// Why a job did not return.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Failure {
+#[non_exhaustive]
+pub enum Failure {
     /// No worker thread could be started.
     Spawn(String),
     /// The job panicked (a bug: it is reported, and the worker lives on).
@@ -68,7 +67,7 @@ pub(crate) fn run<R: Send + 'static>(
     let pool = pool();
     ensure_worker(pool)?;
     let (tx, rx) = channel();
-    let boxed: Job = Box::new(move || {
+    let boxed: Job<()> = Box::new(move || {
         let result = catch_unwind(AssertUnwindSafe(job)).map_err(|_| Failure::Panicked);
         // The caller may have gone (it never does: it waits below).
         let _ = tx.send(result);
@@ -81,6 +80,67 @@ pub(crate) fn run<R: Send + 'static>(
     rx.recv().unwrap_or(Err(Failure::Panicked))
 }
 
+/// A job for [`run_all`].
+pub type Job<R> = Box<dyn FnOnce() -> R + Send>;
+
+/// Runs `jobs` on the worker threads, as many at once as the pool has
+/// threads (the machine's parallelism), and returns their results in the
+/// order of `jobs`. Jobs submitted from a worker run inline, one after the
+/// other.
+pub fn run_all<R: Send + 'static>(jobs: Vec<Job<R>>) -> Vec<Result<R, Failure>> {
+    if ON_WORKER.with(Cell::get) || jobs.len() < 2 {
+        return jobs.into_iter().map(run).collect();
+    }
+    let pool = pool();
+    for _ in 0..jobs.len().min(pool.max) {
+        if let Err(e) = grow(pool) {
+            return jobs.iter().map(|_| Err(e.clone())).collect();
+        }
+    }
+    let mut waiting = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let (tx, rx) = channel();
+        let boxed: Job<()> = Box::new(move || {
+            let _ = tx.send(catch_unwind(AssertUnwindSafe(job)).map_err(|_| Failure::Panicked));
+        });
+        let sent = pool
+            .queue
+            .lock()
+            .map_err(|_| Failure::Spawn("worker queue poisoned".into()))
+            .and_then(|q| q.send(boxed).map_err(|e| Failure::Spawn(e.to_string())));
+        waiting.push(sent.map(|()| rx));
+    }
+    waiting
+        .into_iter()
+        .map(|w| w.and_then(|rx| rx.recv().unwrap_or(Err(Failure::Panicked))))
+        .collect()
+}
+
+/// Starts one more worker unless the pool is full.
+fn grow(pool: &'static Pool) -> Result<(), Failure> {
+    let mut counts = pool
+        .counts
+        .lock()
+        .map_err(|_| Failure::Spawn("worker pool poisoned".into()))?;
+    let (started, idle) = *counts;
+    if started >= pool.max {
+        return Ok(());
+    }
+    spawn(pool)?;
+    *counts = (started + 1, idle + 1);
+    Ok(())
+}
+
+fn spawn(pool: &'static Pool) -> Result<(), Failure> {
+    let jobs = Arc::clone(&pool.jobs);
+    std::thread::Builder::new()
+        .name("helm-render".into())
+        .stack_size(STACK)
+        .spawn(move || work(pool, &jobs))
+        .map(|_| ())
+        .map_err(|e| Failure::Spawn(format!("cannot start a render thread: {e}")))
+}
+
 /// Starts a worker when none is idle and the pool may still grow.
 fn ensure_worker(pool: &'static Pool) -> Result<(), Failure> {
     let mut counts = pool
@@ -91,17 +151,12 @@ fn ensure_worker(pool: &'static Pool) -> Result<(), Failure> {
     if idle > 0 || started >= pool.max {
         return Ok(());
     }
-    let jobs = Arc::clone(&pool.jobs);
-    std::thread::Builder::new()
-        .name("helm-render".into())
-        .stack_size(STACK)
-        .spawn(move || work(pool, &jobs))
-        .map_err(|e| Failure::Spawn(format!("cannot start a render thread: {e}")))?;
+    spawn(pool)?;
     *counts = (started + 1, idle + 1);
     Ok(())
 }
 
-fn work(pool: &'static Pool, jobs: &Mutex<Receiver<Job>>) {
+fn work(pool: &'static Pool, jobs: &Mutex<Receiver<Job<()>>>) {
     ON_WORKER.with(|w| w.set(true));
     loop {
         let job = match jobs.lock() {

@@ -9,17 +9,20 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use capstan_model::{
-    AppProject, Application, ApplicationSource, ArgoObject, Document, ResourceKey, SourceKind,
-    parse_argo_documents, parse_document,
+    AppProject, Application, ApplicationSource, ArgoObject, Document, ManifestError, ResourceKey,
+    SourceKind, parse_document, split_documents,
 };
 use serde::Deserialize;
 
 use crate::charts::{ChartRepository, ChartRequest, FetchError, MemoryTree, NoChartRepositories};
 use crate::directory::{DirError, render_directory};
 use crate::envsubst::{Env, EnvInputs};
-use crate::helm::{ChartCache, ClusterDefaults, HelmJob, HelmOutput, render_helm};
+use crate::helm::{
+    ChartCache, ClusterDefaults, Finish, HelmJob, RenderInput, prepare_helm, render_input,
+    render_inputs,
+};
 use crate::output::{AppOutput, Manifest, RenderedDoc, ValueFile};
-use crate::repos::{RepoError, Repositories, Revision};
+use crate::repos::{RepoError, Repositories, Revision, normalize_url};
 use crate::tree::{EntryKind, FileTree, join};
 
 /// App-of-apps nesting followed at most.
@@ -125,6 +128,11 @@ pub struct Engine {
     charts: ChartCache,
     defaults: ClusterDefaults,
     memo: HashMap<String, Result<(AppOutput, Vec<RenderedDoc>), AppError>>,
+    /// Argo CD objects read so far, by document text ([`parse_key`]): an
+    /// app-of-apps' children are usually the very files the input folder
+    /// holds, so each is parsed once (a parse does not depend on where the
+    /// text was found; errors, which do, are not kept).
+    parsed: HashMap<String, ArgoObject>,
     chart_repos: Box<dyn ChartRepository>,
 }
 
@@ -141,6 +149,7 @@ impl Engine {
             charts: ChartCache::default(),
             defaults,
             memo: HashMap::new(),
+            parsed: HashMap::new(),
             chart_repos: Box::new(NoChartRepositories),
         })
     }
@@ -207,7 +216,16 @@ impl Engine {
                 )));
             };
             let text = String::from_utf8_lossy(&bytes);
-            match parse_argo_documents(&f, &text) {
+            // In a folder, a file that cannot spell Argo CD's API group
+            // holds no Application, and its errors are ignored (below).
+            if !single && !may_name_argo(&text) {
+                continue;
+            }
+            let parsed: Result<Vec<ArgoObject>, ManifestError> = split_documents(&text)
+                .iter()
+                .map(|d| self.parse(&f, d))
+                .collect();
+            match parsed {
                 Ok(objs) => {
                     for o in objs {
                         if let ArgoObject::Application(a) = o {
@@ -279,6 +297,20 @@ impl Engine {
             .primary_tree()
             .map(|t| t.revision().to_string())
             .unwrap_or_default();
+        // Candidates naming their namespace are the apps the walk below
+        // renders (as roots, or as children found again); render them first,
+        // several at once.
+        let named: Vec<&Application> = candidates
+            .iter()
+            .map(|(_, a)| a)
+            .filter(|a| {
+                a.metadata
+                    .namespace
+                    .as_deref()
+                    .is_some_and(|n| !n.is_empty())
+            })
+            .collect();
+        self.prefetch(&named);
         let mut forests: Vec<AppTree> = Vec::new();
         for (file, app) in &candidates {
             let mut t = AppTree {
@@ -401,7 +433,7 @@ impl Engine {
                         continue;
                     }
                     let origin = format!("{name}: {}", doc.source);
-                    match parse_document(
+                    match self.parse(
                         &origin,
                         &Document {
                             text: &doc.text,
@@ -436,6 +468,19 @@ impl Engine {
         }
         t.nodes.push(node);
         path.push(id);
+        // The children that will render (no cycle, no duplicate), first and
+        // several at once.
+        if depth < MAX_DEPTH {
+            let ready: Vec<&Application> = children
+                .iter()
+                .map(|(_, c)| c)
+                .filter(|c| {
+                    let id = app_id(c);
+                    !path.contains(&id) && !seen.contains(&id)
+                })
+                .collect();
+            self.prefetch(&ready);
+        }
         for (origin, child) in children {
             let c = self.build(t, child, origin, Some(idx), depth + 1, path, seen);
             t.nodes[idx].children.push(c);
@@ -444,17 +489,26 @@ impl Engine {
         idx
     }
 
+    /// [`parse_document`], remembered by document text.
+    fn parse(&mut self, origin: &str, doc: &Document<'_>) -> Result<ArgoObject, ManifestError> {
+        let key = parse_key(doc.text);
+        if let Some(o) = self.parsed.get(key) {
+            return Ok(o.clone());
+        }
+        let parsed = parse_document(origin, doc);
+        if let Ok(o) = &parsed {
+            self.parsed.insert(key.to_string(), o.clone());
+        }
+        parsed
+    }
+
     /// Renders one Application (all its sources), memoized.
     pub fn render_app(&mut self, app: &Application) -> Result<AppOutput, AppError> {
         self.render(app).map(|(o, _)| o)
     }
 
     fn render(&mut self, app: &Application) -> Result<(AppOutput, Vec<RenderedDoc>), AppError> {
-        let key = format!(
-            "{}\0{}",
-            app_id(app),
-            serde_json::to_string(&app.spec).unwrap_or_default()
-        );
+        let key = memo_key(app);
         if let Some(r) = self.memo.get(&key) {
             return r.clone();
         }
@@ -463,26 +517,83 @@ impl Engine {
         r
     }
 
-    fn render_uncached(
+    /// Renders `apps` ahead of the tree walk that needs them, their Helm
+    /// charts several at once on capstan-helm's worker threads, into the
+    /// memo where [`Engine::render`] finds them. Only apps with one
+    /// rendering source whose every source reads the primary repository
+    /// are taken: rendering those earlier than the walk would reorders no
+    /// side effect (a fetch, a note), and each result is what
+    /// `render_uncached` gives. The rest render the usual way when reached.
+    fn prefetch(&mut self, apps: &[&Application]) {
+        let mut pending = Vec::new();
+        let mut inputs = Vec::new();
+        let mut taken = HashSet::new();
+        for app in apps {
+            let key = memo_key(app);
+            if self.memo.contains_key(&key) || !self.prefetchable(app) || !taken.insert(key.clone())
+            {
+                continue;
+            }
+            let name = app.metadata.name.as_str();
+            let planned = self.source_refs(app).and_then(|refs| {
+                let sources = app.sources();
+                let source = sources.iter().find(|s| !s.is_ref_only());
+                match source {
+                    Some(s) => self
+                        .plan_source(app, s, &refs)
+                        .map_err(|(kind, message)| app_error(name, kind, message)),
+                    None => Err(app_error(name, ErrorKind::Invalid, String::new())),
+                }
+            });
+            match planned {
+                Ok(Planned::Helm(input, finish)) => {
+                    inputs.push(*input);
+                    pending.push((key, *app, finish));
+                }
+                Ok(Planned::Done(part)) => {
+                    let result = Ok(assemble(app, vec![part]));
+                    self.memo.insert(key, result);
+                }
+                Err(e) => {
+                    self.memo.insert(key, Err(e));
+                }
+            }
+        }
+        let rendered = render_inputs(inputs, &mut self.charts);
+        for ((key, app, finish), r) in pending.into_iter().zip(rendered) {
+            let result = match r {
+                // The render memo holds it: rendered (reused) when reached.
+                None => continue,
+                Some(Ok(r)) => {
+                    let out = finish.output(&r);
+                    let part = (SourceKind::Helm, out.docs, out.stream, out.value_files);
+                    Ok(assemble(app, vec![part]))
+                }
+                Some(Err(m)) => Err(app_error(&app.metadata.name, ErrorKind::Render, m)),
+            };
+            self.memo.insert(key, result);
+        }
+    }
+
+    /// Whether [`Engine::prefetch`] may render `app` early.
+    fn prefetchable(&self, app: &Application) -> bool {
+        let sources = app.sources();
+        let primary = self.repos.primary_urls();
+        !sources.is_empty()
+            && sources.iter().filter(|s| !s.is_ref_only()).count() == 1
+            && sources
+                .iter()
+                .all(|s| !s.is_chart_repository() && primary.contains(&normalize_url(&s.repo_url)))
+    }
+
+    /// The trees of a multi-source app's `ref` sources, by ref name.
+    fn source_refs(
         &mut self,
         app: &Application,
-    ) -> Result<(AppOutput, Vec<RenderedDoc>), AppError> {
-        let name = app.metadata.name.as_str();
-        let err = |kind, message: String| AppError {
-            app: name.to_string(),
-            kind,
-            message,
-        };
-        let sources = app.sources();
-        if sources.is_empty() {
-            return Err(err(
-                ErrorKind::Invalid,
-                "spec.source or spec.sources is required".into(),
-            ));
-        }
+    ) -> Result<HashMap<String, Rc<dyn FileTree>>, AppError> {
         let mut refs: HashMap<String, Rc<dyn FileTree>> = HashMap::new();
         if app.is_multi_source() {
-            for s in &sources {
+            for s in &app.sources() {
                 if s.r#ref.is_empty() {
                     continue;
                 }
@@ -490,7 +601,8 @@ impl Engine {
                     .repos
                     .tree_for(&s.repo_url, &s.target_revision)
                     .map_err(|e| {
-                        err(
+                        app_error(
+                            &app.metadata.name,
                             ErrorKind::Unreachable,
                             format!("source ref {:?} ({}): {}", s.r#ref, s.repo_url, e.0),
                         )
@@ -498,33 +610,34 @@ impl Engine {
                 refs.insert(s.r#ref.clone(), tree);
             }
         }
-        let mut docs = Vec::new();
-        let mut stream = String::new();
-        let mut source_kinds = Vec::new();
-        let mut value_files = Vec::new();
+        Ok(refs)
+    }
+
+    fn render_uncached(
+        &mut self,
+        app: &Application,
+    ) -> Result<(AppOutput, Vec<RenderedDoc>), AppError> {
+        let name = app.metadata.name.as_str();
+        let sources = app.sources();
+        if sources.is_empty() {
+            return Err(app_error(
+                name,
+                ErrorKind::Invalid,
+                "spec.source or spec.sources is required".into(),
+            ));
+        }
+        let refs = self.source_refs(app)?;
+        let mut parts = Vec::new();
         for s in &sources {
             if s.is_ref_only() {
                 continue;
             }
-            let (kind, d, st, vf) = self
+            let part = self
                 .render_source(app, s, &refs)
-                .map_err(|(k, m)| err(k, m))?;
-            docs.extend(d);
-            stream.push_str(&st);
-            source_kinds.push(kind);
-            value_files.extend(vf);
+                .map_err(|(k, m)| app_error(name, k, m))?;
+            parts.push(part);
         }
-        let namespace = app.spec.destination.namespace.as_str();
-        let manifests = docs.iter().map(|d| keyed(d, namespace)).collect();
-        Ok((
-            AppOutput {
-                manifests,
-                stream,
-                source_kinds,
-                value_files,
-            },
-            docs,
-        ))
+        Ok(assemble(app, parts))
     }
 
     fn render_source(
@@ -533,6 +646,25 @@ impl Engine {
         source: &ApplicationSource,
         refs: &HashMap<String, Rc<dyn FileTree>>,
     ) -> Result<SourceRender, (ErrorKind, String)> {
+        match self.plan_source(app, source, refs)? {
+            Planned::Done(part) => Ok(part),
+            Planned::Helm(input, finish) => {
+                let rendered =
+                    render_input(*input, &mut self.charts).map_err(|e| (ErrorKind::Render, e))?;
+                let out = finish.output(&rendered);
+                Ok((SourceKind::Helm, out.docs, out.stream, out.value_files))
+            }
+        }
+    }
+
+    /// One source up to rendering: directories rendered, Helm charts
+    /// prepared (values merged, chart loaded).
+    fn plan_source(
+        &mut self,
+        app: &Application,
+        source: &ApplicationSource,
+        refs: &HashMap<String, Rc<dyn FileTree>>,
+    ) -> Result<Planned, (ErrorKind, String)> {
         let name = app.metadata.name.as_str();
         if source.is_chart_repository() {
             let request = ChartRequest {
@@ -553,8 +685,8 @@ impl Engine {
             // The fetched chart is the tree's root: value files resolve inside it.
             let mut at_root = source.clone();
             at_root.path = String::new();
-            let out = self.render_helm_source(app, &at_root, &tree, refs)?;
-            return Ok((SourceKind::Helm, out.docs, out.stream, out.value_files));
+            let (input, finish) = self.prepare_helm_source(app, &at_root, &tree, refs)?;
+            return Ok(Planned::Helm(Box::new(input), finish));
         }
         let tree = self
             .repos
@@ -583,8 +715,8 @@ impl Engine {
         };
         match kind {
             SourceKind::Helm => {
-                let out = self.render_helm_source(app, source, &tree, refs)?;
-                Ok((kind, out.docs, out.stream, out.value_files))
+                let (input, finish) = self.prepare_helm_source(app, source, &tree, refs)?;
+                Ok(Planned::Helm(Box::new(input), finish))
             }
             SourceKind::Directory => {
                 let dir = source.directory.clone().unwrap_or_default();
@@ -596,7 +728,7 @@ impl Engine {
                 for d in &docs {
                     capstan_helm::render::manifest::write_document(&mut stream, &d.source, &d.text);
                 }
-                Ok((kind, docs, stream, Vec::new()))
+                Ok(Planned::Done((kind, docs, stream, Vec::new())))
             }
             other => Err((
                 ErrorKind::Unsupported,
@@ -609,13 +741,13 @@ impl Engine {
         }
     }
 
-    fn render_helm_source(
+    fn prepare_helm_source(
         &mut self,
         app: &Application,
         source: &ApplicationSource,
         tree: &Rc<dyn FileTree>,
         refs: &HashMap<String, Rc<dyn FileTree>>,
-    ) -> Result<HelmOutput, (ErrorKind, String)> {
+    ) -> Result<(RenderInput, Finish), (ErrorKind, String)> {
         let name = app.metadata.name.as_str();
         let ref_repos: HashMap<String, (String, String)> = app
             .sources()
@@ -647,13 +779,83 @@ impl Engine {
             defaults: &self.defaults,
             env: &env,
         };
-        let out = render_helm(&job, tree, &mut self.charts).map_err(|e| (ErrorKind::Render, e))?;
-        Ok(out)
+        prepare_helm(&job, tree, &mut self.charts).map_err(|e| (ErrorKind::Render, e))
     }
+}
+
+/// A source up to rendering.
+enum Planned {
+    /// Rendered already (a directory).
+    Done(SourceRender),
+    /// A Helm chart to render, and how its render becomes the output.
+    Helm(Box<RenderInput>, Finish),
+}
+
+/// The memo key of an app: its identity and its whole spec.
+fn memo_key(app: &Application) -> String {
+    format!(
+        "{}\0{}",
+        app_id(app),
+        serde_json::to_string(&app.spec).unwrap_or_default()
+    )
+}
+
+fn app_error(app: &str, kind: ErrorKind, message: String) -> AppError {
+    AppError {
+        app: app.to_string(),
+        kind,
+        message,
+    }
+}
+
+/// An app's output from its rendered sources, in source order.
+fn assemble(app: &Application, parts: Vec<SourceRender>) -> (AppOutput, Vec<RenderedDoc>) {
+    let mut docs = Vec::new();
+    let mut stream = String::new();
+    let mut source_kinds = Vec::new();
+    let mut value_files = Vec::new();
+    for (kind, d, st, vf) in parts {
+        docs.extend(d);
+        stream.push_str(&st);
+        source_kinds.push(kind);
+        value_files.extend(vf);
+    }
+    let namespace = app.spec.destination.namespace.as_str();
+    let manifests = docs.iter().map(|d| keyed(d, namespace)).collect();
+    (
+        AppOutput {
+            manifests,
+            stream,
+            source_kinds,
+            value_files,
+        },
+        docs,
+    )
 }
 
 /// One source rendered: its type, documents, stream and value files read.
 type SourceRender = (SourceKind, Vec<RenderedDoc>, String, Vec<ValueFile>);
+
+/// The text a document is remembered by: without trailing blanks and
+/// line breaks when they cannot change what it reads as (only a block
+/// scalar, `|` or `>`, can end with them as content), so a child rendered
+/// from a directory (whose documents are trimmed) finds the file read as
+/// input.
+fn parse_key(text: &str) -> &str {
+    if text.contains(['|', '>']) {
+        text
+    } else {
+        text.trim_end_matches([' ', '\t', '\n', '\r'])
+    }
+}
+
+/// Whether YAML `text` may hold an object of Argo CD's API group: its
+/// `apiVersion` must read `argoproj.io/...`, which YAML can only produce
+/// from text that spells it, unless an escape (a backslash) or a tag (`!`) is
+/// involved.
+fn may_name_argo(text: &str) -> bool {
+    text.contains("argoproj.io") || text.contains(['\\', '!'])
+}
 
 /// `namespace/name` of an Application (its identity in a tree).
 fn app_id(app: &Application) -> String {

@@ -92,13 +92,8 @@ impl RenderMemo {
         }
     }
 
-    fn render(
-        &mut self,
-        chart: Chart,
-        chart_digest: ObjectId,
-        user: &Map,
-        request: &ChartRequest,
-    ) -> Result<RenderedChart, String> {
+    /// The key of a render: a digest of everything it depends on.
+    fn key(chart_digest: ObjectId, user: &Map, request: &ChartRequest) -> Result<ObjectId, String> {
         // Debug output is structural for values and requests (no addresses),
         // and the memo never outlives the process.
         let mut h = gix::hash::hasher(gix::hash::Kind::Sha1);
@@ -110,7 +105,22 @@ impl RenderMemo {
             h.update(&(part.len() as u64).to_le_bytes());
             h.update(part.as_bytes());
         }
-        let key = h.try_finalize().map_err(|e| e.to_string())?;
+        h.try_finalize().map_err(|e| e.to_string())
+    }
+
+    /// Whether a render of `key` is kept.
+    fn holds(&self, key: &ObjectId) -> bool {
+        self.current.contains_key(key) || self.previous.contains_key(key)
+    }
+
+    /// Keeps a render made elsewhere (a parallel batch), counted as made.
+    fn store(&mut self, key: ObjectId, rendered: RenderedChart) {
+        self.renders += 1;
+        self.current.insert(key, rendered);
+    }
+
+    fn render(&mut self, input: RenderInput) -> Result<RenderedChart, String> {
+        let key = Self::key(input.chart_digest, &input.user, &input.request)?;
         if let Some(r) = self.current.get(&key) {
             self.reused += 1;
             return Ok(r.clone());
@@ -120,7 +130,7 @@ impl RenderMemo {
             self.current.insert(key, r.clone());
             return Ok(r);
         }
-        let r = render_chart(chart, user, request).map_err(|e| e.message)?;
+        let r = render_chart(input.chart, &input.user, &input.request).map_err(|e| e.message)?;
         self.renders += 1;
         self.current.insert(key, r.clone());
         Ok(r)
@@ -389,12 +399,133 @@ fn clean_set_value(v: &str) -> String {
     out
 }
 
-/// Renders a Helm source from a chart directory in Git.
-pub(crate) fn render_helm(
+/// What `render_chart` takes for one Helm source: the chart, its digest,
+/// the merged user values and the release settings. Owned and `Send`, so
+/// renders of several sources can run at once.
+#[derive(Debug)]
+pub(crate) struct RenderInput {
+    chart: Chart,
+    chart_digest: ObjectId,
+    user: Map,
+    request: ChartRequest,
+}
+
+/// How a Helm source's render becomes its output.
+#[derive(Debug)]
+pub(crate) struct Finish {
+    skip_crds: bool,
+    skip_tests: bool,
+    value_files: Vec<ValueFile>,
+}
+
+/// Renders one prepared source (through the render memo when kept).
+pub(crate) fn render_input(
+    input: RenderInput,
+    cache: &mut ChartCache,
+) -> Result<RenderedChart, String> {
+    match cache.memo.as_mut() {
+        Some(memo) => memo.render(input),
+        None => render_chart(input.chart, &input.user, &input.request).map_err(|e| e.message),
+    }
+}
+
+/// Renders prepared sources several at once on capstan-helm's worker
+/// threads. Each result is exactly what [`render_input`] would give, in
+/// order; `None` where the render memo already holds the render, or holds
+/// it by the time (the same render twice in the batch), or a job could not
+/// run: the caller renders those the usual way, which counts the reuse.
+pub(crate) fn render_inputs(
+    inputs: Vec<RenderInput>,
+    cache: &mut ChartCache,
+) -> Vec<Option<Result<RenderedChart, String>>> {
+    let mut keys = Vec::with_capacity(inputs.len());
+    let mut batched = std::collections::HashSet::new();
+    let mut jobs: Vec<capstan_helm::worker::Job<Result<RenderedChart, String>>> = Vec::new();
+    for input in inputs {
+        let key = match cache.memo.as_ref() {
+            Some(memo) => match RenderMemo::key(input.chart_digest, &input.user, &input.request) {
+                Ok(k) if !memo.holds(&k) && batched.insert(k) => Some(k),
+                _ => {
+                    keys.push(None);
+                    continue;
+                }
+            },
+            None => None,
+        };
+        keys.push(Some(key));
+        jobs.push(Box::new(move || {
+            render_chart(input.chart, &input.user, &input.request).map_err(|e| e.message)
+        }));
+    }
+    let mut results = capstan_helm::worker::run_all(jobs).into_iter();
+    let mut out = Vec::with_capacity(keys.len());
+    for key in keys {
+        let Some(key) = key else {
+            out.push(None);
+            continue;
+        };
+        // A job that could not run (no thread, a panic) is left to the
+        // usual way, which reports it.
+        let Some(Ok(rendered)) = results.next() else {
+            out.push(None);
+            continue;
+        };
+        if let (Some(k), Ok(r), Some(memo)) = (key, &rendered, cache.memo.as_mut()) {
+            memo.store(k, r.clone());
+        }
+        out.push(Some(rendered));
+    }
+    out
+}
+
+impl Finish {
+    /// The documents and stream of a rendered source, as Argo CD asks
+    /// Helm for them.
+    pub(crate) fn output(self, rendered: &RenderedChart) -> HelmOutput {
+        let helm_skip_crds = self.skip_crds;
+        let helm_skip_tests = self.skip_tests;
+        // Argo CD renders with --include-crds unless skipCrds, and --skip-tests
+        // when skipTests.
+        let stream = rendered.stream(!helm_skip_crds, false, helm_skip_tests);
+        let mut docs = Vec::new();
+        if !helm_skip_crds {
+            for (path, text) in &rendered.crds {
+                docs.push(RenderedDoc {
+                    source: path.clone(),
+                    text: text.clone(),
+                });
+            }
+        }
+        for m in &rendered.sorted.manifests {
+            docs.push(RenderedDoc {
+                source: m.path.clone(),
+                text: m.content.clone(),
+            });
+        }
+        for h in &rendered.sorted.hooks {
+            if helm_skip_tests && h.is_test() {
+                continue;
+            }
+            docs.push(RenderedDoc {
+                source: h.manifest.path.clone(),
+                text: h.manifest.content.clone(),
+            });
+        }
+        HelmOutput {
+            docs,
+            stream,
+            value_files: self.value_files,
+        }
+    }
+}
+
+/// Everything of a Helm source up to rendering: value files read and
+/// merged, parameters applied, the chart loaded (cached).
+pub(crate) fn prepare_helm(
     job: &HelmJob<'_>,
     primary: &Rc<dyn FileTree>,
     cache: &mut ChartCache,
-) -> Result<HelmOutput, String> {
+) -> Result<(RenderInput, Finish), String> {
     let source = job.source;
     let chart_dir = join("", &source.path)
         .ok_or_else(|| format!("path {} leaves the repository", source.path))?;
@@ -539,42 +670,19 @@ pub(crate) fn render_helm(
         is_upgrade: false,
         skip_schema_validation: false,
     };
-    let rendered = match cache.memo.as_mut() {
-        Some(memo) => memo.render(chart, chart_digest, &user, &request)?,
-        None => render_chart(chart, &user, &request).map_err(|e| e.message)?,
-    };
-    // Argo CD renders with --include-crds unless skipCrds, and --skip-tests
-    // when skipTests.
-    let stream = rendered.stream(!helm.skip_crds, false, helm.skip_tests);
-    let mut docs = Vec::new();
-    if !helm.skip_crds {
-        for (path, text) in &rendered.crds {
-            docs.push(RenderedDoc {
-                source: path.clone(),
-                text: text.clone(),
-            });
-        }
-    }
-    for m in &rendered.sorted.manifests {
-        docs.push(RenderedDoc {
-            source: m.path.clone(),
-            text: m.content.clone(),
-        });
-    }
-    for h in &rendered.sorted.hooks {
-        if helm.skip_tests && h.is_test() {
-            continue;
-        }
-        docs.push(RenderedDoc {
-            source: h.manifest.path.clone(),
-            text: h.manifest.content.clone(),
-        });
-    }
-    Ok(HelmOutput {
-        docs,
-        stream,
-        value_files: read,
-    })
+    Ok((
+        RenderInput {
+            chart,
+            chart_digest,
+            user,
+            request,
+        },
+        Finish {
+            skip_crds: helm.skip_crds,
+            skip_tests: helm.skip_tests,
+            value_files: read,
+        },
+    ))
 }
 
 #[cfg(test)]

@@ -34,13 +34,25 @@ pub(crate) fn run(a: RenderArgs) -> anyhow::Result<u8> {
     let selected = select(&tree, &a.apps)?;
     match &a.output_dir {
         None => {
-            let mut out = String::new();
+            // Sized once: growing a fleet's stream by doubling costs more
+            // in fresh pages than writing it.
+            let size: usize = selected
+                .iter()
+                .map(|i| &tree.nodes[*i])
+                .filter_map(|n| {
+                    Some(n.output.as_ref().ok()?.stream.len() + n.app.metadata.name.len())
+                })
+                .map(|len| len + "# Application: \n".len())
+                .sum();
+            let mut out = String::with_capacity(size);
             let several = selected.len() > 1;
             for idx in &selected {
                 let n = &tree.nodes[*idx];
                 let Ok(o) = &n.output else { continue };
                 if several {
-                    out.push_str(&format!("# Application: {}\n", n.app.metadata.name));
+                    out.push_str("# Application: ");
+                    out.push_str(&n.app.metadata.name);
+                    out.push('\n');
                 }
                 out.push_str(&o.stream);
             }
