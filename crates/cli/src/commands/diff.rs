@@ -3,7 +3,8 @@
 //! changed, their resources added, removed or changed, and the fields of
 //! each changed resource — as text, Markdown (a pull-request comment) or
 //! JSON. A revision is anything `git rev-parse` takes, or `WORKTREE` (also
-//! `.`) for the files on disk. The two revisions render in parallel.
+//! `.`) for the files on disk. Charts whose inputs are the same at both
+//! revisions render once.
 //!
 //! Exit status: 0 no change, 1 changes, 2 an error (a revision that does
 //! not resolve, an app that does not render on either side).
@@ -12,12 +13,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use capstan_source::AppTree;
 use capstan_source::diff::{Change, FieldChange, TreeDiff, diff_trees};
 use clap::{Args, ValueEnum};
 use serde_json::Value;
 
-use super::tree::{TreeSource, resolve};
+use super::tree::{TreeSource, resolve_reusing};
 
 /// Values printed longer than this are cut (text and Markdown only).
 const MAX_VALUE_CHARS: usize = 200;
@@ -104,16 +104,14 @@ fn compare(a: &DiffArgs) -> anyhow::Result<(TreeDiff, String)> {
         repos: a.repos.clone(),
     };
     let (sa, sb) = (source(&a.old), source(&a.new));
-    // Each side renders on its own thread with its own engine.
-    let (old, new) = std::thread::scope(|s| {
-        let ha = s.spawn(|| render_side(&sa, &a.old));
-        let b = render_side(&sb, &a.new);
-        let a = ha
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("rendering {} panicked", a.old)));
-        (a, b)
-    });
-    let (old, new) = (old?, new?);
+    // The old side first, then the new one reusing every chart render
+    // whose inputs (chart files, merged values, release) did not change:
+    // most of a change's apps render once. Each side renders its charts
+    // several at once.
+    let (mut old_engine, old) =
+        resolve_reusing(&sa, None).with_context(|| format!("revision {}", a.old))?;
+    let (_, new) = resolve_reusing(&sb, Some(&mut old_engine))
+        .with_context(|| format!("revision {}", a.new))?;
     let diff = diff_trees(&old, &new);
     let text = match a.output {
         Format::Text => text(&diff),
@@ -125,11 +123,6 @@ fn compare(a: &DiffArgs) -> anyhow::Result<(TreeDiff, String)> {
         }
     };
     Ok((diff, text))
-}
-
-fn render_side(src: &TreeSource, rev: &str) -> anyhow::Result<AppTree> {
-    let (_engine, tree) = resolve(src).with_context(|| format!("revision {rev}"))?;
-    Ok(tree)
 }
 
 fn short(rev: &str) -> &str {

@@ -105,6 +105,23 @@ pub(crate) fn connect(engine: &mut Engine, root: &Path, settings: &Settings) {
 
 /// Opens the repository of `src.path` and resolves its tree.
 pub(crate) fn resolve(src: &TreeSource) -> anyhow::Result<(Engine, AppTree)> {
+    resolve_with(src, |_| {})
+}
+
+/// [`resolve`], keeping each chart render by its inputs, and reusing those
+/// of `previous` (the engine of another revision, resolved this way) whose
+/// inputs are the same here.
+pub(crate) fn resolve_reusing(
+    src: &TreeSource,
+    previous: Option<&mut Engine>,
+) -> anyhow::Result<(Engine, AppTree)> {
+    resolve_with(src, |engine| engine.reuse_renders(previous))
+}
+
+fn resolve_with(
+    src: &TreeSource,
+    prepare: impl FnOnce(&mut Engine),
+) -> anyhow::Result<(Engine, AppTree)> {
     let mut repos = Vec::new();
     for r in &src.repos {
         let Some((url, path)) = r.split_once('=') else {
@@ -122,6 +139,7 @@ pub(crate) fn resolve(src: &TreeSource) -> anyhow::Result<(Engine, AppTree)> {
     let root = repository_root(&src.path)?;
     let mut engine = Engine::new(&root, &settings)?;
     connect(&mut engine, &root, &settings);
+    prepare(&mut engine);
     let apps = engine.load_input(&src.path)?;
     let tree = engine.resolve(apps);
     for note in engine.repositories().notes() {
