@@ -375,18 +375,29 @@ fn sorted_pairs(
 
 /// go-yaml's `keyList.Less` for two string keys.
 fn natural_less(a: &str, b: &str, schema: Schema) -> bool {
+    // ASCII keys (nearly all) compare as bytes, which are their characters,
+    // without collecting the characters of both keys for every comparison.
+    if a.is_ascii() && b.is_ascii() {
+        return natural_less_in(a.as_bytes(), b.as_bytes(), schema);
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    natural_less_in(&ar, &br, schema)
+}
+
+/// [`natural_less`] over the characters of both keys.
+fn natural_less_in<C: Copy + Ord + Into<char>>(ar: &[C], br: &[C], schema: Schema) -> bool {
+    let ch = |c: C| -> char { c.into() };
     let mut digits = false;
     let mut i = 0;
     while i < ar.len() && i < br.len() {
         if ar[i] == br[i] {
-            digits = ar[i].is_numeric();
+            digits = ch(ar[i]).is_numeric();
             i += 1;
             continue;
         }
-        let al = ar[i].is_alphabetic();
-        let bl = br[i].is_alphabetic();
+        let al = ch(ar[i]).is_alphabetic();
+        let bl = ch(br[i]).is_alphabetic();
         if al && bl {
             return ar[i] < br[i];
         }
@@ -398,11 +409,11 @@ fn natural_less(a: &str, b: &str, schema: Schema) -> bool {
             };
         }
         let (mut an, mut bn): (i64, i64) = (0, 0);
-        if ar[i] == '0' || br[i] == '0' {
+        if ch(ar[i]) == '0' || ch(br[i]) == '0' {
             let mut j = i;
-            while j > 0 && ar[j - 1].is_numeric() {
+            while j > 0 && ch(ar[j - 1]).is_numeric() {
                 j -= 1;
-                if ar[j] != '0' {
+                if ch(ar[j]) != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -410,17 +421,17 @@ fn natural_less(a: &str, b: &str, schema: Schema) -> bool {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && ar[ai].is_ascii_digit() {
+        while ai < ar.len() && ch(ar[ai]).is_ascii_digit() {
             an = an
                 .wrapping_mul(10)
-                .wrapping_add(i64::from(ar[ai] as u8 - b'0'));
+                .wrapping_add(i64::from(ch(ar[ai]) as u8 - b'0'));
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && br[bi].is_ascii_digit() {
+        while bi < br.len() && ch(br[bi]).is_ascii_digit() {
             bn = bn
                 .wrapping_mul(10)
-                .wrapping_add(i64::from(br[bi] as u8 - b'0'));
+                .wrapping_add(i64::from(ch(br[bi]) as u8 - b'0'));
             bi += 1;
         }
         if an != bn {
@@ -432,4 +443,29 @@ fn natural_less(a: &str, b: &str, schema: Schema) -> bool {
         return ar[i] < br[i];
     }
     ar.len() < br.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_keys_compare_as_bytes_exactly_as_as_characters() {
+        let keys = [
+            "", "a", "a1", "a10", "a9", "a01", "a001", "10", "9", "09", "b", "B", "_", "a1b",
+            "a10b", "x0y", "x00y", "1a", "a 1", "a-1", "0", "00",
+        ];
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        for schema in [Schema::V2, Schema::V3] {
+            for a in keys {
+                for b in keys {
+                    assert_eq!(
+                        natural_less_in(a.as_bytes(), b.as_bytes(), schema),
+                        natural_less_in(&chars(a), &chars(b), schema),
+                        "{a:?} < {b:?}"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -255,16 +255,14 @@ impl Emitter {
         if !self.whitespace {
             self.put(' ');
         }
-        let chars: Vec<char> = text.chars().collect();
         let mut spaces = false;
-        let mut i = 0;
-        while i < chars.len() {
-            let c = chars[i];
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
             if c == ' ' {
                 if allow_breaks
                     && !spaces
                     && self.column > self.best_width
-                    && chars.get(i + 1) != Some(&' ')
+                    && chars.peek() != Some(&' ')
                 {
                     self.write_indent();
                 } else {
@@ -276,7 +274,6 @@ impl Emitter {
                 self.indention = false;
                 spaces = false;
             }
-            i += 1;
         }
         self.whitespace = false;
         self.indention = false;
@@ -474,7 +471,18 @@ fn analyze(text: &str, flavor: Flavor) -> Analysis {
             block: false,
         };
     }
-    let chars: Vec<char> = text.chars().collect();
+    // ASCII text (nearly every scalar) is scanned as bytes, which are its
+    // characters, without collecting them first.
+    if text.is_ascii() {
+        analyze_chars(text, text.as_bytes(), flavor)
+    } else {
+        let chars: Vec<char> = text.chars().collect();
+        analyze_chars(text, &chars, flavor)
+    }
+}
+
+/// [`analyze`] over the characters of `text`.
+fn analyze_chars<C: Copy + Into<char>>(text: &str, chars: &[C], flavor: Flavor) -> Analysis {
     let n = chars.len();
     let mut block_ind = false;
     let mut flow_ind = false;
@@ -489,8 +497,8 @@ fn analyze(text: &str, flavor: Flavor) -> Analysis {
     let (mut prev_space, mut prev_break) = (false, false);
     let mut preceded_by_ws = true;
     for i in 0..n {
-        let c = chars[i];
-        let followed_by_ws = is_blank_or_end(chars.get(i + 1).copied());
+        let c: char = chars[i].into();
+        let followed_by_ws = is_blank_or_end(chars.get(i + 1).map(|&c| c.into()));
         if i == 0 {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
