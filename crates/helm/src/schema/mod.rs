@@ -23,7 +23,7 @@ mod text;
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use capstan_gotmpl::{Map, Value};
 
@@ -113,30 +113,32 @@ type CachedCompile = Arc<(Result<compile::Compiled, String>, Vec<String>)>;
 /// Schemas compiled in this process, by their bytes. Compiling (the
 /// metaschema check, every `pattern` regex) costs far more than validating,
 /// and the same chart is rendered for many apps; a compile is a pure
-/// function of the bytes, so its outcome and log lines are replayed.
-static COMPILED: Mutex<Option<HashMap<Vec<u8>, CachedCompile>>> = Mutex::new(None);
+/// function of the bytes, so its outcome and log lines are replayed. Each
+/// entry is compiled once even when several threads ask at the same time
+/// (the others wait for it).
+type CompileSlot = Arc<OnceLock<CachedCompile>>;
+static COMPILED: Mutex<Option<HashMap<Vec<u8>, CompileSlot>>> = Mutex::new(None);
 
 /// Distinct schemas kept before the cache is emptied.
 const CACHE_CAPACITY: usize = 64;
 
 fn compile_cached(schema: &[u8]) -> CachedCompile {
-    let lookup = |cache: &Option<HashMap<Vec<u8>, CachedCompile>>| {
-        cache.as_ref().and_then(|m| m.get(schema)).map(Arc::clone)
+    let compile = || {
+        let mut logged = Vec::new();
+        let result = compile::compile(schema, &mut logged);
+        Arc::new((result, logged))
     };
-    if let Some(hit) = COMPILED.lock().ok().and_then(|c| lookup(&c)) {
-        return hit;
-    }
-    let mut logged = Vec::new();
-    let result = compile::compile(schema, &mut logged);
-    let entry = Arc::new((result, logged));
-    if let Ok(mut cache) = COMPILED.lock() {
+    let slot = COMPILED.lock().ok().map(|mut cache| {
         let map = cache.get_or_insert_with(HashMap::new);
-        if map.len() >= CACHE_CAPACITY {
+        if !map.contains_key(schema) && map.len() >= CACHE_CAPACITY {
             map.clear();
         }
-        map.insert(schema.to_vec(), Arc::clone(&entry));
+        Arc::clone(map.entry(schema.to_vec()).or_default())
+    });
+    match slot {
+        Some(slot) => Arc::clone(slot.get_or_init(compile)),
+        None => compile(),
     }
-    entry
 }
 
 fn validate_here(values: &Map, schema: &[u8], warnings: &mut Vec<String>) -> Result<(), String> {
