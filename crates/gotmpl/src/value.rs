@@ -319,12 +319,17 @@ impl Value {
             return self.clone();
         }
         match self {
-            Value::Map(m) => Value::map(
-                m.snapshot()
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.deep_copy_at(depth + 1)))
-                    .collect(),
-            ),
+            Value::Map(m) => {
+                // Cloning the tree copies it node by node, already sorted;
+                // then only the maps and lists in it need copies of their own.
+                let mut copy = Map::clone(&m.snapshot());
+                for v in copy.values_mut() {
+                    if matches!(v, Value::Map(_) | Value::List(_)) {
+                        *v = v.deep_copy_at(depth + 1);
+                    }
+                }
+                Value::map(copy)
+            }
             Value::List(items) => {
                 Value::list(items.iter().map(|v| v.deep_copy_at(depth + 1)).collect())
             }
@@ -407,5 +412,39 @@ impl From<Vec<Value>> for Value {
 impl From<Map> for Value {
     fn from(m: Map) -> Value {
         Value::map(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deep_copies_share_no_map_with_the_original() {
+        let inner = Value::map(Map::from([("x".to_string(), Value::Int(1))]));
+        let list = Value::list(vec![inner.clone(), Value::str("s")]);
+        let outer = Value::map(Map::from([
+            ("m".to_string(), inner.clone()),
+            ("l".to_string(), list),
+            ("n".to_string(), Value::Float(2.0)),
+        ]));
+        let copy = outer.deep_copy();
+        assert_eq!(copy, outer);
+        let copied = copy.as_map().unwrap_or_default();
+        let in_map = copied.get("m").and_then(Value::as_map_ref).cloned();
+        let in_list = copied
+            .get("l")
+            .and_then(Value::as_list)
+            .and_then(|l| l[0].as_map_ref().cloned());
+        let nested: Vec<MapRef> = [in_map, in_list].into_iter().flatten().collect();
+        assert_eq!(nested.len(), 2);
+        for m in nested {
+            m.update(|m| m.insert("x".into(), Value::Int(9)));
+        }
+        assert_eq!(
+            inner.as_map_ref().and_then(|m| m.get("x")),
+            Some(Value::Int(1))
+        );
+        assert_ne!(copy, outer);
     }
 }

@@ -69,10 +69,7 @@ pub fn helm_functions(lookup: Arc<dyn Lookup>) -> Vec<(&'static str, Function)> 
             let name = arg_str(args, 0);
             {
                 let mut counts = included.lock().map_err(|_| FuncError::msg("include: poisoned"))?;
-                // Looked up by `&str` first: a name seen before costs no allocation.
-                if !counts.contains_key(name) {
-                    counts.insert(name.to_string(), 0);
-                }
+                // Looked up by `&str`: a name seen before costs no allocation.
                 if let Some(count) = counts.get_mut(name) {
                     if *count > INCLUDE_RECURSION_MAX {
                         return Err(FuncError::msg(format!(
@@ -80,6 +77,8 @@ pub fn helm_functions(lookup: Arc<dyn Lookup>) -> Vec<(&'static str, Function)> 
                         )));
                     }
                     *count += 1;
+                } else {
+                    counts.insert(name.to_string(), 1);
                 }
             }
             let result = ctx.execute_template_value(name, arg(args, 1));
