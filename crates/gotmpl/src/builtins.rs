@@ -113,18 +113,8 @@ impl Builtin {
                 let (item, rest) = split(args);
                 slice(item, &rest)
             }
-            Print => con(Value::str(format::sprint(&values(args)))),
-            Println => con(Value::str(format::sprintln(&values(args)))),
-            Printf => {
-                let mut args = values(args);
-                let fmt = if args.is_empty() {
-                    Value::Nil
-                } else {
-                    args.remove(0)
-                };
-                let fmt = fmt.as_str().unwrap_or_default().to_string();
-                con(Value::str(format::sprintf(&fmt, &args)))
-            }
+            // The evaluator calls `print_values` directly.
+            Print | Println | Printf => Ok(self.print_values(&values(args))),
             Html => con(Value::str(escape::html_escape(&eval_args(args)))),
             Js => con(Value::str(escape::js_escape(&eval_args(args)))),
             UrlQuery => con(Value::str(escape::query_escape(&eval_args(args)))),
@@ -150,6 +140,30 @@ impl Builtin {
                 }
             }
         }
+    }
+}
+
+impl Builtin {
+    /// Whether the built-in formats its operands with `fmt` (`print`,
+    /// `printf`, `println`): it takes them as plain values, which the
+    /// evaluator hands over without building a `Vec<Val>` first.
+    pub(crate) fn prints_values(self) -> bool {
+        matches!(self, Builtin::Print | Builtin::Printf | Builtin::Println)
+    }
+
+    /// Runs `print`, `printf` or `println` on checked operands.
+    pub(crate) fn print_values(self, args: &[Value]) -> Val {
+        let text = match self {
+            Builtin::Println => format::sprintln(args),
+            Builtin::Printf => {
+                let (fmt, rest) = args.split_first().map_or(("", &[][..]), |(f, rest)| {
+                    (f.as_str().unwrap_or_default(), rest)
+                });
+                format::sprintf(fmt, rest)
+            }
+            _ => format::sprint(args),
+        };
+        Val::Con(Value::str(text))
     }
 }
 

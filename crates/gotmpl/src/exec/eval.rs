@@ -335,6 +335,12 @@ impl<'s> Exec<'s> {
                 if matches!(b, Builtin::And | Builtin::Or) {
                     return self.eval_and_or(dot, b == Builtin::Or, args, final_);
                 }
+                if b.prints_values() {
+                    let values = self.eval_values(dot, &sig, args, final_)?;
+                    let result = self.invoke_printing(b, node, name, &values);
+                    self.recycle(values);
+                    return result;
+                }
                 let mut argv = Vec::with_capacity(args.len() + usize::from(final_.is_some()));
                 self.eval_args(dot, &sig, args, final_, &mut argv, |v| v)?;
                 self.invoke_builtin(b, node, name, args, argv)
@@ -472,6 +478,31 @@ impl<'s> Exec<'s> {
         Ok(())
     }
 
+    /// `print`, `printf` and `println`. They format whole values: a map
+    /// shared many times over would print once per path, so measure first
+    /// (as printing an action's value does).
+    #[inline(never)]
+    fn invoke_printing(
+        &mut self,
+        b: Builtin,
+        node: At<'s>,
+        name: &'s str,
+        values: &[Value],
+    ) -> Result<Val, Error> {
+        let max = self.limits().max_output;
+        let too_big = values.iter().any(|v| {
+            matches!(v, Value::Map(_) | Value::List(_)) && super::printed_size_exceeds(v, max)
+        });
+        if too_big {
+            self.at = node;
+            return Err(
+                self.fail_limit(|| format!("output exceeds the maximum size ({max} bytes)"))
+            );
+        }
+        let result = b.print_values(values);
+        self.finish(node, name, Ok(result), true)
+    }
+
     #[inline(never)]
     fn invoke_builtin(
         &mut self,
@@ -481,18 +512,10 @@ impl<'s> Exec<'s> {
         args: &'s [Arg],
         argv: Vec<Val>,
     ) -> Result<Val, Error> {
-        // The printing built-ins format whole values: a map shared many
-        // times over would print once per path, so measure first (as
-        // printing an action's value does).
-        if matches!(
-            b,
-            Builtin::Print
-                | Builtin::Printf
-                | Builtin::Println
-                | Builtin::Html
-                | Builtin::Js
-                | Builtin::UrlQuery
-        ) {
+        // The escapers format whole values: a map shared many times over
+        // would print once per path, so measure first (as printing an
+        // action's value does).
+        if matches!(b, Builtin::Html | Builtin::Js | Builtin::UrlQuery) {
             let max = self.limits().max_output;
             let too_big = argv.iter().any(|a| {
                 matches!(a.concrete(), Some(v @ (Value::Map(_) | Value::List(_)))
