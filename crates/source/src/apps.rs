@@ -311,13 +311,16 @@ impl Engine {
             })
             .collect();
         self.prefetch(&named);
-        let mut forests: Vec<AppTree> = Vec::new();
+        // Each candidate's tree, with the memo keys of its rendered nodes:
+        // outputs are copied into the trees kept, not into every candidate's.
+        let mut forests: Vec<(AppTree, Vec<(usize, String)>)> = Vec::new();
         for (file, app) in &candidates {
             let mut t = AppTree {
                 revision: revision.clone(),
                 ..AppTree::default()
             };
             let mut seen = HashSet::new();
+            let mut rendered = Vec::new();
             let root = self.build(
                 &mut t,
                 app.clone(),
@@ -326,13 +329,14 @@ impl Engine {
                 0,
                 &mut Vec::new(),
                 &mut seen,
+                &mut rendered,
             );
             t.roots.push(root);
-            forests.push(t);
+            forests.push((t, rendered));
         }
         // Names that appear below another candidate's root.
         let mut nested: HashSet<String> = HashSet::new();
-        for t in &forests {
+        for (t, _) in &forests {
             for n in t.nodes.iter().skip(1) {
                 nested.insert(app_id(&n.app));
             }
@@ -346,7 +350,7 @@ impl Engine {
         let mut covered: HashSet<String> = HashSet::new();
         let mut keep = vec![false; forests.len()];
         for pass in 0..2 {
-            for (i, t) in forests.iter().enumerate() {
+            for (i, (t, _)) in forests.iter().enumerate() {
                 let id = app_id(&t.nodes[0].app);
                 if keep[i] || covered.contains(&id) || (pass == 0 && nested.contains(&id)) {
                     continue;
@@ -355,7 +359,19 @@ impl Engine {
                 covered.extend(t.nodes.iter().map(|n| app_id(&n.app)));
             }
         }
-        for (t, _) in forests.into_iter().zip(keep).filter(|(_, k)| *k) {
+        let kept: Vec<_> = forests
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(f, k)| k.then_some(f))
+            .collect();
+        out.nodes
+            .reserve_exact(kept.iter().map(|(t, _)| t.nodes.len()).sum());
+        for (mut t, rendered) in kept {
+            for (idx, key) in rendered {
+                if let Some(Ok((output, _))) = self.memo.get(&key) {
+                    t.nodes[idx].output = Ok(output.clone());
+                }
+            }
             let offset = out.nodes.len();
             out.roots.push(offset);
             for mut n in t.nodes {
@@ -377,6 +393,7 @@ impl Engine {
         depth: usize,
         path: &mut Vec<String>,
         seen: &mut HashSet<String>,
+        rendered: &mut Vec<(usize, String)>,
     ) -> usize {
         let id = app_id(&app);
         let name = app.metadata.name.clone();
@@ -424,19 +441,33 @@ impl Engine {
             t.nodes.push(node);
             return idx;
         }
-        let rendered = self.render(&app);
+        let key = memo_key(&app);
+        if !self.memo.contains_key(&key) {
+            let r = self.render_uncached(&app);
+            self.memo.insert(key.clone(), r);
+        }
+        // The Argo CD documents of its output (source, text, kind), where
+        // its children are; the output itself is copied once the trees
+        // kept are known.
+        let argo_docs = match self.memo.get(&key) {
+            Some(Ok((output, docs))) => Ok(docs
+                .iter()
+                .zip(&output.manifests)
+                .filter(|(_, m)| m.key.group == "argoproj.io")
+                .map(|(d, m)| (d.source.clone(), d.text.clone(), m.key.kind.clone()))
+                .collect::<Vec<_>>()),
+            Some(Err(e)) => Err(e.clone()),
+            None => Ok(Vec::new()),
+        };
         let mut children = Vec::new();
-        match rendered {
-            Ok((output, docs)) => {
-                for (doc, m) in docs.iter().zip(&output.manifests) {
-                    if m.key.group != "argoproj.io" {
-                        continue;
-                    }
-                    let origin = format!("{name}: {}", doc.source);
+        match argo_docs {
+            Ok(argo_docs) => {
+                for (source, text, kind) in argo_docs {
+                    let origin = format!("{name}: {source}");
                     match self.parse(
                         &origin,
                         &Document {
-                            text: &doc.text,
+                            text: &text,
                             line: 1,
                         },
                     ) {
@@ -458,11 +489,11 @@ impl Engine {
                         Err(e) => node.problems.push(AppError {
                             app: name.clone(),
                             kind: ErrorKind::Invalid,
-                            message: format!("renders an invalid {}: {e}", m.key.kind),
+                            message: format!("renders an invalid {kind}: {e}"),
                         }),
                     }
                 }
-                node.output = Ok(output);
+                rendered.push((idx, key));
             }
             Err(e) => node.output = Err(e),
         }
@@ -482,7 +513,7 @@ impl Engine {
             self.prefetch(&ready);
         }
         for (origin, child) in children {
-            let c = self.build(t, child, origin, Some(idx), depth + 1, path, seen);
+            let c = self.build(t, child, origin, Some(idx), depth + 1, path, seen, rendered);
             t.nodes[idx].children.push(c);
         }
         path.pop();
