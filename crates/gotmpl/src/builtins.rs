@@ -93,16 +93,12 @@ impl Builtin {
     /// Runs the built-in on checked arguments. The error is the message Go
     /// wraps as `error calling NAME: ...`. `callee` gives the source text of
     /// the first argument, which `call` names in its errors (Go 1.24).
-    pub(crate) fn call(
-        self,
-        args: Vec<Val>,
-        callee: impl FnOnce() -> String,
-    ) -> Result<Val, String> {
+    pub(crate) fn call(self, args: &[Val], callee: impl FnOnce() -> String) -> Result<Val, String> {
         use Builtin::*;
         let con = |v: Value| Ok(Val::Con(v));
         match self {
             // Evaluated with short-circuit by the evaluator.
-            And | Or => Ok(args.into_iter().last().unwrap_or(Val::Missing)),
+            And | Or => Ok(args.last().cloned().unwrap_or(Val::Missing)),
             Not => con(Value::Bool(!args.first().is_some_and(Val::truth))),
             Len => length(args.first().unwrap_or(&Val::Missing)).map(|n| Val::Con(Value::Int(n))),
             Index => {
@@ -111,16 +107,19 @@ impl Builtin {
             }
             Slice => {
                 let (item, rest) = split(args);
-                slice(item, &rest)
+                slice(item, rest)
             }
             // The evaluator calls `print_values` directly.
-            Print | Println | Printf => Ok(self.print_values(&values(args))),
+            Print | Println | Printf => {
+                let values: Vec<Value> = args.iter().cloned().map(Val::into_value).collect();
+                Ok(self.print_values(&values))
+            }
             Html => con(Value::str(escape::html_escape(&eval_args(args)))),
             Js => con(Value::str(escape::js_escape(&eval_args(args)))),
             UrlQuery => con(Value::str(escape::query_escape(&eval_args(args)))),
             Eq => {
                 let (first, rest) = split(args);
-                eq(&first, &rest).map(|b| Val::Con(Value::Bool(b)))
+                eq(&first, rest).map(|b| Val::Con(Value::Bool(b)))
             }
             Ne => pair(args, |a, b| eq(a, std::slice::from_ref(b)).map(|e| !e)),
             Lt => pair(args, lt),
@@ -167,32 +166,29 @@ impl Builtin {
     }
 }
 
-fn split(args: Vec<Val>) -> (Val, Vec<Val>) {
-    let mut it = args.into_iter();
-    let first = it.next().unwrap_or(Val::Missing);
-    (first, it.collect())
+fn split(args: &[Val]) -> (Val, &[Val]) {
+    match args.split_first() {
+        Some((first, rest)) => (first.clone(), rest),
+        None => (Val::Missing, &[]),
+    }
 }
 
-fn pair(args: Vec<Val>, f: impl Fn(&Val, &Val) -> Result<bool, String>) -> Result<Val, String> {
+fn pair(args: &[Val], f: impl Fn(&Val, &Val) -> Result<bool, String>) -> Result<Val, String> {
     let missing = Val::Missing;
     let a = args.first().unwrap_or(&missing);
     let b = args.get(1).unwrap_or(&missing);
     f(a, b).map(|r| Val::Con(Value::Bool(r)))
 }
 
-fn values(args: Vec<Val>) -> Vec<Value> {
-    args.into_iter().map(Val::into_value).collect()
-}
-
 /// Go's `evalArgs` for the escapers: `fmt.Sprint` of the arguments, where a
 /// nil argument prints as `<no value>`.
-fn eval_args(args: Vec<Val>) -> String {
-    if let [Val::Con(Value::String(s)) | Val::Iface(Value::String(s))] = args.as_slice() {
+fn eval_args(args: &[Val]) -> String {
+    if let [Val::Con(Value::String(s)) | Val::Iface(Value::String(s))] = args {
         return s.to_string();
     }
     let args: Vec<Value> = args
-        .into_iter()
-        .map(|a| match a.into_value() {
+        .iter()
+        .map(|a| match a.clone().into_value() {
             Value::Nil => Value::str("<no value>"),
             v => v,
         })
@@ -242,12 +238,12 @@ fn index_arg(index: &Val, cap: usize) -> Result<usize, String> {
     Ok(x as usize)
 }
 
-fn index(item: Val, indexes: Vec<Val>) -> Result<Val, String> {
+fn index(item: Val, indexes: &[Val]) -> Result<Val, String> {
     let mut item = match item.concrete() {
         Some(_) => item,
         None => return Err("index of untyped nil".to_string()),
     };
-    for ix in &indexes {
+    for ix in indexes {
         let Some(cur) = item.concrete() else {
             return Err("index of nil pointer".to_string());
         };

@@ -87,6 +87,8 @@ pub(crate) struct Exec<'s> {
     /// Emptied argument vectors of finished calls, reused by the next
     /// calls to registered functions.
     arg_pool: Vec<Vec<Value>>,
+    /// The same for the operands of built-ins.
+    val_pool: Vec<Vec<Val>>,
     /// Emptied output buffers of finished embedder template calls
     /// (`include`), reused by the next ones.
     out_pool: Vec<String>,
@@ -133,6 +135,7 @@ impl<'s> Exec<'s> {
             fuel: budget.fuel,
             limit_error: None,
             arg_pool: Vec::new(),
+            val_pool: Vec::new(),
             out_pool: Vec::new(),
         }
     }

@@ -341,9 +341,16 @@ impl<'s> Exec<'s> {
                     self.recycle(values);
                     return result;
                 }
-                let mut argv = Vec::with_capacity(args.len() + usize::from(final_.is_some()));
-                self.eval_args(dot, &sig, args, final_, &mut argv, |v| v)?;
-                self.invoke_builtin(b, node, name, args, argv)
+                let mut argv = self.val_pool.pop().unwrap_or_default();
+                let result = match self.eval_args(dot, &sig, args, final_, &mut argv, |v| v) {
+                    Ok(()) => self.invoke_builtin(b, node, name, args, &argv),
+                    Err(err) => Err(err),
+                };
+                argv.clear();
+                if argv.capacity() <= 64 {
+                    self.val_pool.push(argv);
+                }
+                result
             }
             Callee::Func(f) => {
                 let sig = Params::Go(Cow::Borrowed(&f.sig));
@@ -510,7 +517,7 @@ impl<'s> Exec<'s> {
         node: At<'s>,
         name: &'s str,
         args: &'s [Arg],
-        argv: Vec<Val>,
+        argv: &[Val],
     ) -> Result<Val, Error> {
         // The escapers format whole values: a map shared many times over
         // would print once per path, so measure first (as printing an
