@@ -243,11 +243,17 @@ fn build_raw(text: &str) -> Result<Graph, BuildError> {
                     (Some(t), _) => t != "!",
                     _ => false,
                 };
-                nodes.push(Node::Scalar {
-                    value: value.into_owned(),
-                    plain,
-                    tag,
-                });
+                let mut value = value.into_owned();
+                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+                    && ends_without_break(text, &span)
+                    && value.ends_with('\n')
+                {
+                    // go-yaml ends a block scalar with a line break only when
+                    // its last line has one: at the end of input there is none
+                    // (`fromYaml "a: |\n  t"` gives "t"), whatever the chomping.
+                    value.pop();
+                }
+                nodes.push(Node::Scalar { value, plain, tag });
                 nodes.len() - 1
             }
             Event::SequenceStart(..) => {
@@ -281,6 +287,16 @@ fn build_raw(text: &str) -> Result<Graph, BuildError> {
 
 /// go-yaml (libyaml 0.1) does not know YAML 1.2's `\/` escape, which the
 /// parser accepts: refuse it as libyaml does.
+/// Whether the node at `span` runs to the end of `text` and the last line
+/// of `text` holds content but no line break.
+fn ends_without_break(text: &str, span: &granit_parser::Span) -> bool {
+    if text.ends_with(['\n', '\r']) || span.end.byte_offset() != Some(text.len()) {
+        return false;
+    }
+    let last_line = text.rsplit(['\n', '\r']).next().unwrap_or(text);
+    !last_line.trim_matches([' ', '\t']).is_empty()
+}
+
 fn check_escapes(text: &str, span: &granit_parser::Span) -> Result<(), BuildError> {
     let (Some(start), Some(end)) = (span.start.byte_offset(), span.end.byte_offset()) else {
         return Ok(());
