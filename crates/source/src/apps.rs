@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use capstan_helm::worker::{Job, run_all};
 use capstan_model::{
     AppProject, Application, ApplicationSource, ArgoObject, Document, ManifestError, ResourceKey,
     SourceKind, parse_document, split_documents,
@@ -558,6 +559,7 @@ impl Engine {
     fn prefetch(&mut self, apps: &[&Application]) {
         let mut pending = Vec::new();
         let mut inputs = Vec::new();
+        let mut done = Vec::new();
         let mut taken = HashSet::new();
         for app in apps {
             let key = memo_key(app);
@@ -565,44 +567,58 @@ impl Engine {
             {
                 continue;
             }
-            let name = app.metadata.name.as_str();
+            let Some(source) = app.sources().into_iter().find(|s| !s.is_ref_only()) else {
+                continue;
+            };
+            let name = app.metadata.name.clone();
+            let namespace = app.spec.destination.namespace.clone();
             let planned = self.source_refs(app).and_then(|refs| {
-                let sources = app.sources();
-                let source = sources.iter().find(|s| !s.is_ref_only());
-                match source {
-                    Some(s) => self
-                        .plan_source(app, s, &refs)
-                        .map_err(|(kind, message)| app_error(name, kind, message)),
-                    None => Err(app_error(name, ErrorKind::Invalid, String::new())),
-                }
+                self.plan_source(app, source, &refs)
+                    .map_err(|(kind, message)| app_error(&name, kind, message))
             });
             match planned {
                 Ok(Planned::Helm(input, finish)) => {
                     inputs.push(*input);
-                    pending.push((key, *app, finish));
+                    pending.push((key, name, namespace, finish));
                 }
-                Ok(Planned::Done(part)) => {
-                    let result = Ok(assemble(app, vec![part]));
-                    self.memo.insert(key, result);
-                }
+                Ok(Planned::Done(part)) => done.push((key, namespace, part)),
                 Err(e) => {
                     self.memo.insert(key, Err(e));
                 }
             }
         }
         let rendered = render_inputs(inputs, &mut self.charts);
-        for ((key, app, finish), r) in pending.into_iter().zip(rendered) {
-            let result = match r {
+        // Outputs assembled (each document's resource read) on the worker
+        // threads too.
+        let mut keys = Vec::new();
+        let mut jobs: Vec<Job<(AppOutput, Vec<RenderedDoc>)>> = Vec::new();
+        for (key, namespace, part) in done {
+            keys.push(key);
+            jobs.push(Box::new(move || assemble(&namespace, vec![part])));
+        }
+        for ((key, name, namespace, finish), r) in pending.into_iter().zip(rendered) {
+            match r {
                 // The render memo holds it: rendered (reused) when reached.
-                None => continue,
-                Some(Ok(r)) => {
-                    let out = finish.output(&r);
-                    let part = (SourceKind::Helm, out.docs, out.stream, out.value_files);
-                    Ok(assemble(app, vec![part]))
+                None => {}
+                Some(Err(m)) => {
+                    self.memo
+                        .insert(key, Err(app_error(&name, ErrorKind::Render, m)));
                 }
-                Some(Err(m)) => Err(app_error(&app.metadata.name, ErrorKind::Render, m)),
-            };
-            self.memo.insert(key, result);
+                Some(Ok(r)) => {
+                    keys.push(key);
+                    jobs.push(Box::new(move || {
+                        let out = finish.output(&r);
+                        let part = (SourceKind::Helm, out.docs, out.stream, out.value_files);
+                        assemble(&namespace, vec![part])
+                    }));
+                }
+            }
+        }
+        for (key, result) in keys.into_iter().zip(run_all(jobs)) {
+            // A job that could not run is left to the usual way.
+            if let Ok(r) = result {
+                self.memo.insert(key, Ok(r));
+            }
         }
     }
 
@@ -668,7 +684,7 @@ impl Engine {
                 .map_err(|(k, m)| app_error(name, k, m))?;
             parts.push(part);
         }
-        Ok(assemble(app, parts))
+        Ok(assemble(&app.spec.destination.namespace, parts))
     }
 
     fn render_source(
@@ -839,8 +855,9 @@ fn app_error(app: &str, kind: ErrorKind, message: String) -> AppError {
     }
 }
 
-/// An app's output from its rendered sources, in source order.
-fn assemble(app: &Application, parts: Vec<SourceRender>) -> (AppOutput, Vec<RenderedDoc>) {
+/// An app's output from its rendered sources, in source order; resources
+/// without a namespace are in `namespace` (the destination's).
+fn assemble(namespace: &str, parts: Vec<SourceRender>) -> (AppOutput, Vec<RenderedDoc>) {
     let mut docs = Vec::new();
     let mut stream = String::new();
     let mut source_kinds = Vec::new();
@@ -851,7 +868,6 @@ fn assemble(app: &Application, parts: Vec<SourceRender>) -> (AppOutput, Vec<Rend
         source_kinds.push(kind);
         value_files.extend(vf);
     }
-    let namespace = app.spec.destination.namespace.as_str();
     let manifests = docs.iter().map(|d| keyed(d, namespace)).collect();
     (
         AppOutput {
