@@ -207,27 +207,64 @@ impl Engine {
             None => files.push(rel.clone()),
         }
         let single = files.len() == 1 && files[0] == rel;
-        let mut apps = Vec::new();
+        // Files read in order up to the first that cannot be; that one's
+        // error comes after those of the files before it.
+        let mut texts = Vec::new();
+        let mut unreadable = None;
         for f in files {
-            let Some(bytes) = tree.read(&f).map_err(|e| InputError(e.to_string()))? else {
-                return Err(InputError(format!(
-                    "{}: no such file at revision {}",
-                    input.display(),
-                    tree.revision()
-                )));
+            let bytes = match tree.read(&f) {
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => {
+                    unreadable = Some(InputError(format!(
+                        "{}: no such file at revision {}",
+                        input.display(),
+                        tree.revision()
+                    )));
+                    break;
+                }
+                Err(e) => {
+                    unreadable = Some(InputError(e.to_string()));
+                    break;
+                }
             };
-            let text = String::from_utf8_lossy(&bytes);
+            let text = String::from_utf8_lossy(&bytes).into_owned();
             // In a folder, a file that cannot spell Argo CD's API group
             // holds no Application, and its errors are ignored (below).
             if !single && !may_name_argo(&text) {
                 continue;
             }
-            let parsed: Result<Vec<ArgoObject>, ManifestError> = split_documents(&text)
-                .iter()
-                .map(|d| self.parse(&f, d))
-                .collect();
-            match parsed {
-                Ok(objs) => {
+            texts.push((f, text));
+        }
+        // Parsed several files at once (a parse is a pure function of the
+        // text); each file's documents up to its first error.
+        let jobs: Vec<Job<ParsedFile>> = texts
+            .iter()
+            .map(|(f, text)| {
+                let (f, text) = (f.clone(), text.clone());
+                Box::new(move || parse_file(&f, &text)) as Job<ParsedFile>
+            })
+            .collect();
+        let mut parsed_files = run_all(jobs).into_iter();
+        let mut apps = Vec::new();
+        for (f, text) in &texts {
+            let docs = match parsed_files.next() {
+                Some(Ok(docs)) => docs,
+                // A job that could not run: parsed here.
+                _ => parse_file(f, text),
+            };
+            let mut objs = Vec::new();
+            let mut failed = None;
+            for (key, doc) in docs {
+                match doc {
+                    Ok(o) => {
+                        self.parsed.entry(key).or_insert_with(|| o.clone());
+                        objs.push(o);
+                    }
+                    Err(e) => failed = Some(e),
+                }
+            }
+            match failed {
+                None => {
                     for o in objs {
                         if let ArgoObject::Application(a) = o {
                             apps.push((f.clone(), *a));
@@ -235,9 +272,12 @@ impl Engine {
                     }
                 }
                 // In a folder, YAML that is not about Argo CD may be anything.
-                Err(_) if !single && !text.contains("argoproj.io") => {}
-                Err(e) => return Err(InputError(e.to_string())),
+                Some(_) if !single && !text.contains("argoproj.io") => {}
+                Some(e) => return Err(InputError(e.to_string())),
             }
+        }
+        if let Some(e) = unreadable {
+            return Err(e);
         }
         if apps.is_empty() {
             return Err(InputError(format!(
@@ -882,6 +922,25 @@ fn assemble(namespace: &str, parts: Vec<SourceRender>) -> (AppOutput, Vec<Render
 
 /// One source rendered: its type, documents, stream and value files read.
 type SourceRender = (SourceKind, Vec<RenderedDoc>, String, Vec<ValueFile>);
+
+/// A file's documents parsed, each with its [`parse_key`], up to and
+/// including the first that fails.
+type ParsedFile = Vec<(String, Result<ArgoObject, ManifestError>)>;
+
+/// [`parse_document`] over each document of a file, stopping at the first
+/// error (as reading the file as a whole does).
+fn parse_file(origin: &str, text: &str) -> ParsedFile {
+    let mut out = Vec::new();
+    for d in split_documents(text) {
+        let parsed = parse_document(origin, &d);
+        let failed = parsed.is_err();
+        out.push((parse_key(d.text).to_string(), parsed));
+        if failed {
+            break;
+        }
+    }
+    out
+}
 
 /// The text a document is remembered by: without trailing blanks and
 /// line breaks when they cannot change what it reads as (only a block
