@@ -80,40 +80,71 @@ pub(crate) fn run<R: Send + 'static>(
     rx.recv().unwrap_or(Err(Failure::Panicked))
 }
 
-/// A job for [`run_all`].
+/// A job for [`submit`] and [`run_all`].
 pub type Job<R> = Box<dyn FnOnce() -> R + Send>;
 
-/// Runs `jobs` on the worker threads, as many at once as the pool has
-/// threads (the machine's parallelism), and returns their results in the
-/// order of `jobs`. Jobs submitted from a worker run inline, one after the
-/// other.
-pub fn run_all<R: Send + 'static>(jobs: Vec<Job<R>>) -> Vec<Result<R, Failure>> {
-    if ON_WORKER.with(Cell::get) || jobs.len() < 2 {
-        return jobs.into_iter().map(run).collect();
+/// A job handed to the pool by [`submit`].
+pub struct Pending<R>(Waiting<R>);
+
+enum Waiting<R> {
+    Done(Result<R, Failure>),
+    Running(Receiver<Result<R, Failure>>),
+}
+
+impl<R> std::fmt::Debug for Pending<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.0 {
+            Waiting::Done(_) => "done",
+            Waiting::Running(_) => "running",
+        };
+        f.debug_tuple("Pending").field(&state).finish()
     }
-    let pool = pool();
-    for _ in 0..jobs.len().min(pool.max) {
-        if let Err(e) = grow(pool) {
-            return jobs.iter().map(|_| Err(e.clone())).collect();
+}
+
+impl<R> Pending<R> {
+    /// Waits for the job and returns its result.
+    pub fn wait(self) -> Result<R, Failure> {
+        match self.0 {
+            Waiting::Done(r) => r,
+            Waiting::Running(rx) => rx.recv().unwrap_or(Err(Failure::Panicked)),
         }
     }
-    let mut waiting = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let (tx, rx) = channel();
-        let boxed: Job<()> = Box::new(move || {
-            let _ = tx.send(catch_unwind(AssertUnwindSafe(job)).map_err(|_| Failure::Panicked));
-        });
-        let sent = pool
-            .queue
-            .lock()
-            .map_err(|_| Failure::Spawn("worker queue poisoned".into()))
-            .and_then(|q| q.send(boxed).map_err(|e| Failure::Spawn(e.to_string())));
-        waiting.push(sent.map(|()| rx));
+}
+
+/// Starts `job` on a worker thread (the pool grows up to the machine's
+/// parallelism) and returns at once, so the caller can prepare more work
+/// meanwhile. A job submitted from a worker runs inline, before this
+/// returns.
+pub fn submit<R: Send + 'static>(job: Job<R>) -> Pending<R> {
+    if ON_WORKER.with(Cell::get) {
+        return Pending(Waiting::Done(
+            catch_unwind(AssertUnwindSafe(job)).map_err(|_| Failure::Panicked),
+        ));
     }
-    waiting
-        .into_iter()
-        .map(|w| w.and_then(|rx| rx.recv().unwrap_or(Err(Failure::Panicked))))
-        .collect()
+    let pool = pool();
+    if let Err(e) = grow(pool) {
+        return Pending(Waiting::Done(Err(e)));
+    }
+    let (tx, rx) = channel();
+    let boxed: Job<()> = Box::new(move || {
+        let _ = tx.send(catch_unwind(AssertUnwindSafe(job)).map_err(|_| Failure::Panicked));
+    });
+    let sent = pool
+        .queue
+        .lock()
+        .map_err(|_| Failure::Spawn("worker queue poisoned".into()))
+        .and_then(|q| q.send(boxed).map_err(|e| Failure::Spawn(e.to_string())));
+    match sent {
+        Ok(()) => Pending(Waiting::Running(rx)),
+        Err(e) => Pending(Waiting::Done(Err(e))),
+    }
+}
+
+/// Runs `jobs` on the worker threads, as many at once as the pool has
+/// threads, and returns their results in the order of `jobs`.
+pub fn run_all<R: Send + 'static>(jobs: Vec<Job<R>>) -> Vec<Result<R, Failure>> {
+    let pending: Vec<Pending<R>> = jobs.into_iter().map(submit).collect();
+    pending.into_iter().map(Pending::wait).collect()
 }
 
 /// Starts one more worker unless the pool is full.
@@ -204,6 +235,18 @@ mod tests {
     #[test]
     fn nested_jobs_run_inline() {
         assert_eq!(run(|| run(|| 1).map(|x| x + 1)), Ok(Ok(2)));
+    }
+
+    #[test]
+    fn batches_return_in_order_and_nest_inline() {
+        let jobs: Vec<Job<usize>> = (0..8usize)
+            .map(|i| Box::new(move || i * 3) as Job<usize>)
+            .collect();
+        assert_eq!(run_all(jobs), (0..8).map(|i| Ok(i * 3)).collect::<Vec<_>>());
+        let nested = submit(Box::new(|| run_all(vec![Box::new(|| 5) as Job<i32>])));
+        assert_eq!(nested.wait(), Ok(vec![Ok(5)]));
+        let failing: Vec<Job<()>> = vec![Box::new(|| panic!("bug")), Box::new(|| ())];
+        assert_eq!(run_all(failing), vec![Err(Failure::Panicked), Ok(())]);
     }
 
     #[test]

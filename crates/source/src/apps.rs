@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use capstan_helm::worker::{Job, run_all};
+use capstan_helm::worker::{Job, run_all, submit};
 use capstan_model::{
     AppProject, Application, ApplicationSource, ArgoObject, Document, ManifestError, ResourceKey,
     SourceKind, parse_document, split_documents,
@@ -19,8 +19,8 @@ use crate::charts::{ChartRepository, ChartRequest, FetchError, MemoryTree, NoCha
 use crate::directory::{DirError, render_directory};
 use crate::envsubst::{Env, EnvInputs};
 use crate::helm::{
-    ChartCache, ClusterDefaults, Finish, HelmJob, RenderInput, prepare_helm, render_input,
-    render_inputs,
+    ChartCache, ClusterDefaults, Finish, HelmJob, RenderBatch, RenderInput, prepare_helm,
+    render_input,
 };
 use crate::output::{AppOutput, Manifest, RenderedDoc, ValueFile};
 use crate::repos::{RepoError, Repositories, Revision, normalize_url};
@@ -597,9 +597,9 @@ impl Engine {
     /// side effect (a fetch, a note), and each result is what
     /// `render_uncached` gives. The rest render the usual way when reached.
     fn prefetch(&mut self, apps: &[&Application]) {
-        let mut pending = Vec::new();
-        let mut inputs = Vec::new();
-        let mut done = Vec::new();
+        let mut batch = RenderBatch::default();
+        let mut rendering = Vec::new();
+        let mut assembling = Vec::new();
         let mut taken = HashSet::new();
         for app in apps {
             let key = memo_key(app);
@@ -616,48 +616,44 @@ impl Engine {
                 self.plan_source(app, source, &refs)
                     .map_err(|(kind, message)| app_error(&name, kind, message))
             });
+            // Outputs are assembled (each document's resource read) on the
+            // worker threads too.
             match planned {
                 Ok(Planned::Helm(input, finish)) => {
-                    inputs.push(*input);
-                    pending.push((key, name, namespace, finish));
+                    batch.start(*input, &self.charts, move |r| {
+                        let out = finish.output(r);
+                        let part = (SourceKind::Helm, out.docs, out.stream, out.value_files);
+                        assemble(&namespace, vec![part])
+                    });
+                    rendering.push((key, name));
                 }
-                Ok(Planned::Done(part)) => done.push((key, namespace, part)),
+                Ok(Planned::Done(part)) => {
+                    let job: Job<_> = Box::new(move || assemble(&namespace, vec![part]));
+                    assembling.push((key, submit(job)));
+                }
                 Err(e) => {
                     self.memo.insert(key, Err(e));
                 }
             }
         }
-        let rendered = render_inputs(inputs, &mut self.charts);
-        // Outputs assembled (each document's resource read) on the worker
-        // threads too.
-        let mut keys = Vec::new();
-        let mut jobs: Vec<Job<(AppOutput, Vec<RenderedDoc>)>> = Vec::new();
-        for (key, namespace, part) in done {
-            keys.push(key);
-            jobs.push(Box::new(move || assemble(&namespace, vec![part])));
-        }
-        for ((key, name, namespace, finish), r) in pending.into_iter().zip(rendered) {
+        for ((key, name), r) in rendering.into_iter().zip(batch.finish(&mut self.charts)) {
             match r {
-                // The render memo holds it: rendered (reused) when reached.
+                // Not rendered here (the render memo holds it, or the job
+                // could not run): rendered the usual way when reached.
                 None => {}
+                Some(Ok(out)) => {
+                    self.memo.insert(key, Ok(out));
+                }
                 Some(Err(m)) => {
                     self.memo
                         .insert(key, Err(app_error(&name, ErrorKind::Render, m)));
                 }
-                Some(Ok(r)) => {
-                    keys.push(key);
-                    jobs.push(Box::new(move || {
-                        let out = finish.output(&r);
-                        let part = (SourceKind::Helm, out.docs, out.stream, out.value_files);
-                        assemble(&namespace, vec![part])
-                    }));
-                }
             }
         }
-        for (key, result) in keys.into_iter().zip(run_all(jobs)) {
+        for (key, pending) in assembling {
             // A job that could not run is left to the usual way.
-            if let Ok(r) = result {
-                self.memo.insert(key, Ok(r));
+            if let Ok(out) = pending.wait() {
+                self.memo.insert(key, Ok(out));
             }
         }
     }

@@ -429,53 +429,90 @@ pub(crate) fn render_input(
     }
 }
 
-/// Renders prepared sources several at once on capstan-helm's worker
-/// threads. Each result is exactly what [`render_input`] would give, in
-/// order; `None` where the render memo already holds the render, or holds
-/// it by the time (the same render twice in the batch), or a job could not
-/// run: the caller renders those the usual way, which counts the reuse.
-pub(crate) fn render_inputs(
-    inputs: Vec<RenderInput>,
-    cache: &mut ChartCache,
-) -> Vec<Option<Result<RenderedChart, String>>> {
-    let mut keys = Vec::with_capacity(inputs.len());
-    let mut batched = std::collections::HashSet::new();
-    let mut jobs: Vec<capstan_helm::worker::Job<Result<RenderedChart, String>>> = Vec::new();
-    for input in inputs {
+/// Renders started on capstan-helm's worker threads as they are prepared
+/// (the caller prepares the next meanwhile), each finished there by its
+/// `then`. A result is exactly what [`render_input`] would give.
+pub(crate) struct RenderBatch<T> {
+    started: Vec<Option<Started<T>>>,
+    /// Memo keys of the renders started, when the render memo is kept.
+    keys: std::collections::HashSet<ObjectId>,
+}
+
+type Started<T> = (
+    Option<ObjectId>,
+    capstan_helm::worker::Pending<Result<(Option<RenderedChart>, T), String>>,
+);
+
+impl<T> std::fmt::Debug for RenderBatch<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RenderBatch")
+            .field("started", &self.started.len())
+            .finish()
+    }
+}
+
+impl<T> Default for RenderBatch<T> {
+    fn default() -> Self {
+        RenderBatch {
+            started: Vec::new(),
+            keys: std::collections::HashSet::new(),
+        }
+    }
+}
+
+impl<T: Send + 'static> RenderBatch<T> {
+    /// Starts rendering `input`, then `then` of the render. Not started
+    /// (the caller renders it the usual way, which counts the reuse) when
+    /// the render memo holds it or it is already in the batch.
+    pub(crate) fn start(
+        &mut self,
+        input: RenderInput,
+        cache: &ChartCache,
+        then: impl FnOnce(&RenderedChart) -> T + Send + 'static,
+    ) {
         let key = match cache.memo.as_ref() {
             Some(memo) => match RenderMemo::key(input.chart_digest, &input.user, &input.request) {
-                Ok(k) if !memo.holds(&k) && batched.insert(k) => Some(k),
+                Ok(k) if !memo.holds(&k) && self.keys.insert(k) => Some(k),
                 _ => {
-                    keys.push(None);
-                    continue;
+                    self.started.push(None);
+                    return;
                 }
             },
             None => None,
         };
-        keys.push(Some(key));
-        jobs.push(Box::new(move || {
-            render_chart(input.chart, &input.user, &input.request).map_err(|e| e.message)
+        let keep = key.is_some();
+        let pending = capstan_helm::worker::submit(Box::new(move || {
+            let r =
+                render_chart(input.chart, &input.user, &input.request).map_err(|e| e.message)?;
+            let t = then(&r);
+            Ok((keep.then_some(r), t))
         }));
+        self.started.push(Some((key, pending)));
     }
-    let mut results = capstan_helm::worker::run_all(jobs).into_iter();
-    let mut out = Vec::with_capacity(keys.len());
-    for key in keys {
-        let Some(key) = key else {
-            out.push(None);
-            continue;
-        };
-        // A job that could not run (no thread, a panic) is left to the
-        // usual way, which reports it.
-        let Some(Ok(rendered)) = results.next() else {
-            out.push(None);
-            continue;
-        };
-        if let (Some(k), Ok(r), Some(memo)) = (key, &rendered, cache.memo.as_mut()) {
-            memo.store(k, r.clone());
+
+    /// Each started render's result, in order; `None` for those not
+    /// started or whose job could not run (no thread, a panic): the caller
+    /// renders those the usual way, which reports them.
+    pub(crate) fn finish(self, cache: &mut ChartCache) -> Vec<Option<Result<T, String>>> {
+        let mut out = Vec::with_capacity(self.started.len());
+        for started in self.started {
+            let Some((key, pending)) = started else {
+                out.push(None);
+                continue;
+            };
+            match pending.wait() {
+                Ok(Ok((rendered, t))) => {
+                    if let (Some(k), Some(r), Some(memo)) = (key, rendered, cache.memo.as_mut()) {
+                        memo.store(k, r);
+                    }
+                    out.push(Some(Ok(t)));
+                }
+                Ok(Err(m)) => out.push(Some(Err(m))),
+                Err(_) => out.push(None),
+            }
         }
-        out.push(Some(rendered));
+        out
     }
-    out
 }
 
 impl Finish {
