@@ -12,6 +12,10 @@
 //! rendering several charts at once from several threads gets them done in
 //! parallel. A job submitted from a worker runs inline on that worker,
 //! whose stack is already deep, so nested jobs cannot dead-lock the pool.
+//!
+//! Public for callers that render many charts (capstan-source renders the
+//! apps of a tree this way): [`submit`] starts a job and returns at once,
+//! [`run_all`] runs a batch; both keep results in submission order.
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};

@@ -3,6 +3,12 @@
 //! duplicates reported instead of followed. An app whose source cannot be
 //! reached or rendered carries its error; the rest of the tree still
 //! renders.
+//!
+//! Speed without changing a byte: apps whose sources all read the primary
+//! repository are rendered ahead of the walk that needs them, their Helm
+//! charts on capstan-helm's worker threads several at once (each result is
+//! what rendering the app alone gives, kept in the memo the walk reads),
+//! and each Argo CD document is parsed once however often it is found.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
