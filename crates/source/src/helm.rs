@@ -61,8 +61,24 @@ impl ChartCache {
         let digest = files_digest(&files);
         let chart = chart::load_files(files).map_err(|e| e.message)?;
         self.loads += 1;
+        // Its schemas compile on a worker thread while this one prepares.
+        compile_schemas_ahead(&chart, 0);
         self.charts.insert(key, (chart.clone(), digest));
         Ok((chart, digest))
+    }
+}
+
+/// Starts compiling the `values.schema.json` of `chart` and its
+/// subcharts (a render validates against them).
+fn compile_schemas_ahead(chart: &Chart, depth: usize) {
+    if depth > MAX_CHART_DEPTH {
+        return;
+    }
+    if let Some(schema) = &chart.schema {
+        capstan_helm::schema::compile_ahead(schema);
+    }
+    for sub in &chart.dependencies {
+        compile_schemas_ahead(sub, depth + 1);
     }
 }
 

@@ -141,6 +141,23 @@ fn compile_cached(schema: &[u8]) -> CachedCompile {
     }
 }
 
+/// Compiles `schema` into this process's cache on a worker thread and
+/// returns at once: a later validation against the same bytes finds it
+/// compiled (or waits for the compile under way). For callers that load a
+/// chart well before rendering it; compiling has no effect but the cache.
+pub fn compile_ahead(schema: &[u8]) {
+    if let Ok(cache) = COMPILED.lock()
+        && cache.as_ref().is_some_and(|m| m.contains_key(schema))
+    {
+        return;
+    }
+    let bytes = schema.to_vec();
+    // Nobody waits for it: the result is in the cache.
+    drop(crate::worker::submit(Box::new(move || {
+        compile_cached(&bytes);
+    })));
+}
+
 fn validate_here(values: &Map, schema: &[u8], warnings: &mut Vec<String>) -> Result<(), String> {
     let entry = compile_cached(schema);
     let (result, logged) = &*entry;
