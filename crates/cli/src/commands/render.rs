@@ -92,33 +92,14 @@ fn select(tree: &AppTree, names: &[String]) -> anyhow::Result<Vec<usize>> {
         .collect())
 }
 
-/// A file name part without path separators or leading dots.
-fn safe(part: &str) -> String {
-    let s: String = part
-        .chars()
-        .map(|c| {
-            if c == '/' || c == '\\' || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    s.trim_start_matches('.').to_string()
-}
-
 fn write_app(dir: &Path, app: &str, o: &AppOutput) -> anyhow::Result<()> {
-    let app_dir = dir.join(safe(app));
+    let app_dir = dir.join(capstan_source::hydrate::safe(app));
     std::fs::create_dir_all(&app_dir).with_context(|| format!("creating {}", app_dir.display()))?;
     let mut names = BTreeSet::new();
     for m in &o.manifests {
         let k = &m.key;
-        let kind = safe(&k.kind.to_lowercase());
-        let name = if k.namespace.is_empty() {
-            format!("{kind}-{}.yaml", safe(&k.name))
-        } else {
-            format!("{kind}-{}-{}.yaml", safe(&k.namespace), safe(&k.name))
-        };
+        // The same file names as a hydrated branch.
+        let name = capstan_source::hydrate::file_name(k);
         if !names.insert(name.clone()) {
             bail!("application {app}: {} is rendered twice ({name})", k);
         }

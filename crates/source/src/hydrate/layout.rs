@@ -12,8 +12,10 @@ use capstan_model::ResourceKey;
 
 use crate::apps::AppTree;
 
-/// A file name part without path separators, control characters or leading dots.
-fn safe(part: &str) -> String {
+/// A file name part without path separators, control characters or
+/// leading dots (app folders and resource files, here and in `capstan
+/// render --output-dir`).
+pub fn safe(part: &str) -> String {
     let s: String = part
         .chars()
         .map(|c| {

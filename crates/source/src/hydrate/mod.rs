@@ -45,7 +45,7 @@ use gix::bstr::BString;
 use crate::apps::{AppError, AppTree};
 
 pub use git::NOTES_REF;
-pub use layout::{Files, file_name, layout};
+pub use layout::{Files, file_name, layout, safe};
 pub use message::AppChange;
 
 /// The trailer naming the source commit of a hydrated commit.
