@@ -21,6 +21,7 @@ mod transport;
 
 pub use cache::default_cache_dir;
 pub use fetcher::{ChartFetcher, FetchOptions};
+pub(crate) use transport::error_chain;
 pub use transport::install_crypto_provider;
 
 use std::collections::BTreeMap;

@@ -29,6 +29,7 @@ use gix::refs::transaction::{Change, LogChange, PreviousValue, RefEdit, RefLog};
 use gix::refs::{FullName, Target};
 use sha2::{Digest, Sha256};
 
+use crate::charts::error_chain;
 use crate::repos::normalize_url;
 
 /// Why the network was not used, in messages.
@@ -308,22 +309,6 @@ fn set_head(repo: &gix::Repository, remote_refs: &[Ref]) -> Result<(), String> {
     repo.edit_reference(edit)
         .map(|_| ())
         .map_err(|e| format!("setting HEAD: {e}"))
-}
-
-/// An error with its causes, `: `-separated (gix's own text is often only
-/// the outermost step).
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut cur = e.source();
-    while let Some(c) = cur {
-        let t = c.to_string();
-        if !s.contains(&t) {
-            s.push_str(": ");
-            s.push_str(&t);
-        }
-        cur = c.source();
-    }
-    s
 }
 
 /// `url` with its password (if any) shown as `***`, for messages.
