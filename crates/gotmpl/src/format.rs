@@ -19,7 +19,7 @@ mod isprint;
 mod operand;
 mod printer;
 mod printf;
-mod quote;
+pub(crate) mod quote;
 
 pub use float::{FloatFormat, append_float, format_float};
 pub use quote::{is_print, quote, quote_to_ascii};

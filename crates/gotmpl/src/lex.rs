@@ -622,7 +622,7 @@ impl std::fmt::Display for GoRune {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let c = self.0;
         write!(f, "U+{:04X}", u32::from(c))?;
-        if crate::print::is_go_printable(c) {
+        if crate::format::is_print(c) {
             f.write_str(" '")?;
             f.write_char(c)?;
             f.write_char('\'')?;

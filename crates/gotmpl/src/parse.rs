@@ -19,9 +19,9 @@ use std::sync::Arc;
 
 use crate::ast::{Arg, Branch, BranchKind, Command, List, Node, Pipe, Pos, Source, Tree, Variable};
 use crate::error::{Error, ErrorKind};
+use crate::escape::go_quote;
 use crate::lex::literal;
 use crate::lex::{Kind, Lexer, Token};
-use crate::print::go_quote;
 
 /// Maximum nesting of parenthesized pipelines and control structures
 /// together. Go allows 10000 nested parentheses (`max expression depth

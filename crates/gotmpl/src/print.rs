@@ -139,54 +139,5 @@ fn write_fields(f: &mut Formatter<'_>, fields: &[std::sync::Arc<str>]) -> fmt::R
 
 /// Appends `s` quoted as Go's `strconv.Quote` (and `%q`) does.
 pub(crate) fn write_go_quoted(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if is_go_printable(c) => out.push(c),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if u32::from(c) < 0x20 || c == '\u{7f}' => {
-                let _ = write!(out, "\\x{:02x}", u32::from(c));
-            }
-            c if u32::from(c) < 0x10000 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => {
-                let _ = write!(out, "\\U{:08x}", u32::from(c));
-            }
-        }
-    }
-    out.push('"');
-}
-
-/// `s` quoted as Go's `%q`.
-pub(crate) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    write_go_quoted(&mut out, s);
-    out
-}
-
-/// Whether Go's `strconv.IsPrint` holds for `c`: exact for ASCII; outside
-/// ASCII an approximation (Rust has no general-category table): controls,
-/// spaces other than U+0020, format characters, private-use code points
-/// and non-characters are not printable.
-pub(crate) fn is_go_printable(c: char) -> bool {
-    let u = u32::from(c);
-    if u < 0x80 {
-        return (0x20..0x7f).contains(&u);
-    }
-    !(c.is_control()
-        || c.is_whitespace()
-        || matches!(u, 0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x180e)
-        || matches!(u, 0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x206f)
-        || matches!(u, 0xfeff | 0xfff9..=0xfffb | 0xfffe | 0xffff)
-        || matches!(u, 0xe000..=0xf8ff | 0xf0000..)
-        || (u & 0xfffe) == 0xfffe)
+    crate::format::quote::append_quoted(out, s.as_bytes(), false);
 }

@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use crate::ast::{Number, Pos};
+use crate::escape::go_quote;
 use crate::lex::Kind;
-use crate::print::go_quote;
 
 /// Go's `strconv.Unquote` for a double-quoted or raw string literal
 /// (including its quotes). `None` is Go's "invalid syntax".

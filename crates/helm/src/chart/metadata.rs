@@ -534,20 +534,13 @@ fn sanitize(s: &str) -> String {
         .filter_map(|c| {
             if c.is_whitespace() {
                 Some(' ')
-            } else if is_go_printable(c) {
+            } else if capstan_gotmpl::format::is_print(c) {
                 Some(c)
             } else {
                 None
             }
         })
         .collect()
-}
-
-/// Close to Go's `unicode.IsPrint`: letters, marks, numbers, punctuation,
-/// symbols and the ASCII space; controls and format characters are not.
-fn is_go_printable(c: char) -> bool {
-    !(c.is_control()
-        || matches!(c as u32, 0xAD | 0x600..=0x605 | 0x200B..=0x200F | 0x2028..=0x202E | 0x2060..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB | 0xE000..=0xF8FF | 0xF0000..=0x10FFFF))
 }
 
 /// `filepath.Base` on a Unix path.

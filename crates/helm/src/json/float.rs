@@ -35,55 +35,9 @@ pub(crate) fn json_float(x: f64) -> String {
     go_format_f(x)
 }
 
-/// Go's `strconv.Quote`.
+/// Go's `strconv.Quote` (capstan-gotmpl's, with Go's printable table).
 pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if is_go_unprintable(c) => {
-                let v = c as u32;
-                if v < 0x10000 {
-                    out.push_str(&format!("\\u{v:04x}"));
-                } else {
-                    out.push_str(&format!("\\U{v:08x}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// An approximation of `!unicode.IsPrint` for the characters that matter in
-/// practice: C1 controls, separators other than the ASCII space, format
-/// characters like the BOM, and non-characters.
-fn is_go_unprintable(c: char) -> bool {
-    let v = c as u32;
-    (0x80..=0xa0).contains(&v)
-        || v == 0xad
-        || (0x2000..=0x200f).contains(&v)
-        || (0x2028..=0x202f).contains(&v)
-        || (0x205f..=0x206f).contains(&v)
-        || v == 0x3000
-        || v == 0xfeff
-        || (0xfff9..=0xfffb).contains(&v)
-        || (v & 0xfffe) == 0xfffe
-        || (0xe000..=0xf8ff).contains(&v)
-        || v >= 0xf0000
+    capstan_gotmpl::format::quote(s)
 }
 
 #[cfg(test)]

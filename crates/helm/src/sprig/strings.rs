@@ -580,29 +580,10 @@ fn quote_char(c: char, out: &mut String) {
         c if (c as u32) < 0x20 || c == '\u{7f}' => {
             out.push_str(&format!("\\x{:02x}", c as u32));
         }
-        c if is_go_printable(c) => out.push(c),
+        c if capstan_gotmpl::format::is_print(c) => out.push(c),
         c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
         c => out.push_str(&format!("\\U{:08x}", c as u32)),
     }
-}
-
-/// An approximation of Go's `strconv.IsPrint`: letters, marks, numbers,
-/// punctuation, symbols and the ASCII space. Control and format characters,
-/// non-ASCII spaces and private-use code points are not printable.
-fn is_go_printable(c: char) -> bool {
-    let u = c as u32;
-    if c == ' ' {
-        return true;
-    }
-    if c.is_control() || c.is_whitespace() {
-        return false;
-    }
-    !matches!(u,
-        0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x890 | 0x891 | 0x8E2 | 0x180E
-        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0xFEFF | 0xFFF9..=0xFFFB
-        | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A
-        | 0xE0001 | 0xE0020..=0xE007F | 0xE000..=0xF8FF | 0xF0000..=0x10FFFF
-        | 0xFDD0..=0xFDEF | 0xFFFE | 0xFFFF)
 }
 
 #[cfg(test)]
@@ -640,6 +621,12 @@ mod tests {
             r#""a\"b\n" "3""#
         );
         assert_eq!(go_quote("é\u{0}\u{200b}"), "\"é\\x00\\u200b\"");
+        // Go's printable table, not an approximation: U+0378 is unassigned
+        // and U+0890 a format character (escaped), U+E0100 a mark (kept), as
+        // Go's strconv.Quote prints them.
+        let want = "\"a\\u0378b\u{e0100}c\\u0890d\"";
+        assert_eq!(go_quote("a\u{378}b\u{e0100}c\u{890}d"), want);
+        assert_eq!(crate::json::go_quote("a\u{378}b\u{e0100}c\u{890}d"), want);
         // Runs of plain ASCII around escapes, non-ASCII and astral characters.
         assert_eq!(
             go_quote("ab\\cd\"ef\u{7f}gh\té🙂\u{e000}z"),
