@@ -111,6 +111,36 @@ pub fn is_git_url(s: &str) -> bool {
 /// The name of the configuration file at the repository root.
 pub const CONFIG_FILE: &str = "capstan.yaml";
 
+/// `url` with the password of its `user:password@` part (if any) shown as
+/// `***`, for messages; the rest of the URL exactly as written.
+pub(crate) fn redact(url: &str) -> String {
+    match password_span(url) {
+        Some((start, end)) => format!("{}***{}", &url[..start], &url[end..]),
+        None => url.to_string(),
+    }
+}
+
+/// `text` (a message that may quote `url`, or its password alone) with
+/// `url`'s password shown as `***` wherever it appears.
+pub(crate) fn mask_password(text: &str, url: &str) -> String {
+    match password_span(url) {
+        Some((start, end)) => text
+            .replace(url, &redact(url))
+            .replace(&url[start..end], "***"),
+        None => text.to_string(),
+    }
+}
+
+/// Byte range of the non-empty password in `scheme://user:password@host/…`.
+fn password_span(url: &str) -> Option<(usize, usize)> {
+    let start = url.find("://")? + 3;
+    let rest = &url[start..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let userinfo = &authority[..authority.rfind('@')?];
+    let colon = userinfo.find(':')?;
+    (colon + 1 < userinfo.len()).then_some((start + colon + 1, start + userinfo.len()))
+}
+
 /// A repository URL in the form used for comparisons: no scheme, no user,
 /// no `.git`, no trailing `/`, lower case, `host:path` as `host/path`.
 pub fn normalize_url(url: &str) -> String {
@@ -360,12 +390,9 @@ impl Repositories {
         let mirror = if normalize_url(fetch_url) == normalize_url(repo_url) {
             String::new()
         } else {
-            format!(" (from {})", crate::git::redact(fetch_url))
+            format!(" (from {})", redact(fetch_url))
         };
-        let context = format!(
-            "repository {}{mirror} at revision {rev}",
-            crate::git::redact(repo_url)
-        );
+        let context = format!("repository {}{mirror} at revision {rev}", redact(repo_url));
         let Some(remotes) = self.remotes.clone() else {
             return Err(RepoError(format!(
                 "{context}: remote Git repositories are not read here: map it to a local path"
@@ -425,6 +452,24 @@ pub fn git_root(path: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_are_masked() {
+        assert_eq!(
+            redact("https://me:secret@h/charts"),
+            "https://me:***@h/charts"
+        );
+        assert_eq!(redact("https://h/charts"), "https://h/charts");
+        assert_eq!(redact("h/charts"), "h/charts");
+        assert_eq!(redact("https://me@h/a:b@c"), "https://me@h/a:b@c");
+        // Only the password: a short one elsewhere in the URL stays.
+        assert_eq!(redact("https://u:x@host/x.git"), "https://u:***@host/x.git");
+        let url = "https://bot:s3cret@git.example.com/r.git";
+        assert_eq!(
+            mask_password(&format!("fetching {url}: auth s3cret refused"), url),
+            "fetching https://bot:***@git.example.com/r.git: auth *** refused"
+        );
+    }
 
     #[test]
     fn urls_compare_like_argo() {

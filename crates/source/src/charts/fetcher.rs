@@ -19,14 +19,13 @@ use std::rc::Rc;
 use capstan_helm::chart::archive::MAX_DECOMPRESSED_CHART_SIZE;
 
 use super::cache::{Cache, CachedIndex, sha256_hex};
-use super::index::{
-    Entry, Index, MAX_INDEX_BYTES, is_exact, redact, resolve_url, select, summarize,
-};
+use super::index::{Entry, Index, MAX_INDEX_BYTES, is_exact, resolve_url, select, summarize};
 use super::mirror::{self, archive_files, list_names, no_match};
 use super::oci::OciChart;
 use super::transport::{Fetched, Transport, Validators};
 use super::{ChartFiles, ChartRepository, ChartRequest, FetchError};
 use crate::repos::normalize_url;
+use crate::repos::redact;
 
 /// Why the network was not used, in messages.
 const OFFLINE: &str = "offline (--offline or CAPSTAN_OFFLINE)";

@@ -183,18 +183,6 @@ pub(crate) fn resolve_url(repo_url: &str, chart_url: &str) -> Result<String, Str
     Ok(joined.to_string())
 }
 
-/// A URL as shown in messages: a password in it is masked (credentials in
-/// the URL are how a repository gets basic auth).
-pub(crate) fn redact(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        _ => url.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,16 +247,6 @@ mod tests {
             r("https://h/charts", "https://cdn/x/a.tgz"),
             "https://cdn/x/a.tgz"
         );
-    }
-
-    #[test]
-    fn passwords_are_masked() {
-        assert_eq!(
-            redact("https://me:secret@h/charts"),
-            "https://me:***@h/charts"
-        );
-        assert_eq!(redact("https://h/charts"), "https://h/charts");
-        assert_eq!(redact("h/charts"), "h/charts");
     }
 
     #[test]

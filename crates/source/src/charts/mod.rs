@@ -20,6 +20,7 @@ mod oci;
 mod transport;
 
 pub use cache::default_cache_dir;
+pub(crate) use cache::sha256_hex;
 pub use fetcher::{ChartFetcher, FetchOptions};
 pub(crate) use transport::error_chain;
 pub use transport::install_crypto_provider;

@@ -93,7 +93,7 @@ impl Transport {
             Fetched::NotModified => Err(NetError {
                 unreachable: false,
                 not_found: false,
-                message: format!("GET {}: unexpected 304", super::index::redact(url)),
+                message: format!("GET {}: unexpected 304", crate::repos::redact(url)),
             }),
         }
     }
@@ -138,7 +138,7 @@ impl Transport {
                 return Err(NetError {
                     unreachable: status.is_server_error(),
                     not_found: status == reqwest::StatusCode::NOT_FOUND,
-                    message: format!("GET {}: HTTP {status}", super::index::redact(url)),
+                    message: format!("GET {}: HTTP {status}", crate::repos::redact(url)),
                 });
             }
             if resp.content_length().is_some_and(|n| n > cap) {
@@ -176,7 +176,7 @@ fn too_large(url: &str, cap: u64) -> NetError {
         not_found: false,
         message: format!(
             "GET {}: response larger than {cap} bytes",
-            super::index::redact(url)
+            crate::repos::redact(url)
         ),
     }
 }

@@ -27,10 +27,10 @@ use gix::bstr::ByteSlice;
 use gix::protocol::handshake::Ref;
 use gix::refs::transaction::{Change, LogChange, PreviousValue, RefEdit, RefLog};
 use gix::refs::{FullName, Target};
-use sha2::{Digest, Sha256};
 
 use crate::charts::error_chain;
-use crate::repos::normalize_url;
+use crate::charts::sha256_hex;
+use crate::repos::{mask_password, normalize_url};
 
 /// Why the network was not used, in messages.
 const OFFLINE: &str = "offline (--offline or CAPSTAN_OFFLINE)";
@@ -78,7 +78,7 @@ impl GitRemotes {
 
     /// The folder holding the clone of `url`.
     pub fn clone_dir(&self, url: &str) -> Option<PathBuf> {
-        let key = hex_sha256(normalize_url(url).as_bytes());
+        let key = sha256_hex(normalize_url(url).as_bytes());
         Some(self.inner.cache_dir.as_ref()?.join("git").join(key))
     }
 
@@ -311,32 +311,10 @@ fn set_head(repo: &gix::Repository, remote_refs: &[Ref]) -> Result<(), String> {
         .map_err(|e| format!("setting HEAD: {e}"))
 }
 
-/// `url` with its password (if any) shown as `***`, for messages.
-pub(crate) fn redact(url: &str) -> String {
-    mask_password(url, url)
-}
-
-/// `text` with every occurrence of `url`'s password replaced by `***`.
-fn mask_password(text: &str, url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(u) => match u.password() {
-            Some(p) if !p.is_empty() => text.replace(p, "***"),
-            _ => text.to_string(),
-        },
-        Err(_) => text.to_string(),
-    }
-}
-
-fn hex_sha256(data: &[u8]) -> String {
-    Sha256::digest(data)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::repos::redact;
 
     #[test]
     fn clone_folders_are_keyed_by_the_normalized_url() {

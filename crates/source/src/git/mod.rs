@@ -7,5 +7,4 @@ mod cache;
 mod revision;
 
 pub use cache::GitRemotes;
-pub(crate) use cache::redact;
 pub(crate) use revision::resolve as resolve_target_revision;
