@@ -10,7 +10,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use support::{capstan, copy_dir, text};
+use support::{capstan, copy_dir, small_chart, text};
 
 const DEBUG_SUFFIX: &str = "\n\nUse --debug flag to render out invalid YAML";
 
@@ -118,21 +118,6 @@ fn output_dir_matches_helm() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
-
-fn small_chart(root: &Path) {
-    let chart = root.join("chart");
-    std::fs::create_dir_all(chart.join("templates")).expect("mkdir");
-    std::fs::write(
-        chart.join("Chart.yaml"),
-        "apiVersion: v2\nname: c\nversion: 0.1.0\n",
-    )
-    .expect("write");
-    std::fs::write(
-        chart.join("templates/cm.yaml"),
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
-    )
-    .expect("write");
 }
 
 #[test]

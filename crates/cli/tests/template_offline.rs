@@ -5,29 +5,12 @@
 
 mod support;
 
-use std::path::Path;
-
-use support::{capstan, text};
-
-fn chart(root: &Path) {
-    let chart = root.join("chart");
-    std::fs::create_dir_all(chart.join("templates")).expect("mkdir");
-    std::fs::write(
-        chart.join("Chart.yaml"),
-        "apiVersion: v2\nname: c\nversion: 0.1.0\n",
-    )
-    .expect("write");
-    std::fs::write(
-        chart.join("templates/cm.yaml"),
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
-    )
-    .expect("write");
-}
+use support::{capstan, small_chart, text};
 
 /// Runs `capstan template ARGS` and returns (status, stdout, stderr).
 fn run(args: &[&str]) -> (Option<i32>, String, String) {
     let work = tempfile::tempdir().expect("tempdir");
-    chart(work.path());
+    small_chart(work.path());
     let mut all = vec!["template"];
     all.extend_from_slice(args);
     let out = capstan(&all, work.path());
