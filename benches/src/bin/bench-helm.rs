@@ -14,7 +14,8 @@
 //!   read the values files, render, sort, print) with the template cache
 //!   emptied before every run: what one `capstan template` process does.
 //!
-//! With `--print`, prints the first input's output instead.
+//! With `--print`, prints the first input's output instead; `--warm-only`
+//! skips the cold runs (one is still made), for profilers.
 
 use std::io::{BufRead, Write};
 
@@ -41,6 +42,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(50)
         .max(1);
     let print = args.iter().any(|a| a == "--print");
+    // For profilers: time only the warm renders.
+    let warm_only = args.iter().any(|a| a == "--warm-only");
     let mut stdout = std::io::stdout().lock();
     for line in std::io::stdin().lock().lines() {
         let line = line?;
@@ -95,7 +98,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .collect(),
         );
         let cold = median(
-            (0..runs)
+            (0..if warm_only { 1 } else { runs })
                 .map(|_| {
                     parse_cache().clear();
                     let t = Instant::now();
