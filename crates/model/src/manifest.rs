@@ -140,6 +140,48 @@ fn is_argo(api_version: &str) -> bool {
 /// Parses one document: Applications and AppProjects into their structs,
 /// anything else into [`ArgoObject::Other`].
 pub fn parse_document(origin: &str, doc: &Document<'_>) -> Result<ArgoObject, ManifestError> {
+    if let Some(object) = parse_direct(doc.text) {
+        return Ok(object);
+    }
+    parse_in_two_steps(origin, doc)
+}
+
+/// The line a document of `kind` spells at its top level, the only way
+/// (short of escapes or aliases, which take the two-step path) it can be one.
+fn declares_kind(text: &str, kind: &str) -> bool {
+    text.lines().any(|l| {
+        l.strip_prefix("kind:")
+            .is_some_and(|rest| rest.trim().trim_matches(['"', '\'']) == kind)
+    })
+}
+
+/// One parse instead of two for the documents that are what they say: an
+/// Application or AppProject read straight into its struct, kept only when
+/// its `kind`, `apiVersion` (and an Application's name) are what
+/// [`parse_in_two_steps`] requires. Then that path would give the same
+/// object: its head parse reads a subset of the same fields, with more
+/// permissive types, from the same parser, so it succeeds with these
+/// values, and its second parse is this very call. Anything else (an
+/// error, another kind or version) is left to that path, which words it.
+fn parse_direct(text: &str) -> Option<ArgoObject> {
+    if declares_kind(text, "Application") {
+        let app: Application = serde_saphyr::from_str(text).ok()?;
+        let valid = app.kind == "Application"
+            && app.api_version == crate::ARGO_API_VERSION
+            && !app.metadata.name.is_empty();
+        return valid.then(|| ArgoObject::Application(Box::new(app)));
+    }
+    if declares_kind(text, "AppProject") {
+        let p: AppProject = serde_saphyr::from_str(text).ok()?;
+        let valid = p.kind == "AppProject" && p.api_version == crate::ARGO_API_VERSION;
+        return valid.then(|| ArgoObject::AppProject(Box::new(p)));
+    }
+    None
+}
+
+/// The document's head first (its kind decides what it is), then, for
+/// Argo CD's objects, the whole document into its struct.
+fn parse_in_two_steps(origin: &str, doc: &Document<'_>) -> Result<ArgoObject, ManifestError> {
     let head: Head = serde_saphyr::from_str(doc.text).map_err(|e| error(origin, doc, &e))?;
     let api_version = text(head.api_version);
     let kind = text(head.kind);
@@ -219,5 +261,37 @@ mod tests {
             }
         );
         assert_eq!(docs[1].line, 7);
+    }
+
+    /// The one-parse path gives what the two-step path gives, and leaves
+    /// every other case (errors included) to it.
+    #[test]
+    fn direct_parse_agrees_with_two_steps() {
+        let app = "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: a\n  namespace: argocd\nspec:\n  project: default\n  source:\n    repoURL: https://example.com/r.git\n    path: p\n  destination:\n    namespace: x\n";
+        let project = "apiVersion: argoproj.io/v1alpha1\nkind: AppProject\nmetadata:\n  name: p\nspec:\n  description: d\n";
+        let doc = |text| Document { text, line: 4 };
+        for text in [app, project] {
+            let direct = parse_direct(text).expect("taken by the direct path");
+            assert_eq!(Ok(direct), parse_in_two_steps("f.yaml", &doc(text)));
+        }
+        let fallbacks = [
+            // Wrong version, no name, a typo in spec, another kind, bad YAML.
+            app.replace("v1alpha1", "v1beta1"),
+            app.replace("  name: a\n", ""),
+            app.replace("    path: p", "    paht: p"),
+            app.replace("kind: Application", "kind: ApplicationSet"),
+            app.replace("  project: default", "  project: [default"),
+            project.replace("  description: d", "  descriptoin: d"),
+        ];
+        for text in &fallbacks {
+            assert_eq!(parse_direct(text), None, "{text}");
+            assert_eq!(
+                parse_document("f.yaml", &doc(text)),
+                parse_in_two_steps("f.yaml", &doc(text))
+            );
+        }
+        let typo = parse_document("f.yaml", &doc(&fallbacks[2])).expect_err("unknown field");
+        assert_eq!((typo.origin.as_str(), typo.line), ("f.yaml", 13));
+        assert!(typo.message.contains("paht"), "{}", typo.message);
     }
 }
