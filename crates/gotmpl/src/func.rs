@@ -162,6 +162,14 @@ pub trait CallContext {
     /// The name of the template being executed (`.Template.Name` in Helm is
     /// computed by the embedder; this is the `define` name).
     fn template_name(&self) -> &str;
+
+    /// The state the embedder attached to the set with
+    /// [`crate::TemplateSet::set_state`] (Helm keeps its per-render
+    /// `include` counts and its `lookup` client there), so one table of
+    /// functions serves every render.
+    fn state(&self) -> Option<&(dyn std::any::Any + Send + Sync)> {
+        None
+    }
 }
 
 /// The Rust body of a function.

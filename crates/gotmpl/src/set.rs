@@ -85,6 +85,8 @@ pub struct TemplateSet {
     cache: Option<ParseCache>,
     /// Fingerprint of `funcs` for the cache; `None` after a change.
     funcs_fingerprint: Option<u64>,
+    /// The embedder's state, handed to functions ([`TemplateSet::set_state`]).
+    state: Option<Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 impl TemplateSet {
@@ -140,9 +142,28 @@ impl TemplateSet {
     }
 
     /// Looks texts up in `cache` before parsing them, and keeps what is
-    /// parsed there; sets sharing a cache parse each text once.
+    /// parsed there; sets sharing a cache parse each text once. Register
+    /// the functions first: their fingerprint, part of the cache key, is
+    /// taken here once, so copies of this set do not take it again.
     pub fn set_parse_cache(&mut self, cache: ParseCache) {
         self.cache = Some(cache);
+        if self.funcs_fingerprint.is_none() {
+            self.funcs_fingerprint = Some(fingerprint(self.funcs.keys().map(|k| &**k)));
+        }
+    }
+
+    /// Attaches state that registered functions read through
+    /// [`crate::CallContext::state`] (and downcast). A set built once with
+    /// every function, then copied and given a fresh state per execution,
+    /// costs a few pointer copies instead of registering each function
+    /// again.
+    pub fn set_state(&mut self, state: Arc<dyn std::any::Any + Send + Sync>) {
+        self.state = Some(state);
+    }
+
+    /// The state given to [`TemplateSet::set_state`].
+    pub fn state(&self) -> Option<&(dyn std::any::Any + Send + Sync)> {
+        self.state.as_deref()
     }
 
     /// Whether `name` is a registered or built-in function.

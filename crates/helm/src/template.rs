@@ -307,7 +307,25 @@ impl RenderedChart {
 /// processing, coalescing, the release name check, `values.schema.json`
 /// validation, the chart's `kubeVersion` constraint, rendering, and
 /// sorting into manifests and hooks.
+///
+/// All of it runs as one job on a deep-stack worker thread (schema
+/// validation and rendering need one; see `crate::worker`): one hand-over
+/// instead of one per step. On a worker already, it runs inline.
 pub fn render_chart(
+    chart: crate::chart::Chart,
+    user: &capstan_gotmpl::Map,
+    req: &ChartRequest,
+) -> Result<RenderedChart, TemplateError> {
+    let (user, req) = (user.clone(), req.clone());
+    crate::worker::run(move || render_chart_here(chart, &user, &req)).unwrap_or_else(|failure| {
+        Err(TemplateError::late(match failure {
+            crate::worker::Failure::Spawn(e) => e,
+            crate::worker::Failure::Panicked => "rendering failed: internal error".to_string(),
+        }))
+    })
+}
+
+fn render_chart_here(
     chart: crate::chart::Chart,
     user: &capstan_gotmpl::Map,
     req: &ChartRequest,

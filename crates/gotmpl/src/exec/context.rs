@@ -260,4 +260,8 @@ impl CallContext for Exec<'_> {
     fn template_name(&self) -> &str {
         &self.tree.name
     }
+
+    fn state(&self) -> Option<&(dyn std::any::Any + Send + Sync)> {
+        self.set.state()
+    }
 }

@@ -11,7 +11,7 @@ use capstan_gotmpl::{Map, MapRef, MissingKey, ParseCache, TemplateSet, Value};
 const COMMON_VALUES: &str = "common.Values";
 
 use super::errors::{RenderError, exec_error, parse_error};
-use super::functions::{Lookup, NoCluster, helm_functions};
+use super::functions::{Lookup, NoCluster, RenderState, helm_functions};
 use super::objects::{Capabilities, FilesObject};
 use crate::chart::Chart;
 
@@ -82,6 +82,28 @@ pub fn parse_cache() -> &'static ParseCache {
     CACHE.get_or_init(ParseCache::default)
 }
 
+/// The template set every render starts from: Helm's options and
+/// functions, no templates. Built once; a render copies it (a few pointers)
+/// and attaches its own [`RenderState`].
+fn empty_set() -> &'static TemplateSet {
+    static SET: OnceLock<TemplateSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let mut set = TemplateSet::new();
+        set.set_name("gotpl");
+        set.set_missing_key(MissingKey::Zero);
+        // Helm stops a recursive `include` after 1000 nested calls of one
+        // name with its own error; the engine's depth limit must not fire
+        // first.
+        set.limits_mut().max_depth = 10_000;
+        set.limits_mut().max_nesting = 20_000;
+        for (name, f) in helm_functions() {
+            set.add_function(name, f);
+        }
+        set.set_parse_cache(parse_cache().clone());
+        set
+    })
+}
+
 struct Renderable {
     name: String,
     text: Arc<str>,
@@ -141,21 +163,11 @@ fn render_here(
         cb.cmp(&ca).then_with(|| b.name.cmp(&a.name))
     });
 
-    let mut set = TemplateSet::new();
-    set.set_name("gotpl");
-    set.set_missing_key(if opts.strict {
-        MissingKey::Error
-    } else {
-        MissingKey::Zero
-    });
-    // Helm stops a recursive `include` after 1000 nested calls of one name
-    // with its own error; the engine's depth limit must not fire first.
-    set.limits_mut().max_depth = 10_000;
-    set.limits_mut().max_nesting = 20_000;
-    for (name, f) in helm_functions(opts.lookup.clone()) {
-        set.add_function(name, f);
+    let mut set = empty_set().clone();
+    if opts.strict {
+        set.set_missing_key(MissingKey::Error);
     }
-    set.set_parse_cache(parse_cache().clone());
+    set.set_state(Arc::new(RenderState::new(opts.lookup.clone())));
     for t in &templates {
         set.parse(&t.name, &t.text)
             .map_err(|e| parse_error(&t.name, &e))?;
@@ -244,7 +256,12 @@ fn collect(
         }
         templates.push(Renderable {
             name: crate::chart::archive::clean_path(&format!("{full_path}/{}", t.name)),
-            text: Arc::from(String::from_utf8_lossy(&t.data).as_ref()),
+            // Validating is much cheaper than the lossy conversion, and
+            // templates are nearly always valid UTF-8.
+            text: match std::str::from_utf8(&t.data) {
+                Ok(text) => Arc::from(text),
+                Err(_) => Arc::from(String::from_utf8_lossy(&t.data).as_ref()),
+            },
             base_path: format!("{full_path}/templates"),
             scope,
         });

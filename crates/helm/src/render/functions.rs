@@ -54,21 +54,55 @@ fn arg(args: &[Value], i: usize) -> Value {
     args.get(i).cloned().unwrap_or(Value::Nil)
 }
 
+/// What one render's functions share: Helm's per-render `include` counts
+/// and the `lookup` client. The render attaches it to its template set
+/// ([`capstan_gotmpl::TemplateSet::set_state`]); the functions read it
+/// from their call context, so one table of functions serves every render.
+#[derive(Debug)]
+pub struct RenderState {
+    /// Nested `include`s in progress, by template name.
+    included: Mutex<HashMap<String, usize>>,
+    lookup: Arc<dyn Lookup>,
+}
+
+impl RenderState {
+    /// A fresh state for one render answering `lookup` with `lookup`.
+    pub fn new(lookup: Arc<dyn Lookup>) -> RenderState {
+        RenderState {
+            included: Mutex::default(),
+            lookup,
+        }
+    }
+}
+
+/// The render's state; a set without one (a caller that registered the
+/// functions without attaching it) gets an offline state of its own per
+/// call, which still bounds `include` through the engine's depth limit.
+fn with_state<R>(ctx: &dyn CallContext, f: impl FnOnce(&RenderState) -> R) -> R {
+    match ctx.state().and_then(|s| s.downcast_ref::<RenderState>()) {
+        Some(state) => f(state),
+        None => f(&RenderState::new(Arc::new(NoCluster))),
+    }
+}
+
 /// Every function a Helm template can call: Sprig without `env` and
 /// `expandenv`, then Helm's own (which replace Sprig's of the same name).
-pub fn helm_functions(lookup: Arc<dyn Lookup>) -> Vec<(&'static str, Function)> {
+/// `include` and `lookup` read the [`RenderState`] attached to the set.
+pub fn helm_functions() -> Vec<(&'static str, Function)> {
     let mut out: Vec<(&'static str, Function)> = crate::sprig::functions()
         .into_iter()
         .filter(|(name, _)| !matches!(*name, "env" | "expandenv"))
         .collect();
 
-    let included: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
     out.push((
         "include",
-        Function::new(Signature::fixed(&[P::String, P::Any]), move |ctx, args| {
+        Function::new(Signature::fixed(&[P::String, P::Any]), |ctx, args| {
             let name = arg_str(args, 0);
-            {
-                let mut counts = included.lock().map_err(|_| FuncError::msg("include: poisoned"))?;
+            with_state(ctx, |state| {
+                let mut counts = state
+                    .included
+                    .lock()
+                    .map_err(|_| FuncError::msg("include: poisoned"))?;
                 // Looked up by `&str`: a name seen before costs no allocation.
                 if let Some(count) = counts.get_mut(name) {
                     if *count > INCLUDE_RECURSION_MAX {
@@ -80,13 +114,16 @@ pub fn helm_functions(lookup: Arc<dyn Lookup>) -> Vec<(&'static str, Function)> 
                 } else {
                     counts.insert(name.to_string(), 1);
                 }
-            }
+                Ok(())
+            })?;
             let result = ctx.execute_template_value(name, arg(args, 1));
-            if let Ok(mut counts) = included.lock()
-                && let Some(c) = counts.get_mut(name)
-            {
-                *c = c.saturating_sub(1);
-            }
+            with_state(ctx, |state| {
+                if let Ok(mut counts) = state.included.lock()
+                    && let Some(c) = counts.get_mut(name)
+                {
+                    *c = c.saturating_sub(1);
+                }
+            });
             result.map_err(FuncError::from_template_error)
         }),
     ));
@@ -215,11 +252,14 @@ pub fn helm_functions(lookup: Arc<dyn Lookup>) -> Vec<(&'static str, Function)> 
         "lookup",
         Function::new(
             Signature::fixed(&[P::String, P::String, P::String, P::String]),
-            move |_, a| {
-                lookup
-                    .lookup(arg_str(a, 0), arg_str(a, 1), arg_str(a, 2), arg_str(a, 3))
-                    .map(Value::map)
-                    .map_err(FuncError::msg)
+            |ctx, a| {
+                with_state(ctx, |state| {
+                    state
+                        .lookup
+                        .lookup(arg_str(a, 0), arg_str(a, 1), arg_str(a, 2), arg_str(a, 3))
+                        .map(Value::map)
+                        .map_err(FuncError::msg)
+                })
             },
         ),
     ));

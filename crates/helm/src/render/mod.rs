@@ -10,4 +10,4 @@ pub mod objects;
 
 pub use engine::{Release, RenderOptions, parse_cache, render};
 pub use errors::RenderError;
-pub use functions::{Lookup, NoCluster, helm_functions};
+pub use functions::{Lookup, NoCluster, RenderState, helm_functions};

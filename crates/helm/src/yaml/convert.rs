@@ -290,7 +290,7 @@ fn check_v2_key_length(k: &str) -> Result<(), YamlError> {
 /// to a space (or to newlines when several follow each other), with the
 /// spaces around it dropped.
 fn fold_raw_breaks(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains('\u{85}') {
+    if ascii_below_del(s) || !s.contains('\u{85}') {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
@@ -325,10 +325,20 @@ fn fold_raw_breaks(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// Text of ASCII characters below DEL only (nearly all text): it holds no
+/// NEL and nothing go-yaml's reader refuses. Checked a block of bytes at a
+/// time, without branches, which is far cheaper than the character scans
+/// it spares.
+fn ascii_below_del(s: &str) -> bool {
+    s.as_bytes()
+        .chunks(32)
+        .all(|chunk| chunk.iter().fold(true, |ok, &b| ok & (b < 0x7f)))
+}
+
 /// go-yaml v2 re-reads the JSON text, and its reader refuses characters
 /// such as DEL or C1 controls that encoding/json leaves unescaped.
 fn check_v2_text(s: &str) -> Result<(), YamlError> {
-    if s.chars().all(|c| (c as u32) < 0x20 || allowed_char(c)) {
+    if ascii_below_del(s) || s.chars().all(|c| (c as u32) < 0x20 || allowed_char(c)) {
         Ok(())
     } else {
         Err(YamlError::syntax(
