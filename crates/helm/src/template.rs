@@ -375,7 +375,7 @@ fn render_chart_here(
     let notes_name = format!("{}/templates/NOTES.txt", prepared.chart.name());
     let notes = files.get(&notes_name).cloned();
     let manifests_only = files.iter().filter(|(k, _)| !k.ends_with("NOTES.txt"));
-    let sorted = manifest::sort_manifests(
+    let sorted = manifest::sort_manifest_heads(
         manifests_only.map(|(k, v)| (k.as_str(), v.as_str())),
         &parse_head_document,
     )
@@ -396,14 +396,13 @@ fn render_chart_here(
 
 /// Reads a rendered document as Helm's `yaml.Unmarshal` into its
 /// `SimpleHead` struct: YAML errors, and documents that are not a map, fail.
-fn parse_head_document(doc: &str) -> Result<capstan_gotmpl::Value, String> {
-    let value = crate::yaml::unmarshal(doc).map_err(|e| e.to_string())?;
-    let kind = match &value {
-        capstan_gotmpl::Value::Map(_) | capstan_gotmpl::Value::Nil => return Ok(value),
-        capstan_gotmpl::Value::List(_) => "array",
-        capstan_gotmpl::Value::String(_) => "string",
-        capstan_gotmpl::Value::Bool(_) => "bool",
-        _ => "number",
+/// Only the head is built (the rest of the document is checked, not kept).
+fn parse_head_document(doc: &str) -> Result<manifest::Head, String> {
+    let head = crate::yaml::read_head(doc, &crate::yaml::Limits::default())
+        .map_err(|e| e.to_string())?;
+    let kind = match head {
+        Ok(head) => return Ok(head),
+        Err(kind) => kind,
     };
     Err(format!(
         "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal {kind} into Go value of type util.SimpleHead"

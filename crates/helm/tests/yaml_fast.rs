@@ -1,13 +1,15 @@
 //! The fast YAML reader (`yaml/fast.rs`) against the full reader: wherever
-//! the fast one answers, both must decode the same value. Over every YAML
-//! file and rendered document in the repository (which the fast reader must
-//! mostly accept, or it is useless), over generated documents and their
+//! the fast one answers, both must decode the same value, and its head-only
+//! mode (what sorting manifests reads) must bail where it bails and give
+//! the head and errors the full values give. Over every YAML file and
+//! rendered document in the repository (which the fast reader must mostly
+//! accept, or it is useless), over generated documents and their
 //! single-byte mutations, and over inputs the fuzzer found
 //! (`tests/fuzzed/helm_yaml_fast/`).
 
 use std::path::{Path, PathBuf};
 
-use capstan_helm::yaml::{Limits, fast_agrees};
+use capstan_helm::yaml::{Limits, fast_agrees, head_agrees};
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -54,6 +56,9 @@ fn check(text: &str, what: &str, failures: &mut Vec<String>) -> bool {
     } else {
         "fixture"
     };
+    if let Err(diff) = head_agrees(text, &Limits::default()) {
+        failures.push(format!("{what} (head):\n{text}\n{diff}"));
+    }
     match fast_agrees(text, &Limits::default()) {
         Ok(accepted) => {
             // FAST_YAML_REJECTS=DIR keeps what the fast reader turned down,
@@ -182,6 +187,9 @@ fn fuzzed_inputs_agree() {
             if let Err(diff) = fast_agrees(text, &limits) {
                 failures.push(format!("{}: {diff}", path.display()));
             }
+            if let Err(diff) = head_agrees(text, &limits) {
+                failures.push(format!("{} (head): {diff}", path.display()));
+            }
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -192,7 +200,7 @@ mod generated {
     //! flavour of scalar the resolver knows, quoted strings with escapes,
     //! block scalars, comments and blank lines; then single-byte mutations.
 
-    use capstan_helm::yaml::{Limits, fast_agrees};
+    use capstan_helm::yaml::{Limits, fast_agrees, head_agrees};
     use proptest::prelude::*;
 
     const PLAIN: &[&str] = &[
@@ -233,6 +241,9 @@ mod generated {
         "+.INF",
         ".nan",
         ".NaN",
+        "+.nan",
+        "-.nan",
+        "-.5",
         "yes",
         "No",
         "ON",
@@ -350,6 +361,15 @@ mod generated {
         "'it''s'",
         "\"\\t\"",
         "é",
+        // The head's fields, so generated documents have heads to read.
+        "apiVersion",
+        "kind",
+        "metadata",
+        "metadata",
+        "annotations",
+        "annotations",
+        "\"kind\"",
+        "'name'",
     ];
 
     const HEADERS: &[&str] = &[
@@ -534,6 +554,9 @@ mod generated {
                 Err(diff) => {
                     return Err(TestCaseError::fail(format!("on {text:?}:\n{diff}")));
                 }
+            }
+            if let Err(diff) = head_agrees(text, &limits) {
+                return Err(TestCaseError::fail(format!("head on {text:?}:\n{diff}")));
             }
         }
         Ok(accepted)

@@ -108,6 +108,20 @@ impl Head {
         }
     }
 
+    /// The head as `yaml.Unmarshal` into Helm's `SimpleHead` reads a
+    /// document: a mapping's fields, nothing for null, and for any other
+    /// top-level value the JSON type that cannot be read into a struct
+    /// (`array`, `string`, `bool`, `number`).
+    pub fn from_document(doc: &Value) -> Result<Head, &'static str> {
+        match doc {
+            Value::Map(_) | Value::Nil => Ok(Head::from_value(doc)),
+            Value::List(_) => Err("array"),
+            Value::String(_) => Err("string"),
+            Value::Bool(_) => Err("bool"),
+            _ => Err("number"),
+        }
+    }
+
     /// The value of one annotation.
     pub fn annotation(&self, key: &str) -> Option<&str> {
         self.annotations
@@ -118,7 +132,9 @@ impl Head {
     }
 }
 
-fn scalar_text(v: &Value) -> String {
+/// A head field's text: strings as they are, null as nothing, anything
+/// else as `fmt` prints it.
+pub(crate) fn scalar_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.to_string(),
         Value::Nil => String::new(),
@@ -197,9 +213,22 @@ impl std::error::Error for ParseFailure {}
 /// heads parsed with `parse` (a YAML loader returning the document or the
 /// error text Helm prints), hooks separated (documents with an unknown
 /// hook event dropped), both lists stably ordered by kind.
+///
+/// [`sort_manifest_heads`] does the same with a loader that reads only the
+/// head, which is what `helm template` uses.
 pub fn sort_manifests<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
     parse: &dyn Fn(&str) -> Result<Value, String>,
+) -> Result<Sorted, ParseFailure> {
+    sort_manifest_heads(files, &|doc| parse(doc).map(|v| Head::from_value(&v)))
+}
+
+/// [`sort_manifests`] with `read_head` reading each document's head (or
+/// returning the error text Helm prints), so that no document has to be
+/// built whole.
+pub fn sort_manifest_heads<'a>(
+    files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    read_head: &dyn Fn(&str) -> Result<Head, String>,
 ) -> Result<Sorted, ParseFailure> {
     let mut files: Vec<(&str, &str)> = files.into_iter().collect();
     files.sort_by(|a, b| a.0.cmp(b.0));
@@ -210,11 +239,10 @@ pub fn sort_manifests<'a>(
             continue;
         }
         for doc in split_documents(text) {
-            let value = parse(doc).map_err(|message| ParseFailure {
+            let head = read_head(doc).map_err(|message| ParseFailure {
                 path: path.to_string(),
                 message,
             })?;
-            let head = Head::from_value(&value);
             let manifest = Manifest {
                 path: path.to_string(),
                 content: doc.to_string(),

@@ -20,14 +20,23 @@
 //! the [`Limits`]. `tests/yaml_fast.rs` and the `helm_yaml_fast` fuzz target
 //! hold it to that against the full reader.
 
+mod block;
 mod flow;
+mod head;
+mod hooks;
+mod quoted;
 mod sink;
 
+use std::borrow::Cow;
 use std::marker::PhantomData;
 
 use capstan_gotmpl::Value;
 use flow::Pos;
+use quoted::{double_quoted, single_quoted};
 use sink::{GoSink, Sink, ValueSink};
+
+pub(crate) use head::read_head;
+pub use hooks::{Via, fast_agrees, head_agrees, unmarshal_via};
 
 use super::error::allowed_char;
 use super::load::{GoYaml, Limits};
@@ -91,7 +100,7 @@ fn read<S: Sink>(text: &str, limits: &Limits) -> Option<S::Node> {
         break;
     }
     let (first, indent) = r.next(start)??;
-    let (value, after) = r.block_node(first, indent, -1, 0)?;
+    let (value, after) = r.block_node(first, indent, -1, 0, S::ROOT)?;
     match r.next(after)? {
         None => Some(value),
         Some(_) => None,
@@ -162,11 +171,11 @@ fn plain_start(rest: &str) -> bool {
 }
 
 /// A key being looked for at the start of a node.
-enum KeyScan {
+enum KeyScan<'a> {
     /// Not a mapping key: the node is a scalar.
     NotKey,
-    /// The key and the column after its `:`.
-    Key(String, usize),
+    /// The key (empty when not kept) and the column after its `:`.
+    Key(Cow<'a, str>, usize),
 }
 
 impl<'a, S: Sink> Reader<'a, S> {
@@ -220,14 +229,15 @@ impl<'a, S: Sink> Reader<'a, S> {
         col: usize,
         parent: isize,
         depth: usize,
+        want: S::Want,
     ) -> Option<(S::Node, usize)> {
         let rest = &self.lines[line][col..];
         if is_seq_entry(rest) {
-            return self.sequence(line, col, depth + 1);
+            return self.sequence(line, col, depth + 1, want);
         }
-        match self.key_at(line, col)? {
-            KeyScan::Key(key, after) => self.mapping(line, col, depth + 1, (key, after)),
-            KeyScan::NotKey => self.inline_scalar(line, col, parent, depth),
+        match self.key_at(line, col, S::keeps_text(want))? {
+            KeyScan::Key(key, after) => self.mapping(line, col, depth + 1, (key, after), want),
+            KeyScan::NotKey => self.inline_scalar(line, col, parent, depth, want),
         }
     }
 
@@ -241,12 +251,19 @@ impl<'a, S: Sink> Reader<'a, S> {
         }
     }
 
-    fn sequence(&mut self, line: usize, indent: usize, depth: usize) -> Option<(S::Node, usize)> {
+    fn sequence(
+        &mut self,
+        line: usize,
+        indent: usize,
+        depth: usize,
+        want: S::Want,
+    ) -> Option<(S::Node, usize)> {
         if depth > self.max_depth {
             return None;
         }
         self.count()?;
-        let mut items = Vec::new();
+        let item_want = S::item_want(want);
+        let mut items = S::Seq::default();
         let mut cur = line;
         loop {
             let l = self.lines[cur];
@@ -257,17 +274,17 @@ impl<'a, S: Sink> Reader<'a, S> {
             let (value, after) = if comment_or_end(item_rest, spaces > 0) {
                 match self.next(cur + 1)? {
                     Some((n, ind)) if ind > indent => {
-                        self.block_node(n, ind, indent as isize, depth)?
+                        self.block_node(n, ind, indent as isize, depth, item_want)?
                     }
                     _ => {
                         self.count()?;
-                        (S::null(), cur + 1)
+                        (S::null(item_want), cur + 1)
                     }
                 }
             } else {
-                self.block_node(cur, item_col, indent as isize, depth)?
+                self.block_node(cur, item_col, indent as isize, depth, item_want)?
             };
-            items.push(value);
+            S::push(want, &mut items, value);
             match self.next(after)? {
                 Some((n, ind)) => {
                     if ind > indent {
@@ -277,9 +294,9 @@ impl<'a, S: Sink> Reader<'a, S> {
                         cur = n;
                         continue;
                     }
-                    return Some((S::seq(items), after));
+                    return Some((S::seq(want, items), after));
                 }
-                None => return Some((S::seq(items), after)),
+                None => return Some((S::seq(want, items), after)),
             }
         }
     }
@@ -291,7 +308,8 @@ impl<'a, S: Sink> Reader<'a, S> {
         line: usize,
         indent: usize,
         depth: usize,
-        first: (String, usize),
+        first: (Cow<'a, str>, usize),
+        want: S::Want,
     ) -> Option<(S::Node, usize)> {
         if depth > self.max_depth {
             return None;
@@ -303,12 +321,13 @@ impl<'a, S: Sink> Reader<'a, S> {
         loop {
             let (key, after_colon) = match next_key.take() {
                 Some(k) => k,
-                None => match self.key_at(cur, indent)? {
+                None => match self.key_at(cur, indent, S::keeps_text(want))? {
                     KeyScan::Key(key, after) => (key, after),
                     KeyScan::NotKey => return None,
                 },
             };
             self.count()?;
+            let value_want = S::value_want(want, &key);
             let l = self.lines[cur];
             let spaces = leading_spaces(&l[after_colon..]);
             let vcol = after_colon + spaces;
@@ -316,52 +335,47 @@ impl<'a, S: Sink> Reader<'a, S> {
                 match self.next(cur + 1)? {
                     Some((n, ind)) => {
                         if ind > indent {
-                            self.block_node(n, ind, indent as isize, depth)?
+                            self.block_node(n, ind, indent as isize, depth, value_want)?
                         } else if ind == indent && is_seq_entry(&self.lines[n][indent..]) {
-                            self.sequence(n, indent, depth + 1)?
+                            self.sequence(n, indent, depth + 1, value_want)?
                         } else {
                             self.count()?;
-                            (S::null(), cur + 1)
+                            (S::null(value_want), cur + 1)
                         }
                     }
                     None => {
                         self.count()?;
-                        (S::null(), cur + 1)
+                        (S::null(value_want), cur + 1)
                     }
                 }
             } else {
-                self.inline_scalar(cur, vcol, indent as isize, depth)?
+                self.inline_scalar(cur, vcol, indent as isize, depth, value_want)?
             };
-            S::insert(&mut pairs, key, value);
+            S::insert(want, &mut pairs, key, value);
             match self.next(after)? {
                 Some((n, ind)) => {
                     if ind > indent {
                         return None;
                     }
                     if ind < indent {
-                        return Some((S::map(pairs), after));
+                        return Some((S::map(want, pairs), after));
                     }
                     cur = n;
                 }
-                None => return Some((S::map(pairs), after)),
+                None => return Some((S::map(want, pairs), after)),
             }
         }
     }
 
     /// Whether the text at `col` of `line` is a mapping key (`key:` followed
-    /// by a space or the end of the line); `None` to bail.
-    fn key_at(&self, line: usize, col: usize) -> Option<KeyScan> {
-        let l = self.lines[line];
+    /// by a space or the end of the line); `None` to bail. A quoted key's
+    /// value is built only when `keep`.
+    fn key_at(&self, line: usize, col: usize, keep: bool) -> Option<KeyScan<'a>> {
+        let l: &'a str = self.lines[line];
         let rest = &l[col..];
         let (key, after) = match rest.as_bytes().first() {
-            Some(b'"') => {
-                let (s, end) = double_quoted(rest)?;
-                (s, end)
-            }
-            Some(b'\'') => {
-                let (s, end) = single_quoted(rest)?;
-                (s, end)
-            }
+            Some(b'"') => double_quoted(rest, keep)?,
+            Some(b'\'') => single_quoted(rest, keep)?,
             _ => {
                 if !plain_start(rest) {
                     return Some(KeyScan::NotKey);
@@ -390,7 +404,7 @@ impl<'a, S: Sink> Reader<'a, S> {
                     Resolved::Str | Resolved::Timestamp => {}
                     _ => return None,
                 }
-                return Some(KeyScan::Key(text.to_string(), col + end + 1));
+                return Some(KeyScan::Key(Cow::Borrowed(text), col + end + 1));
             }
         };
         // A quoted scalar: a key when `:` and a space (or the end) follow.
@@ -413,148 +427,37 @@ impl<'a, S: Sink> Reader<'a, S> {
         col: usize,
         parent: isize,
         depth: usize,
+        want: S::Want,
     ) -> Option<(S::Node, usize)> {
-        let rest = &self.lines[line][col..];
+        let l: &'a str = self.lines[line];
+        let rest = &l[col..];
         match rest.as_bytes().first()? {
             b'"' | b'\'' => {
+                let keep = S::keeps_text(want);
                 let (s, end) = if rest.starts_with('"') {
-                    double_quoted(rest)?
+                    double_quoted(rest, keep)?
                 } else {
-                    single_quoted(rest)?
+                    single_quoted(rest, keep)?
                 };
                 trailer(&rest[end..])?;
                 self.count()?;
-                Some((S::string(s), self.ends_at(line, parent)?))
+                Some((S::string(want, s), self.ends_at(line, parent)?))
             }
             b'[' | b'{' => {
-                let (v, end) = self.flow(Pos { line, col }, parent, depth + 1)?;
+                let (v, end) = self.flow(Pos { line, col }, parent, depth + 1, want)?;
                 trailer(&self.lines[end.line][end.col..])?;
                 Some((v, self.ends_at(end.line, parent)?))
             }
-            b'|' | b'>' => self.block_scalar(line, col, parent),
+            b'|' | b'>' => self.block_scalar(line, col, parent, want),
             _ => {
                 if !plain_start(rest) {
                     return None;
                 }
                 let text = plain_in_block(rest)?;
                 self.count()?;
-                Some((S::plain(text)?, self.ends_at(line, parent)?))
+                Some((S::plain(want, text)?, self.ends_at(line, parent)?))
             }
         }
-    }
-
-    /// A literal (`|`) or folded (`>`) block scalar whose header is at `col`
-    /// of `line`, inside a collection indented by `parent`.
-    fn block_scalar(&mut self, line: usize, col: usize, parent: isize) -> Option<(S::Node, usize)> {
-        if parent < 0 {
-            return None;
-        }
-        let parent = parent as usize;
-        let header = &self.lines[line][col..];
-        let hb = header.as_bytes();
-        let literal = hb[0] == b'|';
-        let mut chomp = 0i8;
-        let mut explicit = 0usize;
-        let mut i = 1;
-        while i < hb.len() && i <= 2 {
-            match hb[i] {
-                b'+' if chomp == 0 => chomp = 1,
-                b'-' if chomp == 0 => chomp = -1,
-                c @ b'1'..=b'9' if explicit == 0 => explicit = usize::from(c - b'0'),
-                _ => break,
-            }
-            i += 1;
-        }
-        let spaces = leading_spaces(&header[i..]);
-        if !comment_or_end(&header[i + spaces..], spaces > 0) {
-            return None;
-        }
-        let mut indent = parent + explicit;
-        if explicit == 0 {
-            // The first non-blank line sets the indentation; blank lines
-            // before it must not be longer.
-            let mut longest_blank = 0;
-            let mut found = None;
-            for n in line + 1..self.lines.len() {
-                let l = self.lines[n];
-                let s = leading_spaces(l);
-                if s == l.len() {
-                    longest_blank = longest_blank.max(s);
-                    continue;
-                }
-                if l.as_bytes()[s] == b'\t' {
-                    return None;
-                }
-                found = Some(s);
-                break;
-            }
-            let s = found?;
-            if s <= parent || longest_blank > s {
-                return None;
-            }
-            indent = s;
-        }
-        let mut out = String::new();
-        let mut leading_break = false;
-        let mut trailing_breaks = 0usize;
-        let mut leading_blank = false;
-        let mut saw_content = false;
-        let mut n = line + 1;
-        while n < self.lines.len() {
-            let l = self.lines[n];
-            let s = leading_spaces(l);
-            if s == l.len() && s <= indent {
-                if self.has_newline(n) {
-                    trailing_breaks += 1;
-                }
-                n += 1;
-                continue;
-            }
-            if s < indent {
-                if l.as_bytes()[s] == b'\t' {
-                    return None;
-                }
-                break;
-            }
-            if !self.has_newline(n) {
-                // A last line without its line break: the full reader's
-                // chomping there is its own; leave it to that reader.
-                return None;
-            }
-            let content = &l[indent..];
-            let blank_start = content.starts_with([' ', '\t']);
-            if !literal && leading_break && !leading_blank && !blank_start {
-                if trailing_breaks == 0 {
-                    out.push(' ');
-                }
-                leading_break = false;
-            }
-            if leading_break {
-                out.push('\n');
-            }
-            for _ in 0..trailing_breaks {
-                out.push('\n');
-            }
-            trailing_breaks = 0;
-            leading_blank = blank_start;
-            out.push_str(content);
-            saw_content = true;
-            leading_break = self.has_newline(n);
-            n += 1;
-        }
-        if !saw_content {
-            return None;
-        }
-        if chomp >= 0 && leading_break {
-            out.push('\n');
-        }
-        if chomp > 0 {
-            for _ in 0..trailing_breaks {
-                out.push('\n');
-            }
-        }
-        self.count()?;
-        Some((S::string(out), n))
     }
 }
 
@@ -583,144 +486,4 @@ fn plain_in_block(rest: &str) -> Option<&str> {
     }
     let text = rest[..end].trim_end_matches(' ');
     (!text.is_empty()).then_some(text)
-}
-
-/// A one-line double-quoted scalar at the start of `rest`: its value and
-/// the byte after the closing quote.
-fn double_quoted(rest: &str) -> Option<(String, usize)> {
-    let b = rest.as_bytes();
-    let mut out = String::new();
-    let mut i = 1;
-    loop {
-        let at = i + b[i..]
-            .iter()
-            .position(|&c| c == b'"' || c == b'\\' || c == b'\t')?;
-        out.push_str(&rest[i..at]);
-        match b[at] {
-            b'"' => return Some((out, at + 1)),
-            b'\\' => {
-                let (c, len) = escape(&rest[at + 1..])?;
-                out.push(c);
-                i = at + 1 + len;
-            }
-            _ => return None,
-        }
-    }
-}
-
-/// The character a double-quoted escape (after its backslash) stands for,
-/// and how many bytes it took. libyaml's set, without `\/` and `\'`
-/// (which the full reader treats specially) and line continuations.
-fn escape(rest: &str) -> Option<(char, usize)> {
-    let c = match *rest.as_bytes().first()? {
-        b'0' => '\0',
-        b'a' => '\x07',
-        b'b' => '\x08',
-        b't' => '\t',
-        b'n' => '\n',
-        b'v' => '\x0b',
-        b'f' => '\x0c',
-        b'r' => '\r',
-        b'e' => '\x1b',
-        b' ' => ' ',
-        b'"' => '"',
-        b'\\' => '\\',
-        b'N' => '\u{85}',
-        b'_' => '\u{a0}',
-        b'L' => '\u{2028}',
-        b'P' => '\u{2029}',
-        c @ (b'x' | b'u' | b'U') => {
-            let digits = match c {
-                b'x' => 2,
-                b'u' => 4,
-                _ => 8,
-            };
-            let hex = rest.get(1..1 + digits)?;
-            if !hex.bytes().all(|h| h.is_ascii_hexdigit()) {
-                return None;
-            }
-            let code = u32::from_str_radix(hex, 16).ok()?;
-            return Some((char::from_u32(code)?, 1 + digits));
-        }
-        _ => return None,
-    };
-    Some((c, 1))
-}
-
-/// A one-line single-quoted scalar at the start of `rest` (`''` is a quote).
-fn single_quoted(rest: &str) -> Option<(String, usize)> {
-    let b = rest.as_bytes();
-    let mut out = String::new();
-    let mut i = 1;
-    let mut run = 1;
-    loop {
-        match *b.get(i)? {
-            b'\'' if b.get(i + 1) == Some(&b'\'') => {
-                out.push_str(&rest[run..=i]);
-                i += 2;
-                run = i;
-            }
-            b'\'' => {
-                out.push_str(&rest[run..i]);
-                return Some((out, i + 1));
-            }
-            b'\t' => return None,
-            _ => i += 1,
-        }
-    }
-}
-
-/// Test and fuzz hook: runs the fast reader and, when it answers, the full
-/// reader, and compares, both the decoded YAML and the template values.
-/// `Ok(true)`: they agree; `Ok(false)`: the fast reader bailed; `Err`: they
-/// differ (both results described).
-pub fn fast_agrees(text: &str, limits: &Limits) -> Result<bool, String> {
-    let Some(fast) = decode_first(text, limits) else {
-        if let Some(v) = unmarshal(text, limits) {
-            return Err(format!("only the value reader answered: {v:?}"));
-        }
-        return Ok(false);
-    };
-    let full = super::load::decode_first(text, limits);
-    let same = matches!(&full, Ok(Some(full)) if format!("{full:?}") == format!("{fast:?}"));
-    if !same {
-        return Err(format!("fast: {fast:?}\nfull: {full:?}"));
-    }
-    // The full reader's values are its decoded YAML converted; the value
-    // reader may bail where the YAML reader did not (it never must agree
-    // to answer), but when it answers it must give the same.
-    let full_value = super::convert::to_value(fast);
-    match unmarshal(text, limits) {
-        None => Ok(true),
-        Some(v) if full_value.as_ref() == Ok(&v) => Ok(true),
-        Some(v) => Err(format!("fast value: {v:?}\nfull value: {full_value:?}")),
-    }
-}
-
-/// Which reader [`unmarshal_via`] uses.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Via {
-    Fast,
-    Full,
-}
-
-/// Benchmark hook: one reader alone on `text` with default limits, and
-/// when `convert`, up to template values. `Ok(false)` when the fast
-/// reader bails or the document is empty.
-pub fn unmarshal_via(text: &str, via: Via, convert: bool) -> Result<bool, super::YamlError> {
-    let limits = Limits::default();
-    match (via, convert) {
-        (Via::Fast, true) => Ok(unmarshal(text, &limits).is_some()),
-        (Via::Fast, false) => Ok(decode_first(text, &limits).is_some()),
-        (Via::Full, _) => {
-            let Some(v) = super::load::decode_first(text, &limits)? else {
-                return Ok(false);
-            };
-            if convert {
-                super::convert::to_value(v)?;
-            }
-            Ok(true)
-        }
-    }
 }

@@ -3,6 +3,8 @@
 //! YAML, as some values files are). Plain scalars stay on one line and may
 //! not hold `:` or `#`; comments and `[a, ]` trailing commas bail.
 
+use std::borrow::Cow;
+
 use super::{Reader, Sink, double_quoted, leading_spaces, plain_start, single_quoted};
 use crate::yaml::scalar::{Resolved, Schema, resolve};
 
@@ -13,7 +15,7 @@ pub(super) struct Pos {
     pub(super) col: usize,
 }
 
-impl<S: Sink> Reader<'_, S> {
+impl<'a, S: Sink> Reader<'a, S> {
     /// The byte at `p`, `None` at the end of its line.
     fn byte(&self, p: Pos) -> Option<u8> {
         self.lines[p.line].as_bytes().get(p.col).copied()
@@ -58,6 +60,7 @@ impl<S: Sink> Reader<'_, S> {
         start: Pos,
         parent: isize,
         depth: usize,
+        want: S::Want,
     ) -> Option<(S::Node, Pos)> {
         if depth > self.max_depth {
             return None;
@@ -72,20 +75,21 @@ impl<S: Sink> Reader<'_, S> {
             },
             parent,
         )?;
-        let mut items = Vec::new();
+        let mut items = S::Seq::default();
         let mut pairs = S::Map::default();
         if self.byte(p)? != close {
             loop {
                 if seq {
-                    let (v, end) = self.flow_value(p, close, parent, depth)?;
-                    items.push(v);
+                    let (v, end) = self.flow_value(p, close, parent, depth, S::item_want(want))?;
+                    S::push(want, &mut items, v);
                     p = end;
                 } else {
-                    let (k, end) = self.flow_key(p)?;
+                    let (k, end) = self.flow_key(p, S::keeps_text(want))?;
                     self.count()?;
                     p = self.skip_flow_space(end, parent)?;
-                    let (v, end) = self.flow_value(p, close, parent, depth)?;
-                    S::insert(&mut pairs, k, v);
+                    let value_want = S::value_want(want, &k);
+                    let (v, end) = self.flow_value(p, close, parent, depth, value_want)?;
+                    S::insert(want, &mut pairs, k, v);
                     p = end;
                 }
                 p = self.skip_flow_space(p, parent)?;
@@ -102,7 +106,11 @@ impl<S: Sink> Reader<'_, S> {
                 }
             }
         }
-        let v = if seq { S::seq(items) } else { S::map(pairs) };
+        let v = if seq {
+            S::seq(want, items)
+        } else {
+            S::map(want, pairs)
+        };
         p.col += 1;
         Some((v, p))
     }
@@ -114,22 +122,24 @@ impl<S: Sink> Reader<'_, S> {
         close: u8,
         parent: isize,
         depth: usize,
+        want: S::Want,
     ) -> Option<(S::Node, Pos)> {
-        let rest = &self.lines[p.line][p.col..];
+        let line: &'a str = self.lines[p.line];
+        let rest = &line[p.col..];
         let (v, len) = match rest.as_bytes().first()? {
-            b'[' | b'{' => return self.flow(p, parent, depth + 1),
+            b'[' | b'{' => return self.flow(p, parent, depth + 1, want),
             b'"' => {
-                let (s, end) = double_quoted(rest)?;
-                (S::string(s), end)
+                let (s, end) = double_quoted(rest, S::keeps_text(want))?;
+                (S::string(want, s), end)
             }
             b'\'' => {
-                let (s, end) = single_quoted(rest)?;
-                (S::string(s), end)
+                let (s, end) = single_quoted(rest, S::keeps_text(want))?;
+                (S::string(want, s), end)
             }
             _ => {
                 let end = flow_plain_end(rest, close)?;
                 let text = rest[..end].trim_end_matches(' ');
-                (S::plain(text)?, end)
+                (S::plain(want, text)?, end)
             }
         };
         self.count()?;
@@ -143,12 +153,14 @@ impl<S: Sink> Reader<'_, S> {
     }
 
     /// A flow mapping key and its `:` (followed by a space or the end of
-    /// the line); returns the key and the position after the colon.
-    fn flow_key(&self, p: Pos) -> Option<(String, Pos)> {
-        let rest = &self.lines[p.line][p.col..];
+    /// the line); returns the key (built only when `keep`) and the
+    /// position after the colon.
+    fn flow_key(&self, p: Pos, keep: bool) -> Option<(Cow<'a, str>, Pos)> {
+        let line: &'a str = self.lines[p.line];
+        let rest = &line[p.col..];
         let (key, end) = match rest.as_bytes().first()? {
-            b'"' => double_quoted(rest)?,
-            b'\'' => single_quoted(rest)?,
+            b'"' => double_quoted(rest, keep)?,
+            b'\'' => single_quoted(rest, keep)?,
             _ => {
                 if !plain_start(rest) || rest.starts_with(['-', '?']) {
                     return None;
@@ -168,7 +180,7 @@ impl<S: Sink> Reader<'_, S> {
                     Resolved::Str | Resolved::Timestamp => {}
                     _ => return None,
                 }
-                (text.to_string(), end)
+                (Cow::Borrowed(text), end)
             }
         };
         if end > super::MAX_KEY_LEN {

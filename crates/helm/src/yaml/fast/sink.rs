@@ -3,6 +3,7 @@
 //! ([`ValueSink`], what Helm's readers return after sigs.k8s.io/yaml's JSON
 //! round trip), skipping the intermediate values and their conversion.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use capstan_gotmpl::{Map, Value};
@@ -16,19 +17,38 @@ const SCAN_KEYS: usize = 16;
 
 /// Builds the nodes of one document. Keys are always strings: the reader
 /// bails on any other key.
+///
+/// A sink may keep only part of the document: the reader hands each node
+/// a [`Sink::Want`], derived level by level from its parent's, and does
+/// not build the text of scalars and keys the sink does not want (it
+/// still reads and checks them, so that it bails exactly where a sink
+/// keeping everything would).
 pub(super) trait Sink {
     type Node;
+    type Seq: Default;
     type Map: Default;
-    fn null() -> Self::Node;
+    /// What is kept of a node; `()` for sinks that keep everything.
+    type Want: Copy;
+    /// What is kept of the document's root.
+    const ROOT: Self::Want;
+    /// What is kept of the value under `key` in a mapping kept as `want`.
+    fn value_want(want: Self::Want, key: &str) -> Self::Want;
+    /// What is kept of the items of a sequence kept as `want`.
+    fn item_want(want: Self::Want) -> Self::Want;
+    /// Whether the text of a scalar (or the keys of a mapping) kept as
+    /// `want` is needed; if not, the reader passes an empty string.
+    fn keeps_text(want: Self::Want) -> bool;
+    fn null(want: Self::Want) -> Self::Node;
     /// A plain scalar, resolved; `None` to bail.
-    fn plain(text: &str) -> Option<Self::Node>;
+    fn plain(want: Self::Want, text: &str) -> Option<Self::Node>;
     /// A quoted or block scalar.
-    fn string(s: String) -> Self::Node;
-    fn seq(items: Vec<Self::Node>) -> Self::Node;
+    fn string(want: Self::Want, s: Cow<'_, str>) -> Self::Node;
+    fn push(want: Self::Want, seq: &mut Self::Seq, item: Self::Node);
+    fn seq(want: Self::Want, seq: Self::Seq) -> Self::Node;
     /// Adds a pair; a repeated key replaces the earlier value (Go map
     /// semantics, where the full reader keeps the first key's place).
-    fn insert(map: &mut Self::Map, key: String, value: Self::Node);
-    fn map(map: Self::Map) -> Self::Node;
+    fn insert(want: Self::Want, map: &mut Self::Map, key: Cow<'_, str>, value: Self::Node);
+    fn map(want: Self::Want, map: Self::Map) -> Self::Node;
 }
 
 /// go-yaml v2's values ([`GoYaml`]).
@@ -45,13 +65,24 @@ pub(super) struct Pairs {
 
 impl Sink for GoSink {
     type Node = GoYaml;
+    type Seq = Vec<GoYaml>;
     type Map = Pairs;
+    type Want = ();
+    const ROOT: () = ();
 
-    fn null() -> GoYaml {
+    fn value_want((): (), _key: &str) {}
+
+    fn item_want((): ()) {}
+
+    fn keeps_text((): ()) -> bool {
+        true
+    }
+
+    fn null((): ()) -> GoYaml {
         GoYaml::Null
     }
 
-    fn plain(text: &str) -> Option<GoYaml> {
+    fn plain((): (), text: &str) -> Option<GoYaml> {
         Some(match resolve(text, Schema::V2) {
             Resolved::Null => GoYaml::Null,
             Resolved::Bool(b) => GoYaml::Bool(b),
@@ -62,15 +93,19 @@ impl Sink for GoSink {
         })
     }
 
-    fn string(s: String) -> GoYaml {
-        GoYaml::Str(s)
+    fn string((): (), s: Cow<'_, str>) -> GoYaml {
+        GoYaml::Str(s.into_owned())
     }
 
-    fn seq(items: Vec<GoYaml>) -> GoYaml {
+    fn push((): (), seq: &mut Vec<GoYaml>, item: GoYaml) {
+        seq.push(item);
+    }
+
+    fn seq((): (), items: Vec<GoYaml>) -> GoYaml {
         GoYaml::Seq(items)
     }
 
-    fn insert(map: &mut Pairs, key: String, value: GoYaml) {
+    fn insert((): (), map: &mut Pairs, key: Cow<'_, str>, value: GoYaml) {
         if map.pairs.len() < SCAN_KEYS {
             if let Some(slot) = map.pairs.iter_mut().find(|(k, _)| *k == key) {
                 slot.1 = value;
@@ -79,10 +114,10 @@ impl Sink for GoSink {
         } else {
             map.unchecked = true;
         }
-        map.pairs.push((key, value));
+        map.pairs.push((key.into_owned(), value));
     }
 
-    fn map(map: Pairs) -> GoYaml {
+    fn map((): (), map: Pairs) -> GoYaml {
         let Pairs { pairs, unchecked } = map;
         let pairs = if unchecked && has_repeats(&pairs) {
             merge_repeats(pairs)
@@ -127,39 +162,62 @@ pub(super) struct ValueSink;
 
 impl Sink for ValueSink {
     type Node = Value;
+    type Seq = Vec<Value>;
     type Map = Map;
+    type Want = ();
+    const ROOT: () = ();
 
-    fn null() -> Value {
+    fn value_want((): (), _key: &str) {}
+
+    fn item_want((): ()) {}
+
+    fn keeps_text((): ()) -> bool {
+        true
+    }
+
+    fn null((): ()) -> Value {
         Value::Nil
     }
 
-    fn plain(text: &str) -> Option<Value> {
-        Some(match resolve(text, Schema::V2) {
-            Resolved::Null => Value::Nil,
-            Resolved::Bool(b) => Value::Bool(b),
-            Resolved::Int(i) => Value::Float(i as f64),
-            Resolved::Uint(u) => Value::Float(u as f64),
-            // JSON has no infinities or NaN: the round trip fails, and the
-            // full path reports it.
-            Resolved::Float(x) if !x.is_finite() => return None,
-            Resolved::Float(x) => Value::Float(x),
-            Resolved::Timestamp | Resolved::Merge | Resolved::Str => Value::from(text),
-        })
+    fn plain((): (), text: &str) -> Option<Value> {
+        plain_value(text)
     }
 
-    fn string(s: String) -> Value {
-        Value::from(s)
+    fn string((): (), s: Cow<'_, str>) -> Value {
+        match s {
+            Cow::Borrowed(s) => Value::from(s),
+            Cow::Owned(s) => Value::from(s),
+        }
     }
 
-    fn seq(items: Vec<Value>) -> Value {
+    fn push((): (), seq: &mut Vec<Value>, item: Value) {
+        seq.push(item);
+    }
+
+    fn seq((): (), items: Vec<Value>) -> Value {
         Value::list(items)
     }
 
-    fn insert(map: &mut Map, key: String, value: Value) {
-        map.insert(key, value);
+    fn insert((): (), map: &mut Map, key: Cow<'_, str>, value: Value) {
+        map.insert(key.into_owned(), value);
     }
 
-    fn map(map: Map) -> Value {
+    fn map((): (), map: Map) -> Value {
         Value::map(map)
     }
+}
+
+/// A plain scalar as a template value; `None` for infinities and NaN.
+pub(super) fn plain_value(text: &str) -> Option<Value> {
+    Some(match resolve(text, Schema::V2) {
+        Resolved::Null => Value::Nil,
+        Resolved::Bool(b) => Value::Bool(b),
+        Resolved::Int(i) => Value::Float(i as f64),
+        Resolved::Uint(u) => Value::Float(u as f64),
+        // JSON has no infinities or NaN: the round trip fails, and the
+        // full path reports it.
+        Resolved::Float(x) if !x.is_finite() => return None,
+        Resolved::Float(x) => Value::Float(x),
+        Resolved::Timestamp | Resolved::Merge | Resolved::Str => Value::from(text),
+    })
 }

@@ -1,0 +1,122 @@
+//! The head reader that sorts rendered manifests (`yaml::read_head`, the
+//! fast reader's head-only mode with the full reader behind it) against
+//! reading whole documents: for every document Helm printed in the golden
+//! suites, split as `helm template` splits rendered files, the head-only
+//! path must bail where the value reader bails and otherwise give exactly
+//! the head (and the error text) the whole document gives.
+
+use std::path::{Path, PathBuf};
+
+use capstan_helm::render::manifest::split_documents;
+use capstan_helm::yaml::{Limits, head_agrees};
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+#[allow(clippy::print_stderr)] // the acceptance count is the report
+fn golden_documents_have_the_same_heads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    walk(&root.join("tests"), &mut files);
+    walk(&root.join("../cli/tests"), &mut files);
+    let tiny = Limits {
+        max_bytes: 512,
+        max_depth: 3,
+        max_nodes: 12,
+    };
+    let (mut seen, mut answered) = (0usize, 0usize);
+    let mut failures = Vec::new();
+    for path in &files {
+        let name = path.to_string_lossy();
+        if !name.ends_with("expected.stdout") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for (i, doc) in split_documents(&text).into_iter().enumerate() {
+            seen += 1;
+            match head_agrees(doc, &Limits::default()) {
+                Ok(a) => answered += usize::from(a),
+                Err(diff) => failures.push(format!("{name} document {i}:\n{doc}\n{diff}")),
+            }
+            if let Err(diff) = head_agrees(doc, &tiny) {
+                failures.push(format!("{name} document {i} (tiny limits):\n{doc}\n{diff}"));
+            }
+        }
+    }
+    eprintln!("head reader answered for {answered} of {seen} golden documents");
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+    assert!(seen > 300, "corpus not found ({seen} documents)");
+    assert!(
+        answered * 100 >= seen * 85,
+        "the head reader answered for only {answered} of {seen}"
+    );
+}
+
+/// Heads whose fields are not plain strings, repeated, quoted or hidden in
+/// flow collections; documents that are not mappings; documents the fast
+/// reader leaves to the full one.
+#[test]
+fn odd_heads_agree() {
+    let docs = [
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+        "apiVersion: 1\nkind: true\nmetadata:\n  name: 1e3\n",
+        "apiVersion: [a, 1]\nkind: {b: [c]}\nmetadata:\n  name: ~\n",
+        "apiVersion:\n  - a\n  - b: c\nkind:\n  x: 1\n  y: 2.5\nmetadata: {name: n, annotations: {b: 2, a: [1]}}\n",
+        "kind: A\nkind: B\nmetadata:\n  name: a\n  annotations:\n    z: 1\n    a: '2'\n    z: 3\nmetadata:\n  name: b\n",
+        "metadata:\n  annotations: {}\n",
+        "metadata:\n  annotations:\n    \"helm.sh/hook\": \"pre-install,\\tpost-install\"\n    'helm.sh/hook-weight': '-5'\n",
+        "metadata: []\n",
+        "metadata: 3\n",
+        "metadata:\n  annotations: [a]\n",
+        "metadata:\n  annotations: x\n",
+        "- a\n- b\n",
+        "[a]\n",
+        "\"str\"\n",
+        "yes\n",
+        "12\n",
+        "~\n",
+        "{}\n",
+        "{\"apiVersion\": \"v1\", \"kind\": \"K\", \"metadata\": {\"name\": \"n\", \"x\": [1, {\"y\": \"\\u00e9\"}]}}\n",
+        "kind: K\nspec:\n  a: .inf\n",
+        "kind: K\nspec:\n  - -.Inf\n",
+        "kind: K\nspec: {a: .nan}\n",
+        "kind: K\nspec: {a: +.nan, b: -.5, c: \"\\q\"}\n",
+        "kind: K\nspec:\n  \"\\ud800\": 1\n",
+        "kind: K\nspec:\n  s: |\n    text\n    more\n",
+        "kind: K\nspec:\n  s: >-\n    folded\n    text\n\n",
+        "kind: K\nmetadata:\n  name: |\n    block name\n",
+        "kind: K\nspec: &a\n  x: 1\n",
+        "kind: [unclosed\n",
+        "kind: K\n\tbad: tab\n",
+        "a: b\n---\nc: d\n",
+        "",
+        "# only a comment\n",
+    ];
+    let mut failures = Vec::new();
+    for doc in docs {
+        if let Err(diff) = head_agrees(doc, &Limits::default()) {
+            failures.push(format!("{doc:?}:\n{diff}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
