@@ -117,7 +117,66 @@ type CachedCompile = Arc<(Result<compile::Compiled, String>, Vec<String>)>;
 /// entry is compiled once even when several threads ask at the same time
 /// (the others wait for it).
 type CompileSlot = Arc<OnceLock<CachedCompile>>;
-static COMPILED: Mutex<Option<HashMap<Vec<u8>, CompileSlot>>> = Mutex::new(None);
+
+/// The cache: entries bucketed by [`sample_hash`], found by their whole
+/// bytes. Hashing every byte of a large schema on each validation cost a
+/// tenth of compiling it.
+#[derive(Default)]
+struct CompileCache {
+    buckets: HashMap<u64, Vec<(Vec<u8>, CompileSlot)>>,
+    len: usize,
+}
+
+impl CompileCache {
+    fn get(&self, schema: &[u8]) -> Option<&CompileSlot> {
+        let bucket = self.buckets.get(&sample_hash(schema))?;
+        bucket
+            .iter()
+            .find(|(bytes, _)| bytes.as_slice() == schema)
+            .map(|(_, slot)| slot)
+    }
+
+    fn get_or_insert(&mut self, schema: &[u8]) -> CompileSlot {
+        if let Some(slot) = self.get(schema) {
+            return Arc::clone(slot);
+        }
+        if self.len >= CACHE_CAPACITY {
+            self.buckets.clear();
+            self.len = 0;
+        }
+        let slot = CompileSlot::default();
+        self.buckets
+            .entry(sample_hash(schema))
+            .or_default()
+            .push((schema.to_vec(), Arc::clone(&slot)));
+        self.len += 1;
+        slot
+    }
+}
+
+/// A hash of a schema's length and of some of its bytes (both ends and a
+/// stride through the middle): enough to tell schemas apart in a bucket
+/// lookup, which then compares the whole bytes.
+fn sample_hash(bytes: &[u8]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    const ENDS: usize = 256;
+    const STRIDE_SAMPLES: usize = 64;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.len().hash(&mut h);
+    if bytes.len() <= 2 * ENDS + STRIDE_SAMPLES {
+        bytes.hash(&mut h);
+        return h.finish();
+    }
+    bytes[..ENDS].hash(&mut h);
+    bytes[bytes.len() - ENDS..].hash(&mut h);
+    let step = bytes.len() / STRIDE_SAMPLES;
+    for i in 0..STRIDE_SAMPLES {
+        h.write_u8(bytes[i * step]);
+    }
+    h.finish()
+}
+
+static COMPILED: Mutex<Option<CompileCache>> = Mutex::new(None);
 
 /// Distinct schemas kept before the cache is emptied.
 const CACHE_CAPACITY: usize = 64;
@@ -129,11 +188,9 @@ fn compile_cached(schema: &[u8]) -> CachedCompile {
         Arc::new((result, logged))
     };
     let slot = COMPILED.lock().ok().map(|mut cache| {
-        let map = cache.get_or_insert_with(HashMap::new);
-        if !map.contains_key(schema) && map.len() >= CACHE_CAPACITY {
-            map.clear();
-        }
-        Arc::clone(map.entry(schema.to_vec()).or_default())
+        cache
+            .get_or_insert_with(CompileCache::default)
+            .get_or_insert(schema)
     });
     match slot {
         Some(slot) => Arc::clone(slot.get_or_init(compile)),
@@ -147,7 +204,7 @@ fn compile_cached(schema: &[u8]) -> CachedCompile {
 /// chart well before rendering it; compiling has no effect but the cache.
 pub fn compile_ahead(schema: &[u8]) {
     if let Ok(cache) = COMPILED.lock()
-        && cache.as_ref().is_some_and(|m| m.contains_key(schema))
+        && cache.as_ref().is_some_and(|c| c.get(schema).is_some())
     {
         return;
     }
