@@ -41,10 +41,11 @@ const MAX_CHART_DEPTH: usize = 64;
 const MAX_GLOB_FILES: usize = 100_000;
 
 /// Parsed charts by (tree revision, chart path), each with the digest of
-/// its files.
+/// its files when renders are kept by digest (hashing every file of a
+/// chart costs more than loading it, and only [`RenderMemo`] reads it).
 #[derive(Debug, Default)]
 pub(crate) struct ChartCache {
-    charts: HashMap<(String, String), (Chart, ObjectId)>,
+    charts: HashMap<(String, String), (Chart, Option<ObjectId>)>,
     /// How many charts were loaded (not served from the cache).
     pub loads: usize,
     /// Renders kept by the digest of their inputs, when asked for.
@@ -54,18 +55,30 @@ pub(crate) struct ChartCache {
 impl ChartCache {
     fn get(&mut self, tree: &dyn FileTree, path: &str) -> Result<(Chart, ObjectId), String> {
         let key = (tree.revision().to_string(), path.to_string());
-        if let Some(c) = self.charts.get(&key) {
-            return Ok(c.clone());
+        let wants_digest = self.memo.is_some();
+        if let Some((chart, digest)) = self.charts.get(&key) {
+            match digest {
+                Some(d) => return Ok((chart.clone(), *d)),
+                // Never read without a memo.
+                None if !wants_digest => return Ok((chart.clone(), unused_digest())),
+                // Loaded before renders were kept: loaded again, hashed.
+                None => {}
+            }
         }
         let files = chart_files(tree, path)?;
-        let digest = files_digest(&files);
+        let digest = wants_digest.then(|| files_digest(&files));
         let chart = chart::load_files(files).map_err(|e| e.message)?;
         self.loads += 1;
         // Its schemas compile on a worker thread while this one prepares.
         compile_schemas_ahead(&chart, 0);
         self.charts.insert(key, (chart.clone(), digest));
-        Ok((chart, digest))
+        Ok((chart, digest.unwrap_or_else(unused_digest)))
     }
+}
+
+/// The digest given with a chart when no [`RenderMemo`] will read it.
+fn unused_digest() -> ObjectId {
+    ObjectId::null(gix::hash::Kind::Sha1)
 }
 
 /// Starts compiling the `values.schema.json` of `chart` and its
