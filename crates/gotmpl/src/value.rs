@@ -9,12 +9,23 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 /// The contents of a Go map with string keys. Go's `text/template` and `fmt`
 /// visit map keys in sorted order, so a sorted map is the natural
 /// representation.
 pub type Map = BTreeMap<String, Value>;
+
+/// A write to a frozen map refused under [`crate::guard::guarded`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SharedWrite;
+
+impl fmt::Display for SharedWrite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map shared by templates executing side by side was changed")
+    }
+}
 
 /// A Go map value: a shared, mutable reference, as Go maps are.
 ///
@@ -38,6 +49,8 @@ struct MapCell {
     type_name: Option<&'static str>,
     /// A typed nil map (`encoding/json` writes `null`, `fmt` writes `map[]`).
     nil: bool,
+    /// Shared by templates executing side by side (see [`crate::guard`]).
+    frozen: AtomicBool,
 }
 
 impl MapRef {
@@ -55,7 +68,7 @@ impl MapRef {
         MapRef(Arc::new(MapCell {
             contents: RwLock::new(Arc::new(map)),
             type_name: Some(type_name),
-            nil: false,
+            ..MapCell::default()
         }))
     }
 
@@ -121,6 +134,24 @@ impl MapRef {
     /// Whether the map has no entries.
     pub fn is_empty(&self) -> bool {
         self.read(Map::is_empty)
+    }
+
+    /// Marks the map as shared by templates executing side by side: under
+    /// [`crate::guard::guarded`], [`MapRef::try_update`] refuses to change
+    /// it. Outside, nothing changes.
+    pub fn freeze(&self) {
+        self.0.frozen.store(true, Ordering::Relaxed);
+    }
+
+    /// [`MapRef::update`], unless the map is frozen and this thread runs
+    /// [`crate::guard::guarded`]: then nothing changes, the refusal is
+    /// recorded for the guard, and `Err(SharedWrite)` returned. Template
+    /// functions that change maps (`set`, `unset`, `merge`) write this way.
+    pub fn try_update<R>(&self, f: impl FnOnce(&mut Map) -> R) -> Result<R, SharedWrite> {
+        if self.0.frozen.load(Ordering::Relaxed) && crate::guard::refuse_shared_write() {
+            return Err(SharedWrite);
+        }
+        Ok(self.update(f))
     }
 
     /// Whether both refer to the same Go map.

@@ -151,6 +151,33 @@ pub fn run_all<R: Send + 'static>(jobs: Vec<Job<R>>) -> Vec<Result<R, Failure>> 
     pending.into_iter().map(Pending::wait).collect()
 }
 
+/// Offers `job` to a worker that is idle (or can still be started), from
+/// any thread, workers included; returns `false`, dropping the job, when
+/// every worker is busy and the pool is full. Nothing waits for an offered
+/// job, so it cannot dead-lock the pool: it may start late, even after its
+/// caller has finished. Callers share work with it through a queue of
+/// tasks that whoever is free takes from, so a late helper finds the queue
+/// empty and returns.
+pub(crate) fn offer(job: impl FnOnce() + Send + 'static) -> bool {
+    let pool = pool();
+    let Ok(mut counts) = pool.counts.lock() else {
+        return false;
+    };
+    let (started, idle) = *counts;
+    if idle == 0 {
+        if started >= pool.max || spawn(pool).is_err() {
+            return false;
+        }
+        *counts = (started + 1, idle + 1);
+    }
+    drop(counts);
+    let boxed: Job<()> = Box::new(move || {
+        // A panic is a bug of the job; the worker lives on.
+        let _ = catch_unwind(AssertUnwindSafe(job));
+    });
+    pool.queue.lock().is_ok_and(|q| q.send(boxed).is_ok())
+}
+
 /// Starts one more worker unless the pool is full.
 fn grow(pool: &'static Pool) -> Result<(), Failure> {
     let mut counts = pool

@@ -2,8 +2,10 @@
 //! parsed into one template set, then each non-partial executed with its
 //! chart's scoped objects (Helm's `pkg/engine`).
 
-use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::collections::{BTreeMap, HashSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock};
 
 use capstan_gotmpl::{Map, MapRef, MissingKey, ParseCache, TemplateSet, Value};
 
@@ -58,6 +60,9 @@ pub struct RenderOptions {
     pub strict: bool,
     /// Answers `lookup`; offline by default.
     pub lookup: Arc<dyn Lookup>,
+    /// Lets templates execute on two threads when a worker is free (the
+    /// output is the same either way); on by default.
+    pub side_by_side: bool,
 }
 
 impl RenderOptions {
@@ -69,6 +74,7 @@ impl RenderOptions {
             capabilities: Arc::new(Capabilities::default()),
             strict: false,
             lookup: Arc::new(NoCluster),
+            side_by_side: true,
         }
     }
 }
@@ -167,32 +173,216 @@ fn render_here(
     if opts.strict {
         set.set_missing_key(MissingKey::Error);
     }
-    set.set_state(Arc::new(RenderState::new(opts.lookup.clone())));
     for t in &templates {
         set.parse(&t.name, &t.text)
             .map_err(|e| parse_error(&t.name, &e))?;
     }
 
+    let todo: Vec<usize> = (0..templates.len())
+        .filter(|&i| {
+            let name = &templates[i].name;
+            !name.rsplit('/').next().unwrap_or(name).starts_with('_')
+        })
+        .collect();
+    let work = Arc::new(Work {
+        set,
+        templates,
+        scopes,
+        todo,
+        lookup: opts.lookup.clone(),
+    });
+    if opts.side_by_side
+        && work.todo.len() >= PARALLEL_MIN_TEMPLATES
+        && let Some(out) = render_side_by_side(&work)
+    {
+        SIDE_BY_SIDE.fetch_add(1, Ordering::Relaxed);
+        return out;
+    }
+    let set = work.with_state();
     let mut out = BTreeMap::new();
-    for t in &templates {
-        let base = t.name.rsplit('/').next().unwrap_or(&t.name);
-        if base.starts_with('_') {
-            continue;
-        }
-        let mut data = scopes[t.scope].clone();
-        let mut template = Map::new();
-        template.insert("BasePath".into(), Value::str(t.base_path.as_str()));
-        template.insert("Name".into(), Value::str(t.name.as_str()));
-        data.insert(
-            "Template".into(),
-            Value::Map(MapRef::named(template, COMMON_VALUES)),
-        );
-        let text = set
-            .execute(&t.name, &Value::map(data))
-            .map_err(|e| exec_error(&t.name, &e))?;
-        out.insert(t.name.clone(), text.replace("<no value>", ""));
+    for &i in &work.todo {
+        let t = &work.templates[i];
+        out.insert(t.name.clone(), execute_one(&set, t, &work.scopes[t.scope])?);
     }
     Ok(out)
+}
+
+impl Work {
+    /// A copy of the set with a fresh [`RenderState`]: one per thread, so
+    /// `include` counts only the calls nested on that thread, as in Helm.
+    fn with_state(&self) -> TemplateSet {
+        let mut set = self.set.clone();
+        set.set_state(Arc::new(RenderState::new(self.lookup.clone())));
+        set
+    }
+}
+
+/// Renders whose templates executed on two threads, in this process.
+static SIDE_BY_SIDE: AtomicUsize = AtomicUsize::new(0);
+
+/// How many renders of this process executed their templates on two
+/// threads (tests use it to know that path was taken).
+#[doc(hidden)]
+pub fn side_by_side_renders() -> usize {
+    SIDE_BY_SIDE.load(Ordering::Relaxed)
+}
+
+/// Charts with fewer templates to print render on one thread: handing
+/// work to a second thread costs more than it saves there.
+const PARALLEL_MIN_TEMPLATES: usize = 4;
+
+/// What the templates of one render need, shared by the threads that
+/// execute them.
+struct Work {
+    /// Every template parsed, no state attached.
+    set: TemplateSet,
+    templates: Vec<Renderable>,
+    scopes: Vec<Map>,
+    /// Indices of the templates to execute (not partials), in Helm's order.
+    todo: Vec<usize>,
+    lookup: Arc<dyn Lookup>,
+}
+
+/// One template executed with its chart's objects and its `.Template`.
+fn execute_one(set: &TemplateSet, t: &Renderable, scope: &Map) -> Result<String, RenderError> {
+    let mut data = scope.clone();
+    let mut template = Map::new();
+    template.insert("BasePath".into(), Value::str(t.base_path.as_str()));
+    template.insert("Name".into(), Value::str(t.name.as_str()));
+    data.insert(
+        "Template".into(),
+        Value::Map(MapRef::named(template, COMMON_VALUES)),
+    );
+    let text = set
+        .execute(&t.name, &Value::map(data))
+        .map_err(|e| exec_error(&t.name, &e))?;
+    Ok(text.replace("<no value>", ""))
+}
+
+/// Executes the templates on this thread and, when a worker is free, on
+/// that one too, each taking the next template from a shared queue.
+///
+/// Helm executes them one after the other, and a template sees the maps
+/// the templates before it changed (`set .Values ...`). Those are the maps
+/// they share, which are frozen first; a write to one is refused (see
+/// `capstan_gotmpl::guard`) and `None` returned, and the caller executes
+/// the templates again one after the other, where the write happens as in
+/// Helm. Otherwise no template can see another's work, so the output is
+/// exactly the sequential one; errors are reported as Helm reports them,
+/// the first in Helm's order.
+fn render_side_by_side(work: &Arc<Work>) -> Option<Result<BTreeMap<String, String>, RenderError>> {
+    let mut seen = HashSet::new();
+    for scope in &work.scopes {
+        for v in scope.values() {
+            freeze_maps(v, &mut seen);
+        }
+    }
+    let queue = Arc::new(Queue {
+        next: AtomicUsize::new(0),
+        refused: AtomicBool::new(false),
+        results: Mutex::new(vec![None; work.todo.len()]),
+        finished: Condvar::new(),
+    });
+    let helped = {
+        let (work, queue) = (Arc::clone(work), Arc::clone(&queue));
+        crate::worker::offer(move || queue.drain(&work))
+    };
+    if !helped {
+        // No second thread: the plain loop does the same work without the
+        // guard and the bookkeeping.
+        return None;
+    }
+    queue.drain(work);
+    let mut results = queue.results.lock().ok()?;
+    while results.iter().any(Option::is_none) {
+        results = queue.finished.wait(results).ok()?;
+    }
+    if queue.refused.load(Ordering::Relaxed) {
+        return None;
+    }
+    let mut out = BTreeMap::new();
+    for (slot, &i) in results.iter_mut().zip(&work.todo) {
+        match slot.take()? {
+            Ok(text) => {
+                out.insert(work.templates[i].name.clone(), text);
+            }
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    Some(Ok(out))
+}
+
+/// The shared queue of [`render_side_by_side`].
+struct Queue {
+    /// The next entry of `Work::todo` to take.
+    next: AtomicUsize,
+    /// A template wrote to a shared map.
+    refused: AtomicBool,
+    results: Mutex<Vec<Option<Result<String, RenderError>>>>,
+    finished: Condvar,
+}
+
+impl Queue {
+    /// Executes templates until none is left. Each thread has its own copy
+    /// of the set and its own `include` counts.
+    fn drain(&self, work: &Work) {
+        let set = work.with_state();
+        loop {
+            let k = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(&i) = work.todo.get(k) else {
+                return;
+            };
+            let result = if self.refused.load(Ordering::Relaxed) {
+                // The templates will run again one after the other.
+                Err(RenderError {
+                    template: String::new(),
+                    message: String::new(),
+                })
+            } else {
+                let t = &work.templates[i];
+                // A panic (a bug) must still fill the slot: the other
+                // thread waits for every slot.
+                let run = || execute_one(&set, t, &work.scopes[t.scope]);
+                match catch_unwind(AssertUnwindSafe(|| capstan_gotmpl::guard::guarded(run))) {
+                    Ok((result, refused)) => {
+                        if refused {
+                            self.refused.store(true, Ordering::Relaxed);
+                        }
+                        result
+                    }
+                    Err(_) => Err(RenderError {
+                        template: t.name.clone(),
+                        message: "rendering template failed: internal error".into(),
+                    }),
+                }
+            };
+            if let Ok(mut results) = self.results.lock() {
+                results[k] = Some(result);
+            }
+            self.finished.notify_all();
+        }
+    }
+}
+
+/// Freezes every map reachable from `v` (lists included), each once.
+fn freeze_maps(v: &Value, seen: &mut HashSet<usize>) {
+    match v {
+        Value::Map(m) => {
+            if !seen.insert(m.addr()) {
+                return;
+            }
+            m.freeze();
+            for v in m.snapshot().values() {
+                freeze_maps(v, seen);
+            }
+        }
+        Value::List(items) => {
+            for v in items.iter() {
+                freeze_maps(v, seen);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Builds the objects of `chart` and its subcharts (Helm's `recAllTpls`):

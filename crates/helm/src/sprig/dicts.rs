@@ -41,12 +41,14 @@ pub(super) fn register(r: &mut Registry) {
             return Err(fail("assignment to entry in nil map"));
         };
         let value = arg(a, 2).clone();
-        m.update(|m| m.insert(arg_str(a, 1).to_string(), value));
+        m.try_update(|m| m.insert(arg_str(a, 1).to_string(), value))
+            .map_err(shared_write)?;
         Ok(arg(a, 0).clone())
     });
     r.fixed("unset", &[MAP, STR], |a| {
         if let Some(m) = arg(a, 0).as_map_ref() {
-            m.update(|m| m.remove(arg_str(a, 1)));
+            m.try_update(|m| m.remove(arg_str(a, 1)))
+                .map_err(shared_write)?;
             return Ok(arg(a, 0).clone());
         }
         Ok(Value::map(Map::new()))
@@ -88,10 +90,10 @@ pub(super) fn register(r: &mut Registry) {
         ))
     });
     for name in ["merge", "mustMerge"] {
-        r.variadic(name, &[MAP], MAP, |a| Ok(merge_all(a, false)));
+        r.variadic(name, &[MAP], MAP, |a| merge_all(a, false));
     }
     for name in ["mergeOverwrite", "mustMergeOverwrite"] {
-        r.variadic(name, &[MAP], MAP, |a| Ok(merge_all(a, true)));
+        r.variadic(name, &[MAP], MAP, |a| merge_all(a, true));
     }
     r.variadic("dig", &[], ANY, dig);
 }
@@ -109,16 +111,22 @@ const MAX_MERGE_DEPTH: usize = 256;
 
 /// `merge`/`mergeOverwrite`: the destination map is changed in place and
 /// returned, as mergo does with Go's map references.
-fn merge_all(a: &[Value], overwrite: bool) -> Value {
+fn merge_all(a: &[Value], overwrite: bool) -> Result<Value, FuncError> {
     let dst = match arg(a, 0) {
         Value::Map(m) => m.clone(),
         _ => MapRef::new(Map::new()),
     };
     let mut merged = HashSet::new();
     for src in a.iter().skip(1) {
-        merge_into(&dst, &map_of(src), overwrite, 0, &mut merged);
+        merge_into(&dst, &map_of(src), overwrite, 0, &mut merged).map_err(shared_write)?;
     }
-    Value::Map(dst)
+    Ok(Value::Map(dst))
+}
+
+/// A write refused while templates execute side by side: the embedder
+/// executes them again one after the other (see `capstan_gotmpl::guard`).
+fn shared_write(e: capstan_gotmpl::SharedWrite) -> FuncError {
+    FuncError::msg(e.to_string())
 }
 
 /// mergo's map merge. Without `overwrite` a source value only fills a
@@ -137,7 +145,7 @@ fn merge_into(
     overwrite: bool,
     depth: usize,
     merged: &mut HashSet<(usize, usize)>,
-) {
+) -> Result<(), capstan_gotmpl::SharedWrite> {
     let current = dst.snapshot();
     let mut updates: Vec<(String, Value)> = Vec::new();
     for (key, sv) in src {
@@ -157,7 +165,7 @@ fn merge_into(
                         && !dm.ptr_eq(sm)
                         && merged.insert((dm.addr(), sm.addr()))
                     {
-                        merge_into(dm, &sm.snapshot(), overwrite, depth + 1, merged);
+                        merge_into(dm, &sm.snapshot(), overwrite, depth + 1, merged)?;
                     }
                     continue;
                 }
@@ -173,8 +181,9 @@ fn merge_into(
         }
     }
     if !updates.is_empty() {
-        dst.update(|m| m.extend(updates));
+        dst.try_update(|m| m.extend(updates))?;
     }
+    Ok(())
 }
 
 /// `dig KEY... DEFAULT DICT`, with the type-assertion panics of Sprig's

@@ -336,40 +336,45 @@ pub fn coalesce_tables(
     merge: bool,
     w: &mut Vec<String>,
 ) {
-    let src_non_nil: std::collections::HashSet<String> = src
-        .iter()
-        .filter(|(_, v)| !v.is_nil())
-        .map(|(k, _)| k.clone())
-        .collect();
+    // A `null` in dst is met by src's key (a null of its own when src has
+    // none); whether src had a non-null value there decides what happens.
+    // Nulls in dst are rare: only their keys are remembered.
+    let mut dst_nil_over_value: Vec<String> = Vec::new();
     for (k, v) in dst.iter() {
         if v.is_nil() {
+            if src.get(k).is_some_and(|s| !s.is_nil()) {
+                dst_nil_over_value.push(k.clone());
+            }
             src.insert(k.clone(), Value::Nil);
         }
     }
     for (key, val) in src {
-        let full_key = concat_prefix(prefix, &key);
         match dst.get(&key) {
-            Some(Value::Nil) if !merge && src_non_nil.contains(&key) => {
+            Some(Value::Nil) if !merge && dst_nil_over_value.contains(&key) => {
                 dst.remove(&key);
             }
             None => {
                 dst.insert(key, val);
             }
             Some(dv) => {
+                // Only recursion and warnings need the full key.
+                let full_key = || concat_prefix(prefix, &key);
                 if let Value::Map(sm) = &val {
                     if let Value::Map(dm) = dv {
                         let mut dm = Map::clone(&dm.snapshot());
-                        coalesce_tables(&mut dm, Map::clone(&sm.snapshot()), &full_key, merge, w);
+                        coalesce_tables(&mut dm, Map::clone(&sm.snapshot()), &full_key(), merge, w);
                         dst.insert(key, Value::map(dm));
                     } else {
                         w.push(format!(
-                            "warning: cannot overwrite table with non table for {full_key} ({})",
+                            "warning: cannot overwrite table with non table for {} ({})",
+                            full_key(),
                             sprint(std::slice::from_ref(&val))
                         ));
                     }
                 } else if matches!(dv, Value::Map(_)) && !val.is_nil() {
                     w.push(format!(
-                        "warning: destination for {full_key} is a table. Ignoring non-table value ({})",
+                        "warning: destination for {} is a table. Ignoring non-table value ({})",
+                        full_key(),
                         sprint(std::slice::from_ref(&val))
                     ));
                 }

@@ -1,0 +1,115 @@
+//! Templates executed on two threads print exactly what one thread prints:
+//! writes to maps the templates share send the render back to one thread
+//! (where later templates see them, as in Helm), and the first error in
+//! Helm's order is the one reported. One test per binary, so no other test
+//! keeps the second worker busy.
+
+use capstan_gotmpl::Map;
+use capstan_helm::chart::{File, load_files};
+use capstan_helm::render::{RenderOptions, render, side_by_side_renders};
+
+fn chart(templates: &[(&str, String)]) -> capstan_helm::chart::Chart {
+    let mut files = vec![
+        File::new(
+            "Chart.yaml",
+            b"apiVersion: v2\nname: c\nversion: 0.1.0\n".to_vec(),
+        ),
+        File::new("values.yaml", b"shared:\n  n: 1\nlist: [a, b]\n".to_vec()),
+    ];
+    for (name, text) in templates {
+        files.push(File::new(
+            format!("templates/{name}"),
+            text.as_bytes().to_vec(),
+        ));
+    }
+    load_files(files).expect("chart loads")
+}
+
+/// Renders on one thread and on two; returns both results and whether the
+/// two-thread path finished (it may fall back to one thread).
+fn both(
+    templates: &[(&str, String)],
+) -> (
+    Result<std::collections::BTreeMap<String, String>, String>,
+    Result<std::collections::BTreeMap<String, String>, String>,
+    bool,
+) {
+    let c = chart(templates);
+    let values = capstan_helm::values::coalesce::coalesce_values(&c, &Map::new(), &mut Vec::new())
+        .expect("coalesces");
+    let mut one = RenderOptions::new("r", "ns");
+    one.side_by_side = false;
+    let sequential = render(&c, &values, &one).map_err(|e| e.message);
+    let before = side_by_side_renders();
+    let two = render(&c, &values, &RenderOptions::new("r", "ns")).map_err(|e| e.message);
+    (sequential, two, side_by_side_renders() > before)
+}
+
+fn readers(n: usize) -> Vec<(String, String)> {
+    (0..n)
+        .map(|i| {
+            (
+                format!("r{i:02}.yaml"),
+                format!(
+                    "{{{{- $own := dict \"i\" {i} }}}}{{{{- $_ := set $own \"seen\" .Values.shared.n }}}}\
+                     {{{{- range $k := until 200 }}}}{{{{ $k }}}}{{{{ end }}}}\nname: r{i} {{{{ $own.seen }}}} {{{{ .Values.extra | default \"none\" }}}}\n"
+                ),
+            )
+        })
+        .collect()
+}
+
+fn refs(v: &[(String, String)]) -> Vec<(&str, String)> {
+    v.iter().map(|(n, t)| (n.as_str(), t.clone())).collect()
+}
+
+#[test]
+fn two_threads_print_what_one_thread_prints() {
+    // Templates that only read shared maps (and write their own) run on
+    // two threads when a worker is free; retried, since "free" depends on
+    // the machine.
+    let templates = readers(12);
+    let mut went_side_by_side = false;
+    for _ in 0..50 {
+        let (one, two, side) = both(&refs(&templates));
+        assert!(one.is_ok(), "{one:?}");
+        assert_eq!(one, two);
+        if side {
+            went_side_by_side = true;
+            break;
+        }
+    }
+    assert!(went_side_by_side, "the two-thread path was never taken");
+
+    // A template that writes to a shared map (Helm executes `zz` first:
+    // reverse alphabetical order) is seen by every template after it.
+    let mut writers = readers(12);
+    writers.push((
+        "zz-writes.yaml".into(),
+        "{{- $_ := set .Values \"extra\" \"from-zz\" }}{{- $_ := set .Values.shared \"n\" 2 }}\nname: zz\n".into(),
+    ));
+    for _ in 0..10 {
+        let (one, two, side) = both(&refs(&writers));
+        let one = one.expect("renders");
+        assert!(
+            !side,
+            "a shared write must send the render back to one thread"
+        );
+        assert_eq!(Ok(one.clone()), two);
+        assert!(
+            one["c/templates/r00.yaml"].ends_with("name: r0 2 from-zz\n"),
+            "{one:?}"
+        );
+    }
+
+    // Errors: the first in Helm's order, whichever thread met it first.
+    let mut failing = readers(12);
+    failing.push(("f05.yaml".into(), "{{ fail \"f05\" }}".into()));
+    failing.push(("f09.yaml".into(), "{{ fail \"f09 comes first\" }}".into()));
+    for _ in 0..10 {
+        let (one, two, _) = both(&refs(&failing));
+        let err = one.expect_err("fails");
+        assert!(err.contains("f09 comes first"), "{err}");
+        assert_eq!(Err(err), two);
+    }
+}
