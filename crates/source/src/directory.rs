@@ -6,7 +6,9 @@
 //! with `recurse`; `exclude`/`include` are gobwas globs against the path
 //! relative to the source folder (`*` crosses `/`); files holding
 //! `+argocd:skip-file-rendering` are skipped. YAML files are split into
-//! documents; a file whose first document is not an object is ignored
+//! documents, each read as the repo-server reads it (sigs.k8s.io/yaml over
+//! go-yaml: capstan-helm's reader, YAML 1.1 scalars, Go's error text);
+//! a file whose first document is not an object is ignored
 //! unless it looks like a manifest (`apiVersion:`, `kind:` and `metadata:`
 //! all present), while a later bad document is an error. JSON files hold
 //! one object (or, beyond Argo CD, an array of objects). Objects with an
@@ -206,28 +208,28 @@ fn check_object(file: &str, v: &serde_json::Value) -> Result<(), DirError> {
     )))
 }
 
+/// The documents of a YAML file, each read as Argo CD's repo-server reads
+/// it: sigs.k8s.io/yaml over go-yaml (capstan-helm's reader, the same one
+/// that reads rendered charts), so YAML 1.1 scalars (`kind: on` is a
+/// boolean, not a kind), duplicate keys refused, Go's error text.
 fn yaml_docs(file: &str, text: &str, out: &mut Vec<RenderedDoc>) -> Result<(), DirError> {
     let mut found = 0usize;
     for doc in capstan_model::split_documents(text) {
-        let parsed: Result<serde_json::Value, String> =
-            serde_saphyr::from_str(doc.text).map_err(|e| {
-                let msg = e.to_string();
-                msg.lines().next().unwrap_or("").to_string()
-            });
-        let checked = parsed.and_then(|v| {
-            if v.is_null() {
+        let read = capstan_helm::yaml::unmarshal(doc.text).map_err(|e| {
+            let msg = e.to_string();
+            msg.lines().next().unwrap_or("").to_string()
+        });
+        let checked = read.and_then(|v| {
+            if v.is_nil() || is_object(&v) {
                 return Ok(v);
             }
-            check_object(file, &v)
-                .map_err(|_| "Object 'Kind' is missing".to_string())
-                .map(|()| v)
+            Err("Object 'Kind' is missing".to_string())
         });
         match checked {
+            Ok(v) if v.is_nil() => {}
             Ok(v) => {
-                if !v.is_null() {
-                    found += 1;
-                }
-                push_object(file, &v, Some(doc.text), out);
+                found += 1;
+                push_read_object(file, &v, doc.text, out);
             }
             Err(e) => {
                 let looks_like_manifest = text.contains("apiVersion:")
@@ -245,4 +247,109 @@ fn yaml_docs(file: &str, text: &str, out: &mut Vec<RenderedDoc>) -> Result<(), D
         }
     }
     Ok(())
+}
+
+/// [`check_object`] for a document read as template values: a mapping
+/// with a non-empty string `kind`, or with an `items` list.
+fn is_object(v: &capstan_gotmpl::Value) -> bool {
+    use capstan_gotmpl::Value;
+    let Some(map) = v.as_map() else {
+        return false;
+    };
+    let kind_ok = matches!(map.get("kind"), Some(Value::String(k)) if !k.is_empty());
+    kind_ok || matches!(map.get("items"), Some(Value::List(_)))
+}
+
+/// Appends a YAML document as written, or the items of a list (each
+/// printed as JSON, as [`push_object`] prints them).
+fn push_read_object(file: &str, v: &capstan_gotmpl::Value, text: &str, out: &mut Vec<RenderedDoc>) {
+    let is_list = v
+        .as_map()
+        .is_some_and(|m| matches!(m.get("items"), Some(capstan_gotmpl::Value::List(_))));
+    if !is_list {
+        out.push(RenderedDoc {
+            source: file.to_string(),
+            text: text.trim_end().to_string(),
+        });
+        return;
+    }
+    // Lists are rare: their items go through JSON to be printed as the
+    // items of a JSON file are.
+    let json = capstan_helm::json::to_json(v)
+        .ok()
+        .and_then(|j| serde_json::from_str::<serde_json::Value>(&j).ok());
+    if let Some(json) = json {
+        push_object(file, &json, None, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs(text: &str) -> Result<Vec<String>, DirError> {
+        let mut out = Vec::new();
+        yaml_docs("apps/a.yaml", text, &mut out)?;
+        Ok(out.into_iter().map(|d| d.text).collect())
+    }
+
+    #[test]
+    fn documents_are_kept_as_written() {
+        let text = "# head\napiVersion: v1\nkind: ConfigMap # c\nmetadata:\n  name: a\n\n---\n---\nkind: Secret\nmetadata: {name: b}\n";
+        assert_eq!(
+            docs(text).expect("two objects"),
+            [
+                "# head\napiVersion: v1\nkind: ConfigMap # c\nmetadata:\n  name: a",
+                "kind: Secret\nmetadata: {name: b}"
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_are_expanded_into_json_items() {
+        let text = "apiVersion: v1\nkind: List\nitems:\n- kind: A\n  size: 3\n- null\n- kind: B\n";
+        assert_eq!(
+            docs(text).expect("a list"),
+            [
+                "{\n  \"kind\": \"A\",\n  \"size\": 3\n}",
+                "{\n  \"kind\": \"B\"\n}"
+            ]
+        );
+    }
+
+    /// Read as Argo CD reads it (go-yaml through sigs.k8s.io/yaml).
+    #[test]
+    fn yaml_is_read_as_go_reads_it() {
+        // YAML 1.1: `on` is a boolean, so there is no kind.
+        let err = docs("apiVersion: v1\nkind: on\nmetadata:\n  name: a\n").expect_err("no kind");
+        assert_eq!(
+            err,
+            DirError::Invalid(
+                "Failed to unmarshal \"apps/a.yaml\" (document at line 1): Object 'Kind' is missing"
+                    .into()
+            )
+        );
+        // A repeated key: the last one counts (go-yaml v2 into `interface{}`).
+        assert_eq!(
+            docs("apiVersion: v1\nkind: on\nkind: C\n").expect("kind C"),
+            ["apiVersion: v1\nkind: on\nkind: C"]
+        );
+        let err = docs("kind: A\nmetadata: {}\n---\napiVersion: v1\nkind: B\n  x: 1\n")
+            .expect_err("bad YAML in a later document");
+        assert_eq!(
+            err,
+            DirError::Invalid(
+                "Failed to unmarshal \"apps/a.yaml\" (document at line 4): error converting YAML to JSON: yaml: line 3: mapping values are not allowed in this context".into()
+            )
+        );
+    }
+
+    #[test]
+    fn unrelated_yaml_is_ignored_unless_it_looks_like_a_manifest() {
+        assert_eq!(
+            docs("replicas: 3\n").expect("ignored"),
+            Vec::<String>::new()
+        );
+        assert!(docs("apiVersion: v1\nkind: ConfigMap\nmetadata: [\n").is_err());
+    }
 }
