@@ -22,7 +22,7 @@ mod printf;
 pub(crate) mod quote;
 
 pub use float::{FloatFormat, append_float, format_float};
-pub use quote::{is_print, quote, quote_to_ascii};
+pub use quote::{append_quote, is_print, quote, quote_to_ascii};
 
 use crate::value::Value;
 use printer::{Flags, Printer};

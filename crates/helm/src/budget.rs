@@ -183,13 +183,19 @@ fn copy_bytes(v: &Value) -> Result<u64, Cycle> {
 /// Refuses `v` when printing it in full needs more than `cap` bytes; `what`
 /// names the function or encoder for the message.
 pub(crate) fn check_printed(v: &Value, cap: usize, what: &str) -> Result<(), TooBig> {
+    printed_at_least(v, cap, what).map(|_| ())
+}
+
+/// [`check_printed`], returning the lower bound it measured (at most `cap`)
+/// so an encoder can size its buffer once.
+pub(crate) fn printed_at_least(v: &Value, cap: usize, what: &str) -> Result<usize, TooBig> {
     let need = printed_bytes(v).map_err(TooBig::Cycle)?;
-    if need > cap as u64 {
-        return Err(TooBig::Exceeds(format!(
+    match usize::try_from(need) {
+        Ok(n) if n <= cap => Ok(n),
+        _ => Err(TooBig::Exceeds(format!(
             "{what}: the value expands to at least {need} bytes, more than the maximum output size ({cap} bytes)"
-        )));
+        ))),
     }
-    Ok(())
 }
 
 /// Refuses `v` when an unshared copy of it would take more than `cap` bytes

@@ -76,6 +76,9 @@ pub fn append_float(out: &mut String, x: f64, format: FloatFormat, prec: Option<
                     let _ = write!(out, "{abs:.exact$}");
                     push_zeros(out, p - exact);
                 }
+                // Whole numbers below 2^53 are their own shortest digits
+                // (encoding/json prints every values-file port this way).
+                None if abs < 1e15 && abs.fract() == 0.0 => push_whole(out, abs as u64),
                 None => {
                     let mut buf = StackBuf::new();
                     let d = shortest(abs, &mut buf);
@@ -116,9 +119,7 @@ pub fn append_float(out: &mut String, x: f64, format: FloatFormat, prec: Option<
                 // Values files are full of small whole numbers (ports,
                 // replicas), all float64: below 1e6 `%v` prints them as
                 // plain integers, so skip the digit search.
-                None if abs < 1e6 && abs.fract() == 0.0 => {
-                    let _ = write!(out, "{}", abs as u32);
-                }
+                None if abs < 1e6 && abs.fract() == 0.0 => push_whole(out, abs as u64),
                 None => {
                     let mut buf = StackBuf::new();
                     let d = shortest(abs, &mut buf);
@@ -126,6 +127,23 @@ pub fn append_float(out: &mut String, x: f64, format: FloatFormat, prec: Option<
                 }
             }
         }
+    }
+}
+
+/// Appends the decimal digits of `n`, without going through `fmt`.
+fn push_whole(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[start..] {
+        out.push(char::from(d));
     }
 }
 

@@ -104,6 +104,13 @@ for s in ["", "a\"b", "tab\there", "nl\nx", "back`tick", "ctl\x01\x7f", "bell\a\
             add("quote", f, s, s)
         else:
             add("quote", f, s)
+# Quoting copies runs eight bytes at a time: specials at and around word
+# boundaries, multi-byte characters straddling them, long quoted documents.
+for s in ["1234567\"", "12345678\"", "123456789\\", "1234567\x7f8", "12345678\x1f", "1234567é", "123456789\u2028",
+          "1234567😀x", "123456\ufeffxy", "\"\\\"\\", "abcdefgh\u00ad", "\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f",
+          '{"k":"a\\nb","é":[1,"\x7f"],"x":"<&>"}' * 4, "\U000E0001" * 9 + "z"]:
+    for f in ["%q", "%+q"]:
+        add("quote_runs", f, s)
 add("string", "%05s", "ab")
 add("string", "%-05s|", "ab")
 add("string", "%6s|", "日本語")

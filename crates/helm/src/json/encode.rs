@@ -4,6 +4,11 @@
 //! as `\u003c`..., floats use encoding/json's rule (plain decimal between 1e-6
 //! and 1e21, exponent form outside), NaN and infinities are errors, and
 //! `[]byte` becomes base64 text.
+//!
+//! The text is written as bytes into one buffer that the caller sizes from
+//! the value's measured size; everything written is whole characters of the
+//! input or ASCII, so the buffer is UTF-8 at the end. Strings are scanned
+//! eight bytes at a time for the few bytes that need an escape.
 
 use base64::Engine as _;
 use capstan_gotmpl::Value;
@@ -15,16 +20,16 @@ use super::float::json_float;
 /// trees, so this only guards our stack).
 const MAX_DEPTH: usize = 1_000;
 
-pub(super) fn encode(v: &Value, out: &mut String, depth: usize) -> Result<(), JsonError> {
+pub(super) fn encode(v: &Value, out: &mut Vec<u8>, depth: usize) -> Result<(), JsonError> {
     if depth > MAX_DEPTH {
         return Err(JsonError::new(format!(
             "json: value nested deeper than {MAX_DEPTH} levels"
         )));
     }
     match v {
-        Value::Nil => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) | Value::Int64(i) => out.push_str(&i.to_string()),
+        Value::Nil => out.extend_from_slice(b"null"),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Int(i) | Value::Int64(i) => push_int(out, *i),
         Value::Float(x) => {
             if !x.is_finite() {
                 return Err(JsonError::new(format!(
@@ -32,48 +37,54 @@ pub(super) fn encode(v: &Value, out: &mut String, depth: usize) -> Result<(), Js
                     super::float::go_format_g(*x)
                 )));
             }
-            out.push_str(&json_float(*x));
+            push_float(out, *x);
         }
-        Value::String(s) => quote_into(s, out),
+        Value::String(s) => quote_bytes(out, s),
         Value::Bytes(b) => {
-            out.push('"');
-            out.push_str(&base64::engine::general_purpose::STANDARD.encode(b));
-            out.push('"');
+            out.push(b'"');
+            out.extend_from_slice(
+                base64::engine::general_purpose::STANDARD
+                    .encode(b)
+                    .as_bytes(),
+            );
+            out.push(b'"');
         }
         Value::List(items) => {
-            out.push('[');
+            out.push(b'[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
                 encode(item, out, depth + 1)?;
             }
-            out.push(']');
+            out.push(b']');
         }
-        Value::Map(map) if map.is_nil_map() => out.push_str("null"),
+        Value::Map(map) if map.is_nil_map() => out.extend_from_slice(b"null"),
         Value::Map(map) => {
-            out.push('{');
+            out.push(b'{');
             for (i, (k, item)) in map.snapshot().iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.push(b',');
                 }
-                quote_into(k, out);
-                out.push(':');
+                quote_bytes(out, k);
+                out.push(b':');
                 encode(item, out, depth + 1)?;
             }
-            out.push('}');
+            out.push(b'}');
         }
-        Value::Object(o) if o.json().is_some() => out.push_str(&o.json().unwrap_or_default()),
-        Value::Object(o) => match o.to_value() {
-            // A named map, slice or struct marshals as what it is made of.
-            Some(plain) => encode(&plain, out, depth + 1)?,
-            None => {
+        Value::Object(o) => {
+            if let Some(text) = o.json() {
+                out.extend_from_slice(text.as_bytes());
+            } else if let Some(plain) = o.to_value() {
+                // A named map, slice or struct marshals as what it is made of.
+                encode(&plain, out, depth + 1)?;
+            } else {
                 return Err(JsonError::new(format!(
                     "json: unsupported type: {}",
                     o.type_name()
                 )));
             }
-        },
+        }
         #[allow(unreachable_patterns)]
         _ => {
             return Err(JsonError::new(format!(
@@ -85,52 +96,237 @@ pub(super) fn encode(v: &Value, out: &mut String, depth: usize) -> Result<(), Js
     Ok(())
 }
 
-/// encoding/json's string quoting with HTML escaping on.
-pub(crate) fn quote_into(s: &str, out: &mut String) {
-    out.push('"');
-    // Bytes that never need escaping are copied in runs. 0xE2 leads
-    // U+2028 and U+2029, so it takes the per-character path.
-    let bytes = s.as_bytes();
-    let mut run = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b >= 0x20 && !matches!(b, b'"' | b'\\' | b'<' | b'>' | b'&' | 0xe2) {
-            i += 1;
-            continue;
-        }
-        out.push_str(&s[run..i]);
-        let Some(c) = s[i..].chars().next() else {
-            break;
-        };
-        escape_char(c, out);
-        i += c.len_utf8();
-        run = i;
+/// The decimal digits of an integer.
+fn push_int(out: &mut Vec<u8>, i: i64) {
+    if i < 0 {
+        out.push(b'-');
     }
-    out.push_str(&s[run..]);
-    out.push('"');
+    let mut n = i.unsigned_abs();
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[start..]);
 }
 
-fn escape_char(c: char, out: &mut String) {
-    match c {
-        '"' => out.push_str("\\\""),
-        '\\' => out.push_str("\\\\"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        '\u{8}' => out.push_str("\\b"),
-        '\u{c}' => out.push_str("\\f"),
-        '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-            out.push_str(&format!("\\u{:04x}", c as u32));
+/// encoding/json's float text. Whole numbers below 1e15 (every port and
+/// replica count in a values file) are their own shortest digits and are
+/// written directly; zero keeps its sign (`-0`), as in Go.
+fn push_float(out: &mut Vec<u8>, x: f64) {
+    if x.abs() < 1e15 && x.fract() == 0.0 {
+        if x == 0.0 && x.is_sign_negative() {
+            out.extend_from_slice(b"-0");
+        } else {
+            push_int(out, x as i64);
         }
-        c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-        c => out.push(c),
+        return;
+    }
+    out.extend_from_slice(json_float(x).as_bytes());
+}
+
+/// encoding/json's string quoting with HTML escaping on, appended to a
+/// `String` (for callers outside the encoder).
+pub(crate) fn quote_into(s: &str, out: &mut String) {
+    let mut quoted = Vec::with_capacity(s.len() + 2);
+    quote_bytes(&mut quoted, s);
+    out.push_str(&String::from_utf8_lossy(&quoted));
+}
+
+/// encoding/json's string quoting with HTML escaping on.
+fn quote_bytes(out: &mut Vec<u8>, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // `i` stays on a character boundary: the only non-ASCII byte
+        // `copy_plain` stops at is 0xE2, the lead byte of a 3-byte character.
+        i = copy_plain(out, bytes, i);
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
+        match b {
+            0xe2 => {
+                // U+2028 and U+2029 (E2 80 A8/A9) are escaped; the other
+                // characters with this lead byte are copied.
+                let ch = bytes.get(i..i + 3).unwrap_or_default();
+                out.extend_from_slice(match ch {
+                    [_, 0x80, 0xa8] => b"\\u2028",
+                    [_, 0x80, 0xa9] => b"\\u2029",
+                    other => other,
+                });
+                i += 3;
+                continue;
+            }
+            b'"' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            // Controls and the HTML-significant <, > and &.
+            b => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ]),
+        }
+        i += 1;
+    }
+    out.push(b'"');
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` that JSON cannot copy as it is: a
+/// control character, `"`, `\\`, `<`, `>`, `&`, or 0xE2, which leads U+2028
+/// and U+2029. Exact per byte: on the 7-bit part `t` no sum carries into the
+/// next byte.
+fn special_bytes(w: u64) -> u64 {
+    let t = w & !HIGHS;
+    // Each sum has its high bit set where the 7-bit part is not the byte
+    // named. `<` and `>` differ in one bit, so one test covers both.
+    let ok = (t + ONES * (0x80 - 0x20))
+        & ((t ^ (ONES * u64::from(b'"'))) + ONES * 0x7f)
+        & ((t ^ (ONES * u64::from(b'\\'))) + ONES * 0x7f)
+        & (((t | (ONES * 2)) ^ (ONES * u64::from(b'>'))) + ONES * 0x7f)
+        & ((t ^ (ONES * u64::from(b'&'))) + ONES * 0x7f);
+    let ascii_special = !(ok | w);
+    let e2 = !((t ^ (ONES * 0x62)) + ONES * 0x7f) & w;
+    (ascii_special | e2) & HIGHS
+}
+
+/// The 1 to 7 bytes of `rest` as a little-endian word padded with spaces
+/// (which need nothing), read without a copy loop: two overlapping loads.
+fn load_tail(rest: &[u8]) -> u64 {
+    let n = rest.len();
+    let word = match (rest.first_chunk::<4>(), rest.last_chunk::<4>()) {
+        (Some(lo), Some(hi)) => {
+            u64::from(u32::from_le_bytes(*lo)) | u64::from(u32::from_le_bytes(*hi)) << (8 * (n - 4))
+        }
+        _ => rest.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b)),
+    };
+    word | (ONES * 0x20).checked_shl(8 * n as u32).unwrap_or(0)
+}
+
+/// Copies the bytes from `i` up to the first one [`special_bytes`] flags to
+/// `out`, eight at a time: a whole word is stored and the part from the
+/// special byte on taken back, which is cheaper than copying a run of
+/// unknown length. Returns the special byte's index, or `bytes.len()`.
+fn copy_plain(out: &mut Vec<u8>, bytes: &[u8], mut i: usize) -> usize {
+    loop {
+        let (word, len) = match bytes.get(i..).unwrap_or_default() {
+            [] => return i,
+            rest => match rest.first_chunk::<8>() {
+                Some(word) => (u64::from_le_bytes(*word), 8),
+                None => (load_tail(rest), rest.len()),
+            },
+        };
+        let found = special_bytes(word);
+        let plain = if found == 0 {
+            len
+        } else {
+            ((found.trailing_zeros() / 8) as usize).min(len)
+        };
+        out.extend_from_slice(&word.to_le_bytes());
+        out.truncate(out.len() - 8 + plain);
+        i += plain;
+        if plain < 8 {
+            return i;
+        }
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
 mod tests {
-    use super::quote_into;
+    use super::{encode, quote_bytes, quote_into};
+    use capstan_gotmpl::Value;
+
+    /// encoding/json's escaping one character at a time, which the
+    /// run-copying code must match.
+    fn one_by_one(s: &str) -> String {
+        let mut out = String::from("\"");
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                    out.push_str(&format!("\\u{:04x}", c as u32));
+                }
+                c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    #[test]
+    fn numbers_are_written_as_encoding_json_does() {
+        let text = |v: Value| {
+            let mut out = Vec::new();
+            encode(&v, &mut out, 0).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let floats = [
+            (0.0, "0"),
+            (-0.0, "-0"),
+            (8000.0, "8000"),
+            (-3.0, "-3"),
+            (999_999_999_999_999.0, "999999999999999"),
+            (1e15, "1000000000000000"),
+            (1.2345678901234568e20, "123456789012345680000"),
+            (1e21, "1e+21"),
+            (1e-7, "1e-7"),
+            (0.5, "0.5"),
+        ];
+        for (x, want) in floats {
+            assert_eq!(text(Value::Float(x)), want, "{x}");
+        }
+        assert_eq!(text(Value::Int(i64::MIN)), "-9223372036854775808");
+        assert_eq!(text(Value::Int64(0)), "0");
+        assert_eq!(text(Value::Int(42)), "42");
+    }
+
+    #[test]
+    fn runs_break_at_every_position_of_a_word() {
+        let specials = [
+            "\"", "\\", "<", ">", "&", "=", "\0", "\u{1f}", "\u{7f}", "\u{8}", "\u{c}", "é",
+            "\u{2028}", "\u{2029}", "\u{2027}", "\u{202a}", "\u{20ac}", "\u{e2}", "😀", "'",
+        ];
+        for len in 0..=19 {
+            for at in 0..=len {
+                for a in specials {
+                    for b in ["", "<", "\u{2029}", "é"] {
+                        let s = format!("{}{a}{}{b}", "x".repeat(at), "y".repeat(len - at));
+                        let mut out = String::new();
+                        quote_into(&s, &mut out);
+                        let mut bytes = b"[".to_vec();
+                        quote_bytes(&mut bytes, &s);
+                        assert_eq!(bytes[1..], *out.as_bytes());
+                        assert_eq!(out, one_by_one(&s), "{s:?}");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn quoting_copies_plain_runs_and_escapes_the_rest() {

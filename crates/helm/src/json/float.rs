@@ -2,17 +2,7 @@
 //! float rule over `strconv.FormatFloat` (capstan-gotmpl's, checked against
 //! Go), and `strconv.Quote`.
 
-use capstan_gotmpl::format::{FloatFormat, format_float};
-
-/// `strconv.FormatFloat(x, 'e', -1, 64)`.
-pub(crate) fn go_format_e(x: f64) -> String {
-    format_float(x, FloatFormat::Exp, None)
-}
-
-/// `strconv.FormatFloat(x, 'f', -1, 64)`.
-pub(crate) fn go_format_f(x: f64) -> String {
-    format_float(x, FloatFormat::Fixed, None)
-}
+use capstan_gotmpl::format::{FloatFormat, append_float, format_float};
 
 /// `strconv.FormatFloat(x, 'g', -1, 64)`, which is also fmt's `%v`.
 pub fn go_format_g(x: f64) -> String {
@@ -21,18 +11,25 @@ pub fn go_format_g(x: f64) -> String {
 
 /// encoding/json's spelling of a finite float64.
 pub(crate) fn json_float(x: f64) -> String {
+    let mut out = String::new();
+    push_json_float(&mut out, x);
+    out
+}
+
+/// Appends [`json_float`]'s text to `out`.
+pub(crate) fn push_json_float(out: &mut String, x: f64) {
     let a = x.abs();
     if a != 0.0 && !(1e-6..1e21).contains(&a) {
-        let s = go_format_e(x);
+        append_float(out, x, FloatFormat::Exp, None);
         // Go trims "e-07" to "e-7" (but keeps "e+21").
-        let b = s.as_bytes();
+        let b = out.as_bytes();
         let n = b.len();
         if n >= 4 && b[n - 4] == b'e' && b[n - 3] == b'-' && b[n - 2] == b'0' {
-            return format!("{}{}", &s[..n - 2], &s[n - 1..]);
+            out.remove(n - 2);
         }
-        return s;
+        return;
     }
-    go_format_f(x)
+    append_float(out, x, FloatFormat::Fixed, None);
 }
 
 /// Go's `strconv.Quote` (capstan-gotmpl's, with Go's printable table).

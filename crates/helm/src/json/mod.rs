@@ -69,8 +69,8 @@ pub fn to_json(v: &Value) -> Result<String, JsonError> {
 
 /// [`to_json`] with an explicit cap on the text's size in bytes.
 pub fn to_json_within(v: &Value, cap: usize) -> Result<String, JsonError> {
-    match crate::budget::check_printed(v, cap, "json") {
-        Ok(()) => {}
+    let at_least = match crate::budget::printed_at_least(v, cap, "json") {
+        Ok(n) => n,
         // Go's encoder detects the cycle (after 1,000 levels) and fails.
         Err(crate::budget::TooBig::Cycle(c)) => {
             return Err(JsonError::new(format!(
@@ -84,10 +84,14 @@ pub fn to_json_within(v: &Value, cap: usize) -> Result<String, JsonError> {
                 limit: true,
             });
         }
-    }
-    let mut out = String::new();
+    };
+    // The measure counts every string's bytes and one byte per value; JSON
+    // adds quotes, colons and commas, about a third more on values files.
+    let mut out = Vec::with_capacity(at_least.saturating_add(at_least / 3));
     encode::encode(v, &mut out, 0)?;
-    Ok(out)
+    // The encoder writes whole characters and ASCII only: always UTF-8.
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// Helm's `toJson`: `json.Marshal`, with errors swallowed into `""` (the

@@ -3,6 +3,7 @@
 //! `strings` package semantics (byte offsets, Unicode `IsSpace`, per-rune
 //! case mapping).
 
+use capstan_gotmpl::format::append_quote;
 use capstan_gotmpl::{FuncError, Value};
 
 use super::conv::{sprint_v, strslice, strval};
@@ -85,25 +86,36 @@ pub(super) fn register(r: &mut Registry) {
     r.variadic("quote", &[], ANY, |a| {
         // Quoted straight into the result: a string argument (often a whole
         // `toJson` document) is neither copied first nor joined after.
+        let mut out = Vec::new();
+        for (i, v) in a.iter().filter(|v| !v.is_nil()).enumerate() {
+            if i > 0 {
+                out.push(b' ');
+            }
+            match v {
+                Value::String(s) => append_quote(&mut out, s),
+                other => append_quote(&mut out, &strval(other)),
+            }
+        }
+        // Quoting writes whole characters and ASCII escapes only.
+        Ok(text(String::from_utf8(out).unwrap_or_else(|e| {
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        })))
+    });
+    r.variadic("squote", &[], ANY, |a| {
+        // Sprig prints each argument between single quotes, unescaped.
         let mut out = String::new();
         for (i, v) in a.iter().filter(|v| !v.is_nil()).enumerate() {
             if i > 0 {
                 out.push(' ');
             }
+            out.push('\'');
             match v {
-                Value::String(s) => go_quote_into(&mut out, s),
-                other => go_quote_into(&mut out, &strval(other)),
+                Value::String(s) => out.push_str(s),
+                other => out.push_str(&sprint_v(other)),
             }
+            out.push('\'');
         }
         Ok(text(out))
-    });
-    r.variadic("squote", &[], ANY, |a| {
-        let parts: Vec<String> = a
-            .iter()
-            .filter(|v| !v.is_nil())
-            .map(|v| format!("'{}'", sprint_v(v)))
-            .collect();
-        Ok(text(parts.join(" ")))
     });
     r.variadic("cat", &[], ANY, |a| {
         let parts: Vec<String> = a.iter().filter(|v| !v.is_nil()).map(sprint_v).collect();
@@ -509,81 +521,10 @@ fn swap_case(s: &str) -> String {
         .collect()
 }
 
-/// Go's `strconv.Quote` (the `%q` verb on a string).
+/// Go's `strconv.Quote` (the `%q` verb on a string), for the quoted values
+/// in Sprig's error messages.
 pub(crate) fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    go_quote_into(&mut out, s);
-    out
-}
-
-/// Appends [`go_quote`]'s result to `out`.
-fn go_quote_into(out: &mut String, s: &str) {
-    out.reserve(s.len() + 2);
-    out.push('"');
-    // Printable ASCII is copied in runs. A quote or backslash only needs a
-    // backslash before it and stays in the next run; everything else goes
-    // through the per-character rules of `quote_char`.
-    let bytes = s.as_bytes();
-    let mut run = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match QUOTE_CLASS[usize::from(bytes[i])] {
-            PLAIN => i += 1,
-            BACKSLASHED => {
-                out.push_str(&s[run..i]);
-                out.push('\\');
-                run = i;
-                i += 1;
-            }
-            _ => {
-                out.push_str(&s[run..i]);
-                let Some(c) = s[i..].chars().next() else {
-                    break;
-                };
-                quote_char(c, out);
-                i += c.len_utf8();
-                run = i;
-            }
-        }
-    }
-    out.push_str(&s[run..]);
-    out.push('"');
-}
-
-/// How [`go_quote_into`] treats each byte.
-const PLAIN: u8 = 0;
-const BACKSLASHED: u8 = 1;
-const SPECIAL: u8 = 2;
-static QUOTE_CLASS: [u8; 256] = {
-    let mut t = [SPECIAL; 256];
-    let mut b = 0x20;
-    while b < 0x7f {
-        t[b] = PLAIN;
-        b += 1;
-    }
-    t[b'"' as usize] = BACKSLASHED;
-    t[b'\\' as usize] = BACKSLASHED;
-    t
-};
-
-fn quote_char(c: char, out: &mut String) {
-    match c {
-        '"' => out.push_str("\\\""),
-        '\\' => out.push_str("\\\\"),
-        '\u{7}' => out.push_str("\\a"),
-        '\u{8}' => out.push_str("\\b"),
-        '\u{c}' => out.push_str("\\f"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        '\u{b}' => out.push_str("\\v"),
-        c if (c as u32) < 0x20 || c == '\u{7f}' => {
-            out.push_str(&format!("\\x{:02x}", c as u32));
-        }
-        c if capstan_gotmpl::format::is_print(c) => out.push(c),
-        c if (c as u32) < 0x10000 => out.push_str(&format!("\\u{:04x}", c as u32)),
-        c => out.push_str(&format!("\\U{:08x}", c as u32)),
-    }
+    capstan_gotmpl::format::quote(s)
 }
 
 #[cfg(test)]
