@@ -2,13 +2,15 @@
 //! their escapes, and building their value only when asked.
 //!
 //! Rendered manifests hold long quoted strings (a chart's values as JSON in
-//! a ConfigMap, `\"` every few bytes), so the scan looks at eight bytes at a
-//! time for the few bytes that matter, and a value without escapes is
-//! borrowed from the text instead of copied. When the value is not wanted
+//! a ConfigMap, `\"` every few bytes), so the few bytes that matter are
+//! found eight at a time ([`super::scan`]), and a value without escapes
+//! is borrowed from the text instead of copied. When the value is not wanted
 //! (`keep == false`) the escapes are still checked, so the reader bails on
 //! exactly the same text either way.
 
 use std::borrow::Cow;
+
+use super::scan::{WORD, first, from_byte, word_mask};
 
 /// A one-line double-quoted scalar at the start of `rest`: its value
 /// (empty when `!keep`) and the byte after the closing quote; `None` for
@@ -17,32 +19,61 @@ pub(super) fn double_quoted(rest: &str, keep: bool) -> Option<(Cow<'_, str>, usi
     let b = rest.as_bytes();
     // Built from the first escape on; until then the value is a slice.
     let mut built: Option<String> = None;
-    let mut i = 1;
+    // Where the run of bytes taken as they are starts.
+    let mut run = 1;
+    let mut base = 1;
     loop {
-        let at = i + find_any(b.get(i..)?, [b'"', b'\\', b'\t'])?;
-        match b[at] {
-            b'"' => {
-                let value = match built {
-                    Some(mut s) => {
-                        s.push_str(&rest[i..at]);
-                        Cow::Owned(s)
-                    }
-                    None if keep => Cow::Borrowed(&rest[1..at]),
-                    None => Cow::Borrowed(""),
-                };
-                return Some((value, at + 1));
-            }
-            b'\\' => {
-                let (c, len) = escape(&b[at + 1..])?;
-                if keep {
-                    let s = built.get_or_insert_with(String::new);
-                    s.push_str(&rest[i..at]);
-                    s.push(c);
-                }
-                i = at + 1 + len;
-            }
-            _ => return None,
+        let (mut hits, width) = word_mask(b, base, [b'"', b'\\', b'\t']);
+        if width == 0 {
+            return None;
         }
+        while hits != 0 {
+            let at = base + first(hits);
+            match b[at] {
+                b'"' => return Some((finish(rest, built, keep, run, at), at + 1)),
+                b'\\' => {
+                    let len = if keep {
+                        let (c, len) = escape(&b[at + 1..])?;
+                        let s = built.get_or_insert_with(String::new);
+                        s.push_str(&rest[run..at]);
+                        s.push(c);
+                        len
+                    } else {
+                        escape_len(&b[at + 1..])?
+                    };
+                    run = at + 1 + len;
+                    if run >= base + WORD {
+                        break;
+                    }
+                    // The escaped byte may be one looked for (`\"`).
+                    hits = from_byte(hits, run - base);
+                }
+                _ => return None,
+            }
+        }
+        base = (base + width).max(run);
+    }
+}
+
+/// How many bytes the escape after a backslash takes, when only that
+/// matters; the escapes JSON text is full of first.
+fn escape_len(rest: &[u8]) -> Option<usize> {
+    match rest.first() {
+        Some(b'"' | b'\\' | b'n' | b't') => Some(1),
+        _ => escape(rest).map(|(_, len)| len),
+    }
+}
+
+/// A quoted scalar's value once its closing quote is at `end`: the run
+/// before it added to what escapes built, or a slice of the text.
+fn finish(rest: &str, built: Option<String>, keep: bool, run: usize, end: usize) -> Cow<'_, str> {
+    match built {
+        Some(mut s) => {
+            s.push_str(&rest[run..end]);
+            Cow::Owned(s)
+        }
+        None if keep => Cow::Borrowed(&rest[1..end]),
+        None => Cow::Borrowed(""),
     }
 }
 
@@ -91,86 +122,40 @@ fn escape(rest: &[u8]) -> Option<(char, usize)> {
 pub(super) fn single_quoted(rest: &str, keep: bool) -> Option<(Cow<'_, str>, usize)> {
     let b = rest.as_bytes();
     let mut built: Option<String> = None;
-    let mut i = 1;
+    let mut run = 1;
+    let mut base = 1;
     loop {
-        let at = i + find_any(b.get(i..)?, [b'\'', b'\t'])?;
-        if b[at] == b'\t' {
+        let (mut hits, width) = word_mask(b, base, [b'\'', b'\t']);
+        if width == 0 {
             return None;
         }
-        if b.get(at + 1) == Some(&b'\'') {
+        while hits != 0 {
+            let at = base + first(hits);
+            if b[at] == b'\t' {
+                return None;
+            }
+            if b.get(at + 1) != Some(&b'\'') {
+                return Some((finish(rest, built, keep, run, at), at + 1));
+            }
             if keep {
                 // The run and one of the two quotes.
                 built
                     .get_or_insert_with(String::new)
-                    .push_str(&rest[i..=at]);
+                    .push_str(&rest[run..=at]);
             }
-            i = at + 2;
-            continue;
-        }
-        let value = match built {
-            Some(mut s) => {
-                s.push_str(&rest[i..at]);
-                Cow::Owned(s)
+            run = at + 2;
+            if run >= base + WORD {
+                break;
             }
-            None if keep => Cow::Borrowed(&rest[1..at]),
-            None => Cow::Borrowed(""),
-        };
-        return Some((value, at + 1));
-    }
-}
-
-const ONES: u64 = u64::from_le_bytes([1; 8]);
-const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
-
-/// The first byte of `hay` equal to one of `needles`.
-///
-/// Eight bytes at a time: a word XORed with a needle repeated has a zero
-/// byte where the needle is, and `(x - 0x01..) & !x & 0x80..` flags zero
-/// bytes. A flag can be wrong only above a true zero byte (the borrow
-/// runs upwards), so the lowest flag over all needles is a true match.
-fn find_any<const N: usize>(hay: &[u8], needles: [u8; N]) -> Option<usize> {
-    let (words, tail) = hay.as_chunks::<8>();
-    for (n, word) in words.iter().enumerate() {
-        let x = u64::from_le_bytes(*word);
-        let flags = needles.iter().fold(0, |acc, &needle| {
-            let y = x ^ (ONES * u64::from(needle));
-            acc | (y.wrapping_sub(ONES) & !y & HIGHS)
-        });
-        if flags != 0 {
-            return Some(n * 8 + (flags.trailing_zeros() / 8) as usize);
+            hits = from_byte(hits, run - base);
         }
+        base = (base + width).max(run);
     }
-    let at = tail.iter().position(|c| needles.contains(c))?;
-    Some(words.len() * 8 + at)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn find_any_finds_the_first_needle_at_every_offset() {
-        for len in 0..40 {
-            for at in 0..len {
-                for needle in [b'"', b'\\', b'\t'] {
-                    let mut hay = vec![b'a'; len];
-                    // Bytes one above a needle tempt the borrow trick.
-                    for (i, b) in hay.iter_mut().enumerate() {
-                        if i % 3 == 0 {
-                            *b = needle + 1;
-                        }
-                    }
-                    hay[at] = needle;
-                    if at + 1 < len {
-                        hay[at + 1] = b'\\';
-                    }
-                    assert_eq!(find_any(&hay, [b'"', b'\\', b'\t']), Some(at), "{hay:?}");
-                }
-            }
-            assert_eq!(find_any(&vec![b'x'; len], [b'"', b'\\']), None);
-        }
-        assert_eq!(find_any(&[0x80, 0xff, 0, 1, b'"'], [b'"']), Some(4));
-    }
 
     #[test]
     fn quoted_values_are_borrowed_built_or_skipped() {
@@ -205,5 +190,80 @@ mod tests {
         );
         assert_eq!(single_quoted("'a\tb'", false), None);
         assert_eq!(single_quoted("'open''", true), None);
+    }
+
+    /// The scanners against a byte-by-byte reading, with escapes, doubled
+    /// quotes and the closing quote at every offset of a word.
+    #[test]
+    fn word_scans_agree_with_a_byte_loop() {
+        fn naive_double(rest: &str) -> Option<(String, usize)> {
+            let b = rest.as_bytes();
+            let mut out = String::new();
+            let mut i = 1;
+            loop {
+                match *b.get(i)? {
+                    b'"' => return Some((out, i + 1)),
+                    b'\\' => {
+                        let (c, len) = escape(&b[i + 1..])?;
+                        out.push(c);
+                        i += 1 + len;
+                    }
+                    b'\t' => return None,
+                    _ => {
+                        let len = rest[i..].chars().next()?.len_utf8();
+                        out.push_str(&rest[i..i + len]);
+                        i += len;
+                    }
+                }
+            }
+        }
+        fn naive_single(rest: &str) -> Option<(String, usize)> {
+            let inner = &rest[1..];
+            let mut out = String::new();
+            let mut chars = inner.char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\t' => return None,
+                    '\'' if chars.peek().map(|p| p.1) == Some('\'') => {
+                        chars.next();
+                        out.push('\'');
+                    }
+                    '\'' => return Some((out, i + 2)),
+                    c => out.push(c),
+                }
+            }
+            None
+        }
+        let pieces = [
+            "a", "\\\"", "\\\\", "\\u00e9", "é", "''", "\\x41", "\\q", "\t", "bcdefgh",
+        ];
+        let mut n = 0u32;
+        for a in pieces {
+            for b in pieces {
+                for pad in 0..10 {
+                    let body = format!("{}{a}{}{b}", "x".repeat(pad), "y".repeat(pad % 3));
+                    for end in ["\"", "'", "\" tail", "' x", ""] {
+                        for open in ['"', '\''] {
+                            let text = format!("{open}{body}{end}");
+                            let (got, want) = if open == '"' {
+                                (double_quoted(&text, true), naive_double(&text))
+                            } else {
+                                (single_quoted(&text, true), naive_single(&text))
+                            };
+                            let got = got.map(|(v, e)| (v.into_owned(), e));
+                            assert_eq!(got, want, "{text:?}");
+                            let skipped = if open == '"' {
+                                double_quoted(&text, false)
+                            } else {
+                                single_quoted(&text, false)
+                            };
+                            assert_eq!(skipped.map(|(_, e)| e), want.map(|(_, e)| e), "{text:?}");
+                            n += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n > 5000);
     }
 }

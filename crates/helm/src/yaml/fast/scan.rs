@@ -1,0 +1,133 @@
+//! Finding the bytes that end a run, eight bytes at a time: inside a
+//! quoted scalar, and in plain scalars and keys ([`plain_stop`]).
+//!
+//! Rendered manifests hold long quoted strings, often JSON with `\"` every
+//! few bytes: a search per escape (`memchr3`) costs more in setting up than
+//! in searching, and a byte-by-byte loop is slow on long runs. Instead
+//! eight bytes, read as a little-endian `u64`, become a mask with the high
+//! bit of each byte set where that byte is one looked for, and the reader
+//! walks the mask's flags, dropping those an escape took.
+
+const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+const LOWS: u64 = u64::from_le_bytes([0x7f; 8]);
+const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// Bytes looked at per step.
+pub(super) const WORD: usize = 8;
+
+/// The bytes of `b` from `at` that are one of `needles` (none of which is
+/// zero), as a mask, and how many bytes it covers: [`WORD`], fewer at the
+/// end, 0 past it.
+#[inline]
+pub(super) fn word_mask<const N: usize>(b: &[u8], at: usize, needles: [u8; N]) -> (u64, usize) {
+    let rest = b.get(at..).unwrap_or_default();
+    let (word, width) = match rest.first_chunk::<WORD>() {
+        Some(w) => (u64::from_le_bytes(*w), WORD),
+        None => {
+            let mut w = [0u8; WORD];
+            w[..rest.len()].copy_from_slice(rest);
+            (u64::from_le_bytes(w), rest.len())
+        }
+    };
+    let mask = needles.iter().fold(0, |acc, &needle| {
+        // Zero where the needle is. A byte's high bit ends up set when
+        // any of its bits is — the low seven through the addition, which
+        // cannot carry into the next byte — so every flag is exact.
+        let y = word ^ (ONES * u64::from(needle));
+        acc | (!(((y & LOWS) + LOWS) | y) & HIGHS)
+    });
+    (mask, width)
+}
+
+/// The position in its word of the mask's first flag.
+#[inline]
+pub(super) fn first(mask: u64) -> usize {
+    (mask.trailing_zeros() / 8) as usize
+}
+
+/// `mask` without the flags of bytes before `from` (`from < WORD`).
+#[inline]
+pub(super) fn from_byte(mask: u64, from: usize) -> u64 {
+    mask & (u64::MAX << (from * 8))
+}
+
+/// What ends a plain scalar or key on its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum PlainStop {
+    /// A `:` followed by a space or the end of the line, at this byte.
+    Colon(usize),
+    /// A `#` after a space (a comment), at this byte.
+    Comment(usize),
+    /// A tab, which the fast reader leaves to the full one.
+    Tab,
+    /// None of these: the line's end.
+    End,
+}
+
+/// The first [`PlainStop`] in `b` (a plain scalar's text to the end of its
+/// line, not starting with `#`).
+pub(super) fn plain_stop(b: &[u8]) -> PlainStop {
+    let mut base = 0;
+    while base < b.len() {
+        let (mut hits, width) = word_mask(b, base, [b':', b'#', b'\t']);
+        while hits != 0 {
+            let i = base + first(hits);
+            match b[i] {
+                b':' if b.get(i + 1).is_none_or(|&c| c == b' ') => return PlainStop::Colon(i),
+                b'#' if i > 0 && b[i - 1] == b' ' => return PlainStop::Comment(i),
+                b'\t' => return PlainStop::Tab,
+                _ => {}
+            }
+            hits &= hits - 1;
+        }
+        base += width;
+    }
+    PlainStop::End
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_flag_exactly_the_needles() {
+        // Every byte value, next to needles and to bytes one above them
+        // (which fool the usual borrowing zero-byte test).
+        let mut text: Vec<u8> = (0..=255u8).collect();
+        text.extend_from_slice(b"a#\"]\\\n\t\"\"\\\\\x0a]#");
+        let needles = [b'"', b'\\', b'\t'];
+        for at in 0..=text.len() + 2 {
+            let (mask, width) = word_mask(&text, at, needles);
+            assert_eq!(width, text.len().saturating_sub(at).min(WORD));
+            assert_eq!(mask & !HIGHS, 0);
+            for i in 0..WORD {
+                let expected = i < width && needles.contains(&text[at + i]);
+                assert_eq!(mask & (0x80 << (i * 8)) != 0, expected, "at {at} byte {i}");
+            }
+            if mask != 0 {
+                assert!(needles.contains(&text[at + first(mask)]));
+            }
+        }
+        assert_eq!(from_byte(0x8000_0080, 1), 0x8000_0000);
+        assert_eq!(from_byte(u64::MAX, 7), 0xff << 56);
+    }
+
+    #[test]
+    fn plain_stops() {
+        let cases = [
+            ("a", PlainStop::End),
+            ("a:b", PlainStop::End),
+            ("a#b", PlainStop::End),
+            ("key: value", PlainStop::Colon(3)),
+            ("key:", PlainStop::Colon(3)),
+            ("http://x.y/z # c: d", PlainStop::Comment(13)),
+            ("a b c d e f g h i j: k", PlainStop::Colon(19)),
+            ("abcdefgh\tx: y", PlainStop::Tab),
+            ("abcdefgh: x\ty", PlainStop::Colon(8)),
+            ("0123456789abcdef #", PlainStop::Comment(17)),
+        ];
+        for (text, stop) in cases {
+            assert_eq!(plain_stop(text.as_bytes()), stop, "{text:?}");
+        }
+    }
+}
