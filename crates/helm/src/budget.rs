@@ -139,7 +139,48 @@ impl Measure {
 }
 
 fn measure(v: &Value) -> Result<Size, Cycle> {
+    // Most values are modest trees: a plain walk measures them without
+    // remembering addresses. Sharing gives the same sum either way (each
+    // path counts); only its cost differs, so the plain walk gives up past
+    // a node budget or a depth (a cycle ends there too) and the remembering
+    // walk, which also names a cycle, measures the value instead.
+    let mut budget = PLAIN_NODES;
+    if let Some(size) = plain_size(v, 0, &mut budget) {
+        return Ok(size);
+    }
     Measure::default().size(v, 0)
+}
+
+/// Nodes the plain walk visits before leaving the value to [`Measure`].
+const PLAIN_NODES: usize = 250_000;
+/// Container depth at which the plain walk gives up (below [`MAX_DEPTH`],
+/// so that limit only ever applies in [`Measure`]).
+const PLAIN_DEPTH: usize = 200;
+
+/// [`Measure::size`] without the address memo, or `None` when the budget
+/// or the depth runs out.
+fn plain_size(v: &Value, depth: usize, budget: &mut usize) -> Option<Size> {
+    *budget = budget.checked_sub(1)?;
+    let one = |bytes: usize| Size {
+        nodes: 1,
+        bytes: bytes as u64,
+    };
+    match v {
+        Value::String(s) => Some(one(s.len())),
+        Value::Bytes(b) => Some(one(b.len())),
+        Value::List(_) | Value::Map(_) if depth >= PLAIN_DEPTH => None,
+        Value::List(items) => items.iter().try_fold(one(0), |total, item| {
+            Some(total.add(plain_size(item, depth + 1, budget)?).add(one(0)))
+        }),
+        Value::Map(m) => m.snapshot().iter().try_fold(one(0), |total, (k, item)| {
+            Some(
+                total
+                    .add(plain_size(item, depth + 1, budget)?)
+                    .add(one(k.len())),
+            )
+        }),
+        _ => Some(one(0)),
+    }
 }
 
 /// Why a value may not be expanded.
@@ -251,6 +292,24 @@ mod tests {
         );
         assert!(check_copy(&shared(40), 256 << 20, "deepCopy").is_err());
         assert!(check_copy(&shared(10), 256 << 20, "deepCopy").is_ok());
+    }
+
+    #[test]
+    fn the_plain_walk_and_the_remembering_walk_agree() {
+        let mut deep = Value::list(vec![Value::str("leaf")]);
+        for _ in 0..(PLAIN_DEPTH + 50) {
+            deep = Value::list(vec![deep, Value::Int(1)]);
+        }
+        // shared(10) fits the plain walk; shared(20) and `deep` do not.
+        for v in [shared(10), shared(20), deep] {
+            let remembered = Measure::default().size(&v, 0);
+            assert_eq!(measure(&v), remembered);
+            assert!(remembered.unwrap().nodes > 1_000);
+        }
+        let mut budget = PLAIN_NODES;
+        assert!(plain_size(&shared(10), 0, &mut budget).is_some());
+        let mut budget = PLAIN_NODES;
+        assert!(plain_size(&shared(20), 0, &mut budget).is_none());
     }
 
     #[test]

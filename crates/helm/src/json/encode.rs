@@ -196,12 +196,12 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 fn special_bytes(w: u64) -> u64 {
     let t = w & !HIGHS;
     // Each sum has its high bit set where the 7-bit part is not the byte
-    // named. `<` and `>` differ in one bit, so one test covers both.
+    // named. `"` and `&` differ in one bit, as do `<` and `>`, so one test
+    // covers each pair.
     let ok = (t + ONES * (0x80 - 0x20))
-        & ((t ^ (ONES * u64::from(b'"'))) + ONES * 0x7f)
+        & (((t | (ONES * 4)) ^ (ONES * u64::from(b'&'))) + ONES * 0x7f)
         & ((t ^ (ONES * u64::from(b'\\'))) + ONES * 0x7f)
-        & (((t | (ONES * 2)) ^ (ONES * u64::from(b'>'))) + ONES * 0x7f)
-        & ((t ^ (ONES * u64::from(b'&'))) + ONES * 0x7f);
+        & (((t | (ONES * 2)) ^ (ONES * u64::from(b'>'))) + ONES * 0x7f);
     let ascii_special = !(ok | w);
     let e2 = !((t ^ (ONES * 0x62)) + ONES * 0x7f) & w;
     (ascii_special | e2) & HIGHS

@@ -51,6 +51,7 @@ enum Chosen {
     Literal,
 }
 
+#[derive(Debug, PartialEq)]
 struct Analysis {
     multiline: bool,
     flow_plain: bool,
@@ -120,6 +121,22 @@ impl Emitter {
     fn put(&mut self, c: char) {
         self.out.push(c);
         self.column += 1;
+    }
+
+    /// Writes text that has no line break, counting its characters.
+    fn put_str(&mut self, text: &str) {
+        self.out.push_str(text);
+        self.column += if text.is_ascii() {
+            text.len()
+        } else {
+            text.chars().count()
+        };
+    }
+
+    /// Whether a scalar written from the current column can fold at one of
+    /// its spaces: only past the best width, and only if it has a space.
+    fn may_fold(&self, text: &str, allow_breaks: bool) -> bool {
+        allow_breaks && self.column + text.len() > self.best_width && text.contains(' ')
     }
 
     fn put_break(&mut self) {
@@ -255,6 +272,13 @@ impl Emitter {
         if !self.whitespace {
             self.put(' ');
         }
+        if !self.may_fold(text, allow_breaks) {
+            // A plain scalar has no line break (the analysis forbids it).
+            self.put_str(text);
+            self.whitespace = false;
+            self.indention = false;
+            return;
+        }
         let mut spaces = false;
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
@@ -281,19 +305,34 @@ impl Emitter {
 
     fn write_single(&mut self, text: &str, allow_breaks: bool) {
         self.write_indicator("'", true, false, false);
-        let chars: Vec<char> = text.chars().collect();
+        if !self.may_fold(text, allow_breaks)
+            && !text.contains(['\'', '\r', '\n'])
+            && !has_wide_break(text)
+        {
+            self.put_str(text);
+        } else {
+            self.write_single_folded(text, allow_breaks);
+        }
+        self.write_indicator("'", false, false, false);
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    /// [`Emitter::write_single`]'s text, one character at a time: folding
+    /// at spaces, doubling quotes, and writing line breaks as blank lines.
+    fn write_single_folded(&mut self, text: &str, allow_breaks: bool) {
         let mut spaces = false;
         let mut breaks = false;
-        let n = chars.len();
-        for i in 0..n {
-            let c = chars[i];
+        let mut chars = text.chars().peekable();
+        let mut first = true;
+        while let Some(c) = chars.next() {
+            let next = chars.peek().copied();
             if c == ' ' {
                 if allow_breaks
                     && !spaces
                     && self.column > self.best_width
-                    && i > 0
-                    && i + 1 < n
-                    && chars[i + 1] != ' '
+                    && !first
+                    && next.is_some_and(|n| n != ' ')
                 {
                     self.write_indent();
                 } else {
@@ -319,10 +358,8 @@ impl Emitter {
                 spaces = false;
                 breaks = false;
             }
+            first = false;
         }
-        self.write_indicator("'", false, false, false);
-        self.whitespace = false;
-        self.indention = false;
     }
 
     fn write_break(&mut self, c: char) {
@@ -336,52 +373,56 @@ impl Emitter {
 
     fn write_double(&mut self, text: &str, allow_breaks: bool) {
         self.write_indicator("\"", true, false, false);
-        let chars: Vec<char> = text.chars().collect();
-        let n = chars.len();
+        let plain_ascii = text
+            .bytes()
+            .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\');
+        if plain_ascii && !self.may_fold(text, allow_breaks) {
+            self.put_str(text);
+        } else {
+            self.write_double_escaped(text, allow_breaks);
+        }
+        self.write_indicator("\"", false, false, false);
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    /// [`Emitter::write_double`]'s text, one character at a time: escapes
+    /// and folding at spaces.
+    fn write_double_escaped(&mut self, text: &str, allow_breaks: bool) {
         let mut spaces = false;
-        for i in 0..n {
-            let c = chars[i];
+        let mut chars = text.chars().peekable();
+        let mut first = true;
+        while let Some(c) = chars.next() {
+            let next = chars.peek().copied();
             if !is_printable(c) || c == '\u{feff}' || is_break(c) || c == '"' || c == '\\' {
                 self.put('\\');
-                let esc = match c {
-                    '\0' => Some('0'),
-                    '\u{7}' => Some('a'),
-                    '\u{8}' => Some('b'),
-                    '\t' => Some('t'),
-                    '\n' => Some('n'),
-                    '\u{b}' => Some('v'),
-                    '\u{c}' => Some('f'),
-                    '\r' => Some('r'),
-                    '\u{1b}' => Some('e'),
-                    '"' => Some('"'),
-                    '\\' => Some('\\'),
-                    '\u{85}' => Some('N'),
-                    '\u{a0}' => Some('_'),
-                    '\u{2028}' => Some('L'),
-                    '\u{2029}' => Some('P'),
-                    _ => None,
-                };
-                match esc {
+                match double_escape(c) {
                     Some(e) => self.put(e),
                     None => {
-                        let v = c as u32;
-                        let s = if v <= 0xff {
-                            format!("x{v:02X}")
+                        let v = u32::from(c);
+                        let (letter, digits) = if v <= 0xff {
+                            ('x', 2)
                         } else if v <= 0xffff {
-                            format!("u{v:04X}")
+                            ('u', 4)
                         } else {
-                            format!("U{v:08X}")
+                            ('U', 8)
                         };
-                        for ch in s.chars() {
-                            self.put(ch);
+                        self.put(letter);
+                        for shift in (0..digits).rev() {
+                            self.put(char::from(UPPER_HEX[((v >> (shift * 4)) & 0xf) as usize]));
                         }
                     }
                 }
                 spaces = false;
             } else if c == ' ' {
-                if allow_breaks && !spaces && self.column > self.best_width && i > 0 && i + 1 < n {
+                if allow_breaks
+                    && !spaces
+                    && self.column > self.best_width
+                    && !first
+                    && next.is_some()
+                {
                     self.write_indent();
-                    if chars[i + 1] == ' ' {
+                    if next == Some(' ') {
                         self.put('\\');
                     }
                 } else {
@@ -392,24 +433,22 @@ impl Emitter {
                 self.put(c);
                 spaces = false;
             }
+            first = false;
         }
-        self.write_indicator("\"", false, false, false);
-        self.whitespace = false;
-        self.indention = false;
     }
 
     fn write_literal(&mut self, text: &str) {
         self.write_indicator("|", true, false, false);
-        let chars: Vec<char> = text.chars().collect();
-        if chars.first().is_some_and(|&c| c == ' ' || is_break(c)) {
+        if text.starts_with(|c: char| c == ' ' || is_break(c)) {
             self.write_indicator(&BEST_INDENT.to_string(), false, false, false);
         }
-        let chomp = match chars.last() {
-            None => Some("-"),
-            Some(&c) if !is_break(c) => Some("-"),
-            Some(_) if chars.len() == 1 => Some("+"),
-            Some(_) if is_break(chars[chars.len() - 2]) => Some("+"),
-            Some(_) => None,
+        let mut from_end = text.chars().rev();
+        let chomp = match (from_end.next(), from_end.next()) {
+            (None, _) => Some("-"),
+            (Some(c), _) if !is_break(c) => Some("-"),
+            (Some(_), None) => Some("+"),
+            (Some(_), Some(before)) if is_break(before) => Some("+"),
+            _ => None,
         };
         if let Some(h) = chomp {
             self.write_indicator(h, false, false, false);
@@ -417,20 +456,22 @@ impl Emitter {
         self.put_break();
         self.indention = true;
         self.whitespace = true;
-        let mut breaks = true;
-        for &c in &chars {
-            if is_break(c) {
-                self.write_break(c);
-                self.indention = true;
-                breaks = true;
-            } else {
-                if breaks {
-                    self.write_indent();
-                }
-                self.put(c);
+        // Each line is written whole after its indentation (every line
+        // starts after the header's break or a break of the text).
+        let mut rest = text;
+        while !rest.is_empty() {
+            let end = rest.find(is_break).unwrap_or(rest.len());
+            if end > 0 {
+                self.write_indent();
+                self.put_str(&rest[..end]);
                 self.indention = false;
-                breaks = false;
             }
+            let Some(c) = rest[end..].chars().next() else {
+                break;
+            };
+            self.write_break(c);
+            self.indention = true;
+            rest = &rest[end + c.len_utf8()..];
         }
     }
 }
@@ -445,6 +486,35 @@ fn is_simple_key(k: &Node) -> bool {
 
 fn is_break(c: char) -> bool {
     matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// NEL, U+2028 or U+2029: the line breaks that are not ASCII.
+fn has_wide_break(text: &str) -> bool {
+    !text.is_ascii() && text.contains(['\u{85}', '\u{2028}', '\u{2029}'])
+}
+
+const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// libyaml's short escapes in double-quoted scalars.
+fn double_escape(c: char) -> Option<char> {
+    Some(match c {
+        '\0' => '0',
+        '\u{7}' => 'a',
+        '\u{8}' => 'b',
+        '\t' => 't',
+        '\n' => 'n',
+        '\u{b}' => 'v',
+        '\u{c}' => 'f',
+        '\r' => 'r',
+        '\u{1b}' => 'e',
+        '"' => '"',
+        '\\' => '\\',
+        '\u{85}' => 'N',
+        '\u{a0}' => '_',
+        '\u{2028}' => 'L',
+        '\u{2029}' => 'P',
+        _ => return None,
+    })
 }
 
 fn is_blank_or_end(c: Option<char>) -> bool {
@@ -471,19 +541,93 @@ fn analyze(text: &str, flavor: Flavor) -> Analysis {
             block: false,
         };
     }
-    // ASCII text (nearly every scalar) is scanned as bytes, which are its
-    // characters, without collecting them first.
+    if let Some(a) = analyze_word(text) {
+        return a;
+    }
+    // Other ASCII text is scanned as bytes, which are its characters.
     if text.is_ascii() {
-        analyze_chars(text, text.as_bytes(), flavor)
+        analyze_chars(text, text.bytes().map(char::from), text.len(), flavor)
     } else {
-        let chars: Vec<char> = text.chars().collect();
-        analyze_chars(text, &chars, flavor)
+        analyze_chars(text, text.chars(), text.chars().count(), flavor)
     }
 }
 
-/// [`analyze`] over the characters of `text`.
-fn analyze_chars<C: Copy + Into<char>>(text: &str, chars: &[C], flavor: Flavor) -> Analysis {
-    let n = chars.len();
+/// Byte classes for [`analyze_word`]: bytes that need the full analysis
+/// (space, controls, DEL, non-ASCII), and flow indicators.
+const FULL: u8 = 1;
+const FLOW: u8 = 2;
+static WORD_CLASS: [u8; 256] = {
+    let mut t = [FULL; 256];
+    let mut b = 0x21;
+    while b < 0x7f {
+        t[b] = 0;
+        b += 1;
+    }
+    t[b',' as usize] = FLOW;
+    t[b'?' as usize] = FLOW;
+    t[b'[' as usize] = FLOW;
+    t[b']' as usize] = FLOW;
+    t[b'{' as usize] = FLOW;
+    t[b'}' as usize] = FLOW;
+    t[b':' as usize] = FLOW;
+    t
+};
+
+/// The analysis of printable ASCII without spaces (names, labels, image
+/// tags, numbers: nearly every scalar) in one pass over a byte table, or
+/// `None` for other text. Without whitespace or breaks only indicators
+/// matter: any flow indicator rules out flow-plain, the first character's
+/// indicators (and a lone `-`, `?` or `:`, a trailing `:`, a `---`/`...`
+/// start) rule out block-plain, and `#` is never preceded by whitespace.
+fn analyze_word(text: &str) -> Option<Analysis> {
+    let bytes = text.as_bytes();
+    let (&first, &last) = (bytes.first()?, bytes.last()?);
+    let class = bytes
+        .iter()
+        .fold(0, |acc, &b| acc | WORD_CLASS[usize::from(b)]);
+    if class & FULL != 0 {
+        return None;
+    }
+    let document_marker = text.starts_with("---") || text.starts_with("...");
+    let block_ind = document_marker
+        || matches!(
+            first,
+            b'#' | b','
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'&'
+                | b'*'
+                | b'!'
+                | b'|'
+                | b'>'
+                | b'\''
+                | b'"'
+                | b'%'
+                | b'@'
+                | b'`'
+        )
+        || (bytes.len() == 1 && matches!(first, b'?' | b':' | b'-'))
+        || last == b':';
+    let flow_ind = block_ind || class & FLOW != 0;
+    Some(Analysis {
+        multiline: false,
+        flow_plain: !flow_ind,
+        block_plain: !block_ind,
+        single: true,
+        block: true,
+    })
+}
+
+/// [`analyze`] over the `n` characters of `text`.
+fn analyze_chars(
+    text: &str,
+    chars: impl Iterator<Item = char>,
+    n: usize,
+    flavor: Flavor,
+) -> Analysis {
+    let mut chars = chars.peekable();
     let mut block_ind = false;
     let mut flow_ind = false;
     if text.starts_with("---") || text.starts_with("...") {
@@ -496,9 +640,9 @@ fn analyze_chars<C: Copy + Into<char>>(text: &str, chars: &[C], flavor: Flavor) 
     let (mut break_space, mut space_break) = (false, false);
     let (mut prev_space, mut prev_break) = (false, false);
     let mut preceded_by_ws = true;
-    for i in 0..n {
-        let c: char = chars[i].into();
-        let followed_by_ws = is_blank_or_end(chars.get(i + 1).map(|&c| c.into()));
+    let mut i = 0;
+    while let Some(c) = chars.next() {
+        let followed_by_ws = is_blank_or_end(chars.peek().copied());
         if i == 0 {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
@@ -569,6 +713,7 @@ fn analyze_chars<C: Copy + Into<char>>(text: &str, chars: &[C], flavor: Flavor) 
             prev_break = false;
         }
         preceded_by_ws = matches!(c, ' ' | '\t') || is_break(c);
+        i += 1;
     }
     let mut a = Analysis {
         multiline: line_breaks,
@@ -621,6 +766,101 @@ mod tests {
             node = Node::Map(vec![(Node::Scalar("k".into(), Style::Plain), node)]);
         }
         node
+    }
+
+    fn emitter(flavor: Flavor, column: usize) -> Emitter {
+        Emitter {
+            out: " ".repeat(column),
+            cap: usize::MAX,
+            over: false,
+            column,
+            indent: 2,
+            whitespace: false,
+            indention: false,
+            flavor,
+            best_width: 80,
+        }
+    }
+
+    /// Short texts over the characters that decide the analysis and the
+    /// layout, every combination up to four characters.
+    fn texts() -> Vec<String> {
+        let alphabet = [
+            "a", "-", "?", ":", "#", ",", "[", "}", "&", "'", "\"", "\\", ".", " ", "\t", "\n", "é",
+        ];
+        let mut all = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..4 {
+            last = last
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        all
+    }
+
+    #[test]
+    fn the_word_analysis_agrees_with_the_full_one() {
+        let mut checked = 0;
+        for text in texts() {
+            let Some(fast) = analyze_word(&text) else {
+                continue;
+            };
+            for flavor in [Flavor::V2, Flavor::V3] {
+                let full = analyze_chars(&text, text.chars(), text.chars().count(), flavor);
+                assert_eq!(fast, full, "{text:?}");
+            }
+            checked += 1;
+        }
+        assert!(checked > 10_000, "{checked}");
+        for text in [
+            "---", "...x", "a:", "a:b", "-", "-a", "#a", "a#", "?", "?a", "x?", "a,b", "%",
+        ] {
+            let full = analyze_chars(text, text.chars(), text.len(), Flavor::V2);
+            assert_eq!(analyze_word(text), Some(full), "{text}");
+        }
+    }
+
+    #[test]
+    fn whole_scalars_are_written_as_the_folding_writers_write_them() {
+        let long = "word ".repeat(20);
+        let mut samples = texts();
+        samples.extend([long.clone(), format!("{long}x"), long.replace(' ', "  ")]);
+        for text in &samples {
+            for column in [0, 10, 79, 81] {
+                for allow_breaks in [true, false] {
+                    let (mut a, mut b) = (emitter(Flavor::V2, column), emitter(Flavor::V2, column));
+                    a.write_double(text, allow_breaks);
+                    b.write_indicator("\"", true, false, false);
+                    b.write_double_escaped(text, allow_breaks);
+                    b.write_indicator("\"", false, false, false);
+                    assert_eq!(
+                        (a.out, a.column),
+                        (b.out, b.column),
+                        "double {text:?} {column}"
+                    );
+                    let (mut a, mut b) = (emitter(Flavor::V2, column), emitter(Flavor::V2, column));
+                    a.write_single(text, allow_breaks);
+                    b.write_indicator("'", true, false, false);
+                    b.write_single_folded(text, allow_breaks);
+                    b.write_indicator("'", false, false, false);
+                    assert_eq!(
+                        (a.out, a.column),
+                        (b.out, b.column),
+                        "single {text:?} {column}"
+                    );
+                }
+            }
+        }
+        // A plain scalar folds only at a space past the width.
+        let mut e = emitter(Flavor::V2, 70);
+        e.write_plain(&long, true);
+        assert!(e.out.contains('\n'), "{:?}", e.out);
+        let mut e = emitter(Flavor::V2, 70);
+        e.write_plain(&long, false);
+        assert!(!e.out.contains('\n'));
+        assert_eq!(e.column, 71 + long.len());
     }
 
     #[test]
