@@ -2,8 +2,12 @@
 //! made of, tried before the full reader ([`super::load`]).
 //!
 //! One pass over the lines, straight to the result: template values for
-//! [`super::unmarshal_with`] ([`unmarshal`]), or go-yaml's values to compare
-//! with the full reader ([`decode_first`]). It reads block mappings and
+//! [`super::unmarshal_with`] ([`unmarshal`]), go-yaml's values to compare
+//! with the full reader ([`decode_first`]), or only the head of a rendered
+//! manifest ([`read_head`], which builds nothing of the rest). What is
+//! built is a [`sink::Sink`]'s business; the reader reads and checks every
+//! node the same way whatever is kept, so all three bail on the same
+//! texts. It reads block mappings and
 //! sequences (also at their parent key's indentation), one-line plain,
 //! single- and double-quoted scalars, flow collections of scalars and flow
 //! collections (JSON), literal and folded block scalars, comments, a
@@ -17,8 +21,14 @@
 //! aliases, tags, merge keys, complex keys, directives, tabs outside block
 //! scalar text, CR line ends, a BOM, multi-line plain or quoted scalars,
 //! non-string keys, a second document, empty documents, and documents near
-//! the [`Limits`]. `tests/yaml_fast.rs` and the `helm_yaml_fast` fuzz target
-//! hold it to that against the full reader.
+//! the [`Limits`]. `tests/yaml_fast.rs`, `tests/manifest_heads.rs` and
+//! the `helm_yaml_fast` fuzz target hold it to that against the full
+//! reader.
+//!
+//! Here: lines, block collections and plain scalars. Elsewhere: flow
+//! collections ([`flow`]), block scalars ([`block`]), quoted scalars
+//! ([`quoted`]) and the byte scans under them ([`scan`]), what is built
+//! ([`sink`], [`head`]), test and benchmark hooks ([`hooks`]).
 
 mod block;
 mod flow;
