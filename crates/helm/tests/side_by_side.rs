@@ -102,6 +102,25 @@ fn two_threads_print_what_one_thread_prints() {
         );
     }
 
+    // The templates of a chart share its top-level map: a write to dot is
+    // a shared write too.
+    let mut dot_writer = readers(12);
+    dot_writer.push((
+        "zz-dot.yaml".into(),
+        "{{- $_ := set . \"fromDot\" \"yes\" }}\nname: zz\n".into(),
+    ));
+    dot_writer.push((
+        "a-reads-dot.yaml".into(),
+        "dot: {{ .fromDot | default \"unset\" }}\n".into(),
+    ));
+    for _ in 0..10 {
+        let (one, two, side) = both(&refs(&dot_writer));
+        let one = one.expect("renders");
+        assert!(!side);
+        assert_eq!(Ok(one.clone()), two);
+        assert_eq!(one["c/templates/a-reads-dot.yaml"], "dot: yes\n");
+    }
+
     // Errors: the first in Helm's order, whichever thread met it first.
     let mut failing = readers(12);
     failing.push(("f05.yaml".into(), "{{ fail \"f05\" }}".into()));

@@ -118,6 +118,16 @@ struct Renderable {
     scope: usize,
 }
 
+impl Renderable {
+    /// `.Template` while this template executes.
+    fn template_value(&self) -> Value {
+        let mut template = Map::new();
+        template.insert("BasePath".into(), Value::str(self.base_path.as_str()));
+        template.insert("Name".into(), Value::str(self.name.as_str()));
+        Value::Map(MapRef::named(template, COMMON_VALUES))
+    }
+}
+
 /// Renders every template of `chart` (already dependency-processed) with
 /// the coalesced top-level `values`. Returns rendered text by template name
 /// (partials excluded, `NOTES.txt` included), `<no value>` removed.
@@ -147,7 +157,7 @@ fn render_here(
     values: &Map,
     opts: &RenderOptions,
 ) -> Result<BTreeMap<String, String>, RenderError> {
-    let mut scopes: Vec<Map> = Vec::new();
+    let mut scopes: Vec<MapRef> = Vec::new();
     let mut templates: Vec<Renderable> = Vec::new();
     let release = opts.release.to_value();
     let caps = Value::Object(opts.capabilities.clone());
@@ -193,6 +203,10 @@ fn render_here(
     });
     if opts.side_by_side
         && work.todo.len() >= PARALLEL_MIN_TEMPLATES
+        // Copies of the chart's top-level map stand for it on two threads;
+        // only `.Subcharts` could tell (it holds a subchart's own map,
+        // whose `.Template` is the last one set there).
+        && !work.templates.iter().any(|t| t.text.contains("Subcharts"))
         && let Some(out) = render_side_by_side(&work)
     {
         SIDE_BY_SIDE.fetch_add(1, Ordering::Relaxed);
@@ -202,7 +216,13 @@ fn render_here(
     let mut out = BTreeMap::new();
     for &i in &work.todo {
         let t = &work.templates[i];
-        out.insert(t.name.clone(), execute_one(&set, t, &work.scopes[t.scope])?);
+        // As in Helm, the templates of a chart share its top-level map,
+        // `.Template` set in it before each one: what one writes there
+        // (`set . "k" v`), the next ones see.
+        let scope = &work.scopes[t.scope];
+        scope.update(|m| m.insert("Template".into(), t.template_value()));
+        let data = Value::Map(scope.clone());
+        out.insert(t.name.clone(), execute_one(&set, t, &data)?);
     }
     Ok(out)
 }
@@ -237,26 +257,29 @@ struct Work {
     /// Every template parsed, no state attached.
     set: TemplateSet,
     templates: Vec<Renderable>,
-    scopes: Vec<Map>,
+    /// Each chart's top-level map (Helm's `vals` of its templates).
+    scopes: Vec<MapRef>,
     /// Indices of the templates to execute (not partials), in Helm's order.
     todo: Vec<usize>,
     lookup: Arc<dyn Lookup>,
 }
 
-/// One template executed with its chart's objects and its `.Template`.
-fn execute_one(set: &TemplateSet, t: &Renderable, scope: &Map) -> Result<String, RenderError> {
-    let mut data = scope.clone();
-    let mut template = Map::new();
-    template.insert("BasePath".into(), Value::str(t.base_path.as_str()));
-    template.insert("Name".into(), Value::str(t.name.as_str()));
-    data.insert(
-        "Template".into(),
-        Value::Map(MapRef::named(template, COMMON_VALUES)),
-    );
+/// One template executed with `data` as dot.
+fn execute_one(set: &TemplateSet, t: &Renderable, data: &Value) -> Result<String, RenderError> {
     let text = set
-        .execute(&t.name, &Value::map(data))
+        .execute(&t.name, data)
         .map_err(|e| exec_error(&t.name, &e))?;
     Ok(text.replace("<no value>", ""))
+}
+
+/// What the top-level map of `scope` holds while `t` executes, as a map of
+/// its own (frozen: writing to it is writing to the shared map).
+fn scope_copy(scope: &MapRef, t: &Renderable) -> Value {
+    let mut data = Map::clone(&scope.snapshot());
+    data.insert("Template".into(), t.template_value());
+    let copy = MapRef::new(data);
+    copy.freeze();
+    Value::Map(copy)
 }
 
 /// Executes the templates on this thread and, when a worker is free, on
@@ -273,9 +296,7 @@ fn execute_one(set: &TemplateSet, t: &Renderable, scope: &Map) -> Result<String,
 fn render_side_by_side(work: &Arc<Work>) -> Option<Result<BTreeMap<String, String>, RenderError>> {
     let mut seen = HashSet::new();
     for scope in &work.scopes {
-        for v in scope.values() {
-            freeze_maps(v, &mut seen);
-        }
+        freeze_maps(&Value::Map(scope.clone()), &mut seen);
     }
     let queue = Arc::new(Queue {
         next: AtomicUsize::new(0),
@@ -342,7 +363,7 @@ impl Queue {
                 let t = &work.templates[i];
                 // A panic (a bug) must still fill the slot: the other
                 // thread waits for every slot.
-                let run = || execute_one(&set, t, &work.scopes[t.scope]);
+                let run = || execute_one(&set, t, &scope_copy(&work.scopes[t.scope], t));
                 match catch_unwind(AssertUnwindSafe(|| capstan_gotmpl::guard::guarded(run))) {
                     Ok((result, refused)) => {
                         if refused {
@@ -396,9 +417,9 @@ fn collect(
     values: Value,
     release: &Value,
     caps: &Value,
-    scopes: &mut Vec<Map>,
+    scopes: &mut Vec<MapRef>,
     templates: &mut Vec<Renderable>,
-) -> Map {
+) -> MapRef {
     let mut subcharts = Map::new();
     for dep in &chart.dependencies {
         // Helm's `Values.Table("Values." + name)`: the name is a dotted path,
@@ -423,7 +444,8 @@ fn collect(
             scopes,
             templates,
         );
-        subcharts.insert(dep.name().to_string(), Value::map(sub));
+        // The subchart's own top-level map, as in Helm (not a copy).
+        subcharts.insert(dep.name().to_string(), Value::Map(sub));
     }
     let mut next = Map::new();
     next.insert("Capabilities".into(), caps.clone());
@@ -435,6 +457,7 @@ fn collect(
     next.insert("Release".into(), release.clone());
     next.insert("Subcharts".into(), Value::map(subcharts));
     next.insert("Values".into(), values);
+    let next = MapRef::new(next);
     let scope = scopes.len();
     scopes.push(next.clone());
     for t in &chart.templates {
