@@ -25,15 +25,11 @@ fn chart(templates: &[(&str, String)]) -> capstan_helm::chart::Chart {
     load_files(files).expect("chart loads")
 }
 
+type Rendered = Result<std::collections::BTreeMap<String, String>, String>;
+
 /// Renders on one thread and on two; returns both results and whether the
 /// two-thread path finished (it may fall back to one thread).
-fn both(
-    templates: &[(&str, String)],
-) -> (
-    Result<std::collections::BTreeMap<String, String>, String>,
-    Result<std::collections::BTreeMap<String, String>, String>,
-    bool,
-) {
+fn both(templates: &[(&str, String)]) -> (Rendered, Rendered, bool) {
     let c = chart(templates);
     let values = capstan_helm::values::coalesce::coalesce_values(&c, &Map::new(), &mut Vec::new())
         .expect("coalesces");
