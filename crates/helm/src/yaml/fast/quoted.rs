@@ -10,6 +10,8 @@
 
 use std::borrow::Cow;
 
+use memchr::memchr;
+
 use super::scan::{WORD, first, from_byte, word_mask};
 
 /// A one-line double-quoted scalar at the start of `rest`: its value
@@ -23,15 +25,21 @@ pub(super) fn double_quoted(rest: &str, keep: bool) -> Option<(Cow<'_, str>, usi
     let mut run = 1;
     let mut base = 1;
     loop {
-        let (mut hits, width) = word_mask(b, base, [b'"', b'\\', b'\t']);
+        // Tabs are looked for once the scalar's end is known.
+        let (mut hits, width) = word_mask(b, base, [b'"', b'\\']);
         if width == 0 {
             return None;
         }
         while hits != 0 {
             let at = base + first(hits);
             match b[at] {
-                b'"' => return Some((finish(rest, built, keep, run, at), at + 1)),
-                b'\\' => {
+                b'"' => {
+                    if memchr(b'\t', &b[..at]).is_some() {
+                        return None;
+                    }
+                    return Some((finish(rest, built, keep, run, at), at + 1));
+                }
+                _ => {
                     let len = if keep {
                         let (c, len) = escape(&b[at + 1..])?;
                         let s = built.get_or_insert_with(String::new);
@@ -48,7 +56,6 @@ pub(super) fn double_quoted(rest: &str, keep: bool) -> Option<(Cow<'_, str>, usi
                     // The escaped byte may be one looked for (`\"`).
                     hits = from_byte(hits, run - base);
                 }
-                _ => return None,
             }
         }
         base = (base + width).max(run);
@@ -56,13 +63,25 @@ pub(super) fn double_quoted(rest: &str, keep: bool) -> Option<(Cow<'_, str>, usi
 }
 
 /// How many bytes the escape after a backslash takes, when only that
-/// matters; the escapes JSON text is full of first.
+/// matters: the one-letter escapes by a table, the others by [`escape`].
 fn escape_len(rest: &[u8]) -> Option<usize> {
-    match rest.first() {
-        Some(b'"' | b'\\' | b'n' | b't') => Some(1),
+    match ONE_LETTER.get(usize::from(*rest.first()?)) {
+        Some(true) => Some(1),
         _ => escape(rest).map(|(_, len)| len),
     }
 }
+
+/// The bytes [`escape`] takes alone after a backslash.
+static ONE_LETTER: [bool; 256] = {
+    let mut table = [false; 256];
+    let letters = b"0abtnvfre \"\\N_LP";
+    let mut i = 0;
+    while i < letters.len() {
+        table[letters[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// A quoted scalar's value once its closing quote is at `end`: the run
 /// before it added to what escapes built, or a slice of the text.
@@ -125,16 +144,16 @@ pub(super) fn single_quoted(rest: &str, keep: bool) -> Option<(Cow<'_, str>, usi
     let mut run = 1;
     let mut base = 1;
     loop {
-        let (mut hits, width) = word_mask(b, base, [b'\'', b'\t']);
+        let (mut hits, width) = word_mask(b, base, [b'\'']);
         if width == 0 {
             return None;
         }
         while hits != 0 {
             let at = base + first(hits);
-            if b[at] == b'\t' {
-                return None;
-            }
             if b.get(at + 1) != Some(&b'\'') {
+                if memchr(b'\t', &b[..at]).is_some() {
+                    return None;
+                }
                 return Some((finish(rest, built, keep, run, at), at + 1));
             }
             if keep {
@@ -265,5 +284,14 @@ mod tests {
             }
         }
         assert!(n > 5000);
+    }
+
+    #[test]
+    fn one_letter_escapes_are_the_escapes_of_one_byte() {
+        for byte in 0..=255u8 {
+            let one = escape(&[byte, b'0', b'0', b'0', b'0', b'0', b'0', b'0', b'0'])
+                .is_some_and(|(_, len)| len == 1);
+            assert_eq!(ONE_LETTER[usize::from(byte)], one, "{byte}");
+        }
     }
 }
