@@ -245,16 +245,19 @@ fn repeat(s: &str, count: i64) -> Result<String, FuncError> {
 /// `indent`; `nindent` leads with a newline), built in one pass.
 fn indent(lead: &str, spaces: i64, v: &str) -> Result<String, FuncError> {
     let pad = repeat(" ", spaces)?;
-    let lines = 1 + v.bytes().filter(|&b| b == b'\n').count();
+    let breaks = memchr::memchr_iter(b'\n', v.as_bytes());
+    let lines = 1 + breaks.count();
     let mut out = String::with_capacity(lead.len() + v.len() + pad.len().saturating_mul(lines));
     out.push_str(lead);
-    for (i, line) in v.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
+    out.push_str(&pad);
+    // Each line is copied with its line break, then the next line's pad.
+    let mut start = 0;
+    for at in memchr::memchr_iter(b'\n', v.as_bytes()) {
+        out.push_str(&v[start..=at]);
         out.push_str(&pad);
-        out.push_str(line);
+        start = at + 1;
     }
+    out.push_str(&v[start..]);
     Ok(out)
 }
 
