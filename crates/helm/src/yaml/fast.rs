@@ -39,6 +39,7 @@ mod scan;
 mod sink;
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::marker::PhantomData;
 
 use capstan_gotmpl::Value;
@@ -92,6 +93,7 @@ fn read<S: Sink>(text: &str, limits: &Limits) -> Option<S::Node> {
         nodes: 1,
         max_nodes: limits.max_nodes,
         max_depth: limits.max_depth.min(MAX_FAST_DEPTH),
+        last_next: Cell::new((usize::MAX, None)),
         sink: PhantomData,
     };
     // A leading document start, alone on its line (or with a comment),
@@ -165,6 +167,8 @@ struct Reader<'a, S> {
     nodes: usize,
     max_nodes: usize,
     max_depth: usize,
+    /// The last question [`Reader::next`] answered, and its answer.
+    last_next: Cell<(usize, Option<Option<(usize, usize)>>)>,
     sink: PhantomData<S>,
 }
 
@@ -231,6 +235,18 @@ impl<'a, S: Sink> Reader<'a, S> {
     /// `Some(None)` when no content follows, `None` for a line the reader
     /// does not handle.
     fn next(&self, from: usize) -> Option<Option<(usize, usize)>> {
+        // A value's end is found by looking at the next line, and then its
+        // collection looks again from the same line: answer that twice.
+        let (asked, answer) = self.last_next.get();
+        if asked == from {
+            return answer;
+        }
+        let answer = self.next_from(from);
+        self.last_next.set((from, answer));
+        answer
+    }
+
+    fn next_from(&self, from: usize) -> Option<Option<(usize, usize)>> {
         for i in from..self.lines.len() {
             match self.kind(i)? {
                 LineKind::Blank | LineKind::Comment => {}
