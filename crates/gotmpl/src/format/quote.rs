@@ -139,7 +139,13 @@ fn load_tail(rest: &[u8]) -> u64 {
         (Some(lo), Some(hi)) => {
             u64::from(u32::from_le_bytes(*lo)) | u64::from(u32::from_le_bytes(*hi)) << (8 * (n - 4))
         }
-        _ => rest.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b)),
+        // One to three bytes: the first, middle and last (some the same).
+        _ => match (rest.first(), rest.get(n / 2), rest.last()) {
+            (Some(&a), Some(&b), Some(&c)) => {
+                u64::from(a) | u64::from(b) << (8 * (n / 2)) | u64::from(c) << (8 * (n - 1))
+            }
+            _ => 0,
+        },
     };
     word | SPACES.checked_shl(8 * n as u32).unwrap_or(0)
 }
