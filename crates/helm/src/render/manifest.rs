@@ -136,7 +136,8 @@ impl Head {
 /// else as `fmt` prints it.
 pub(crate) fn scalar_text(v: &Value) -> String {
     match v {
-        Value::String(s) => s.to_string(),
+        // Not `to_string`, which goes through `Display` for an `Arc<str>`.
+        Value::String(s) => String::from(&**s),
         Value::Nil => String::new(),
         other => capstan_gotmpl::format::format_value(other),
     }
