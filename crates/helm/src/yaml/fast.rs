@@ -152,6 +152,10 @@ fn plain_text(text: &str) -> bool {
         })
 }
 
+/// The next content line and its indentation; `Some(None)` when no
+/// content follows, `None` to bail.
+type NextLine = Option<Option<(usize, usize)>>;
+
 /// What a line is, outside block scalars.
 enum LineKind {
     Blank,
@@ -168,7 +172,7 @@ struct Reader<'a, S> {
     max_nodes: usize,
     max_depth: usize,
     /// The last question [`Reader::next`] answered, and its answer.
-    last_next: Cell<(usize, Option<Option<(usize, usize)>>)>,
+    last_next: Cell<(usize, NextLine)>,
     sink: PhantomData<S>,
 }
 
@@ -234,7 +238,7 @@ impl<'a, S: Sink> Reader<'a, S> {
     /// The next content line at or after `from` and its indentation;
     /// `Some(None)` when no content follows, `None` for a line the reader
     /// does not handle.
-    fn next(&self, from: usize) -> Option<Option<(usize, usize)>> {
+    fn next(&self, from: usize) -> NextLine {
         // A value's end is found by looking at the next line, and then its
         // collection looks again from the same line: answer that twice.
         let (asked, answer) = self.last_next.get();
@@ -246,7 +250,7 @@ impl<'a, S: Sink> Reader<'a, S> {
         answer
     }
 
-    fn next_from(&self, from: usize) -> Option<Option<(usize, usize)>> {
+    fn next_from(&self, from: usize) -> NextLine {
         for i in from..self.lines.len() {
             match self.kind(i)? {
                 LineKind::Blank | LineKind::Comment => {}
