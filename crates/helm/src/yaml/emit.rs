@@ -546,9 +546,9 @@ fn analyze(text: &str, flavor: Flavor) -> Analysis {
     }
     // Other ASCII text is scanned as bytes, which are its characters.
     if text.is_ascii() {
-        analyze_chars(text, text.bytes().map(char::from), text.len(), flavor)
+        analyze_chars(text, text.bytes().map(char::from), text.len(), flavor, true)
     } else {
-        analyze_chars(text, text.chars(), text.chars().count(), flavor)
+        analyze_chars(text, text.chars(), text.chars().count(), flavor, true)
     }
 }
 
@@ -620,12 +620,16 @@ fn analyze_word(text: &str) -> Option<Analysis> {
     })
 }
 
-/// [`analyze`] over the `n` characters of `text`.
+/// [`analyze`] over the `n` characters of `text`. With `shortcut`, a
+/// character after the first that can change nothing but the "previous
+/// character" state (printable ASCII other than space, `#` and the flow
+/// indicators) skips the rest of the checks; the tests compare both ways.
 fn analyze_chars(
     text: &str,
     chars: impl Iterator<Item = char>,
     n: usize,
     flavor: Flavor,
+    shortcut: bool,
 ) -> Analysis {
     let mut chars = chars.peekable();
     let mut block_ind = false;
@@ -642,6 +646,13 @@ fn analyze_chars(
     let mut preceded_by_ws = true;
     let mut i = 0;
     while let Some(c) = chars.next() {
+        if shortcut && i > 0 && c.is_ascii() && c != '#' && WORD_CLASS[usize::from(c as u8)] == 0 {
+            prev_space = false;
+            prev_break = false;
+            preceded_by_ws = false;
+            i += 1;
+            continue;
+        }
         let followed_by_ws = is_blank_or_end(chars.peek().copied());
         if i == 0 {
             match c {
@@ -808,7 +819,7 @@ mod tests {
                 continue;
             };
             for flavor in [Flavor::V2, Flavor::V3] {
-                let full = analyze_chars(&text, text.chars(), text.chars().count(), flavor);
+                let full = analyze_chars(&text, text.chars(), text.chars().count(), flavor, false);
                 assert_eq!(fast, full, "{text:?}");
             }
             checked += 1;
@@ -817,8 +828,35 @@ mod tests {
         for text in [
             "---", "...x", "a:", "a:b", "-", "-a", "#a", "a#", "?", "?a", "x?", "a,b", "%",
         ] {
-            let full = analyze_chars(text, text.chars(), text.len(), Flavor::V2);
+            let full = analyze_chars(text, text.chars(), text.len(), Flavor::V2, false);
             assert_eq!(analyze_word(text), Some(full), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_shortcut_changes_no_analysis() {
+        let mut samples = texts();
+        samples.extend(
+            ["a b", "a #b", "a: b", "x\ty", "line\n next", "k:", "--- x"].map(String::from),
+        );
+        for text in &samples {
+            for flavor in [Flavor::V2, Flavor::V3] {
+                let n = text.chars().count();
+                let slow = analyze_chars(text, text.chars(), n, flavor, false);
+                assert_eq!(
+                    analyze_chars(text, text.chars(), n, flavor, true),
+                    slow,
+                    "{text:?}"
+                );
+                if text.is_ascii() {
+                    let bytes = text.bytes().map(char::from);
+                    assert_eq!(
+                        analyze_chars(text, bytes, n, flavor, true),
+                        slow,
+                        "{text:?}"
+                    );
+                }
+            }
         }
     }
 
