@@ -143,7 +143,18 @@ fn quote_bytes(out: &mut Vec<u8>, s: &str) {
     out.reserve(s.len() + 2);
     out.push(b'"');
     let bytes = s.as_bytes();
-    let mut i = 0;
+    // Short texts (most keys and values) are checked a byte at a time,
+    // cheaper than the word masks for a word or two.
+    let mut i = if bytes.len() < 16 {
+        let plain = bytes
+            .iter()
+            .position(|&b| NEEDS_WORK[usize::from(b)])
+            .unwrap_or(bytes.len());
+        out.extend_from_slice(&bytes[..plain]);
+        plain
+    } else {
+        0
+    };
     while i < bytes.len() {
         // `i` stays on a character boundary: the only non-ASCII byte
         // `copy_plain` stops at is 0xE2, the lead byte of a 3-byte character.
@@ -186,6 +197,23 @@ fn quote_bytes(out: &mut Vec<u8>, s: &str) {
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// The bytes [`special_bytes`] flags, as a table.
+static NEEDS_WORK: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'&' as usize] = true;
+    t[0xe2] = true;
+    t
+};
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
