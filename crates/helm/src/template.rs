@@ -279,16 +279,35 @@ impl RenderedChart {
     /// The manifest stream exactly as `helm template` prints it (CRDs
     /// first when included, then manifests, then hooks).
     pub fn stream(&self, include_crds: bool, no_hooks: bool, skip_tests: bool) -> String {
-        let mut body = String::new();
+        // Sized once: the stream of a large chart is megabytes, and growing
+        // it by doubling copies it twice over.
+        let doc_size = |path: &str, content: &str| path.len() + content.len() + 16;
+        let capacity = self.crds.iter().map(|(p, t)| doc_size(p, t)).sum::<usize>()
+            + self
+                .sorted
+                .manifests
+                .iter()
+                .map(|m| doc_size(&m.path, &m.content))
+                .sum::<usize>()
+            + self
+                .sorted
+                .hooks
+                .iter()
+                .map(|h| doc_size(&h.manifest.path, &h.manifest.content))
+                .sum::<usize>();
+        let mut stream = String::with_capacity(capacity);
         if include_crds {
             for (path, text) in &self.crds {
-                write_document(&mut body, path, text);
+                write_document(&mut stream, path, text);
             }
         }
         for m in &self.sorted.manifests {
-            write_document(&mut body, &m.path, &m.content);
+            write_document(&mut stream, &m.path, &m.content);
         }
-        let mut stream = body.trim().to_string();
+        // Helm trims the manifests' part of the stream, in place here.
+        stream.truncate(stream.trim_end().len());
+        let lead = stream.len() - stream.trim_start().len();
+        stream.drain(..lead);
         stream.push('\n');
         if !no_hooks {
             for h in &self.sorted.hooks {
@@ -398,8 +417,8 @@ fn render_chart_here(
 /// `SimpleHead` struct: YAML errors, and documents that are not a map, fail.
 /// Only the head is built (the rest of the document is checked, not kept).
 fn parse_head_document(doc: &str) -> Result<manifest::Head, String> {
-    let head = crate::yaml::read_head(doc, &crate::yaml::Limits::default())
-        .map_err(|e| e.to_string())?;
+    let head =
+        crate::yaml::read_head(doc, &crate::yaml::Limits::default()).map_err(|e| e.to_string())?;
     let kind = match head {
         Ok(head) => return Ok(head),
         Err(kind) => kind,

@@ -269,7 +269,13 @@ fn execute_one(set: &TemplateSet, t: &Renderable, data: &Value) -> Result<String
     let text = set
         .execute(&t.name, data)
         .map_err(|e| exec_error(&t.name, &e))?;
-    Ok(text.replace("<no value>", ""))
+    // Outputs are large and seldom hold "<no value>": looked for with
+    // memchr's searcher before any copy is made.
+    if memchr::memmem::find(text.as_bytes(), b"<no value>").is_some() {
+        Ok(text.replace("<no value>", ""))
+    } else {
+        Ok(text)
+    }
 }
 
 /// What the top-level map of `scope` holds while `t` executes, as a map of
