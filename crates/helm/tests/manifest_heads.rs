@@ -7,8 +7,33 @@
 
 use std::path::{Path, PathBuf};
 
+use capstan_gotmpl::Value;
 use capstan_helm::render::manifest::split_documents;
-use capstan_helm::yaml::{Limits, head_agrees};
+use capstan_helm::yaml::{Limits, head_agrees, resource_fields, unmarshal};
+
+/// `resource_fields` (what capstan-source keys rendered resources by) gives
+/// the fields of the whole document, and fails where reading it fails.
+fn fields_agree(doc: &str) -> Result<(), String> {
+    let whole = unmarshal(doc).map(|v| {
+        let map = v.as_map()?;
+        let meta = map.get("metadata").and_then(|m| m.as_map());
+        let meta_field = |k: &str| meta.as_ref().and_then(|m| m.get(k)).cloned();
+        Some([
+            map.get("apiVersion").cloned(),
+            map.get("kind").cloned(),
+            meta_field("namespace"),
+            meta_field("name"),
+        ])
+    });
+    let fields: Result<Option<[Option<Value>; 4]>, _> = resource_fields(doc);
+    match (&whole, &fields) {
+        (Ok(a), Ok(b)) if a == b => Ok(()),
+        (Err(a), Err(b)) if a.to_string() == b.to_string() => Ok(()),
+        _ => Err(format!(
+            "resource fields {fields:?}, whole document {whole:?}"
+        )),
+    }
+}
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -53,6 +78,11 @@ fn golden_documents_have_the_same_heads() {
                 Ok(a) => answered += usize::from(a),
                 Err(diff) => failures.push(format!("{name} document {i}:\n{doc}\n{diff}")),
             }
+            if let Err(diff) = fields_agree(doc) {
+                failures.push(format!(
+                    "{name} document {i} (resource fields):\n{doc}\n{diff}"
+                ));
+            }
             if let Err(diff) = head_agrees(doc, &tiny) {
                 failures.push(format!("{name} document {i} (tiny limits):\n{doc}\n{diff}"));
             }
@@ -86,6 +116,9 @@ fn odd_heads_agree() {
         "metadata:\n  annotations: {}\n",
         "metadata:\n  annotations:\n    \"helm.sh/hook\": \"pre-install,\\tpost-install\"\n    'helm.sh/hook-weight': '-5'\n",
         "metadata: []\n",
+        "kind: K\nmetadata:\n  namespace: ns\n  name: n\n  namespace: other\n",
+        "kind: K\nmetadata:\n  namespace: [a]\n  name: 7\n",
+        "kind: K\nmetadata:\n  namespace: ~\n",
         "metadata: 3\n",
         "metadata:\n  annotations: [a]\n",
         "metadata:\n  annotations: x\n",
@@ -116,6 +149,9 @@ fn odd_heads_agree() {
     for doc in docs {
         if let Err(diff) = head_agrees(doc, &Limits::default()) {
             failures.push(format!("{doc:?}:\n{diff}"));
+        }
+        if let Err(diff) = fields_agree(doc) {
+            failures.push(format!("{doc:?} (resource fields):\n{diff}"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

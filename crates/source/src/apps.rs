@@ -1062,23 +1062,16 @@ fn scalar(v: Option<serde_json::Value>) -> String {
 /// serde-saphyr, so a head is found wherever one can be.
 fn head_fields(text: &str) -> [String; 4] {
     use capstan_gotmpl::Value;
-    if let Ok(doc) = capstan_helm::yaml::unmarshal(text) {
-        let Some(map) = doc.as_map() else {
+    // Only the four fields are built, not the document.
+    if let Ok(fields) = capstan_helm::yaml::resource_fields(text) {
+        let Some(fields) = fields else {
             return Default::default();
         };
-        let text_of = |v: Option<&Value>| match v {
+        return fields.map(|v| match v {
             None | Some(Value::Nil) => String::new(),
             Some(Value::String(s)) => s.to_string(),
-            Some(other) => capstan_helm::json::to_json(other).unwrap_or_default(),
-        };
-        let meta = map.get("metadata").and_then(Value::as_map);
-        let meta_field = |k: &str| text_of(meta.as_ref().and_then(|m| m.get(k)));
-        return [
-            text_of(map.get("apiVersion")),
-            text_of(map.get("kind")),
-            meta_field("namespace"),
-            meta_field("name"),
-        ];
+            Some(other) => capstan_helm::json::to_json(&other).unwrap_or_default(),
+        });
     }
     let head: Head = serde_saphyr::from_str(text).unwrap_or_default();
     let meta = head.metadata.unwrap_or_default();

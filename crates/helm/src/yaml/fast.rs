@@ -49,6 +49,7 @@ use scan::{PlainStop, plain_stop};
 use sink::{GoSink, Sink, ValueSink};
 
 pub(crate) use head::read_head;
+pub use head::resource_fields;
 pub use hooks::{Via, fast_agrees, head_agrees, unmarshal_via};
 
 use super::error::allowed_char;

@@ -41,6 +41,7 @@ pub use load::Limits;
 #[doc(hidden)]
 pub use fast::{Via, fast_agrees, head_agrees, unmarshal_via};
 pub(crate) use fast::read_head;
+pub use fast::resource_fields;
 
 /// sigs.k8s.io/yaml's `Unmarshal` into `interface{}` with default limits:
 /// the first document only; `Nil` for an empty document. Errors read

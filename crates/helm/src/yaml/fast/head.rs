@@ -39,6 +39,49 @@ pub(crate) fn read_head(text: &str, limits: &Limits) -> Result<HeadResult, YamlE
     )?))
 }
 
+/// A document's `apiVersion`, `kind`, `metadata.namespace` and
+/// `metadata.name` as go-yaml through sigs.k8s.io/yaml reads them (what a
+/// resource is keyed by), without building the rest of the document;
+/// `None` when the document is not a mapping (or is empty); `Err` when it
+/// does not decode.
+pub fn resource_fields(text: &str) -> Result<Option<[Option<Value>; 4]>, YamlError> {
+    let limits = Limits::default();
+    let whole = |node: Option<&HeadNode>| match node {
+        Some(HeadNode::Whole(v)) => Some(v.clone()),
+        _ => None,
+    };
+    match super::read::<HeadSink>(text, &limits) {
+        Some(HeadNode::Fields(root)) => {
+            let metadata = match last(&root, "metadata") {
+                Some(HeadNode::Fields(m)) => m.as_slice(),
+                _ => &[],
+            };
+            Ok(Some([
+                whole(last(&root, "apiVersion")),
+                whole(last(&root, "kind")),
+                whole(last(metadata, "namespace")),
+                whole(last(metadata, "name")),
+            ]))
+        }
+        Some(HeadNode::Whole(v)) => Ok(fields_of(&v)),
+        Some(HeadNode::Seq | HeadNode::Skipped) => Ok(None),
+        None => Ok(fields_of(&crate::yaml::unmarshal_with(text, &limits)?)),
+    }
+}
+
+/// [`resource_fields`] of a whole document.
+fn fields_of(doc: &Value) -> Option<[Option<Value>; 4]> {
+    let map = doc.as_map()?;
+    let meta = map.get("metadata").and_then(|m| m.as_map());
+    let meta_field = |k: &str| meta.as_ref().and_then(|m| m.get(k)).cloned();
+    Some([
+        map.get("apiVersion").cloned(),
+        map.get("kind").cloned(),
+        meta_field("namespace"),
+        meta_field("name"),
+    ])
+}
+
 /// The fast reader's answer alone: `None` exactly when
 /// [`super::unmarshal`] is `None`.
 pub(super) fn fast_head(text: &str, limits: &Limits) -> Option<HeadResult> {
@@ -90,6 +133,9 @@ impl Sink for HeadSink {
             (Want::Root, "apiVersion" | "kind")
             | (Want::Metadata, "name")
             | (Want::Annotations | Want::Whole, _) => Want::Whole,
+            // The namespace is not Helm's (its `SimpleHead` has none):
+            // it is kept for `resource_fields`.
+            (Want::Metadata, "namespace") => Want::Whole,
             (Want::Root, "metadata") => Want::Metadata,
             (Want::Metadata, "annotations") => Want::Annotations,
             _ => Want::Skip,
