@@ -18,6 +18,8 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+
+use crate::namehash::{NameHash, NameHasher};
 use std::sync::{Arc, Mutex};
 
 use crate::ast::Tree;
@@ -25,18 +27,56 @@ use crate::ast::Tree;
 /// Parsed trees of one text: each `define`/`block`, then the main tree.
 pub(crate) type Trees = Arc<[Arc<Tree>]>;
 
-#[derive(Debug, PartialEq, Eq, Hash)]
-struct Key {
+/// One cached text: what it was parsed with, and its trees.
+#[derive(Debug)]
+struct Entry {
     /// Fingerprint of the set's function names.
     funcs: u64,
     name: Box<str>,
     text: Box<str>,
+    trees: Trees,
 }
 
+impl Entry {
+    fn is(&self, funcs: u64, name: &str, text: &str) -> bool {
+        self.funcs == funcs && &*self.name == name && &*self.text == text
+    }
+}
+
+/// Entries by [`sampled_hash`]: texts that share a sample share a bucket
+/// and are told apart by comparing them whole.
 #[derive(Debug, Default)]
 struct Entries {
-    map: HashMap<Key, Trees>,
+    map: HashMap<u64, Vec<Entry>, NameHash>,
     bytes: usize,
+}
+
+/// A hash of the key that reads at most a few hundred bytes of the text:
+/// the function fingerprint, the name, the text's length, its ends and
+/// words spread over it. Every lookup of a template of a render hashes its
+/// text; a full hash of every text costs more than the comparison a hit
+/// makes anyway, and texts that differ only between the samples merely
+/// share a bucket.
+fn sampled_hash(funcs: u64, name: &str, text: &str) -> u64 {
+    let mut h = NameHasher::default();
+    h.write_u64(funcs);
+    h.write(name.as_bytes());
+    h.write_usize(text.len());
+    let b = text.as_bytes();
+    const ENDS: usize = 64;
+    const WORDS: usize = 32;
+    if b.len() <= 2 * ENDS + WORDS * 8 {
+        h.write(b);
+    } else {
+        h.write(&b[..ENDS]);
+        h.write(&b[b.len() - ENDS..]);
+        let step = (b.len() - 2 * ENDS) / WORDS;
+        for i in 0..WORDS {
+            let at = ENDS + i * step;
+            h.write(&b[at..at + 8]);
+        }
+    }
+    h.finish()
 }
 
 /// A shared, bounded cache of parsed templates; clone it to share it.
@@ -70,7 +110,10 @@ impl ParseCache {
 
     /// How many texts are cached.
     pub fn len(&self) -> usize {
-        self.entries.lock().map(|e| e.map.len()).unwrap_or(0)
+        self.entries
+            .lock()
+            .map(|e| e.map.values().map(Vec::len).sum())
+            .unwrap_or(0)
     }
 
     /// Whether nothing is cached.
@@ -79,18 +122,17 @@ impl ParseCache {
     }
 
     pub(crate) fn get(&self, funcs: u64, name: &str, text: &str) -> Option<Trees> {
+        let hash = sampled_hash(funcs, name, text);
         let e = self.entries.lock().ok()?;
-        // A borrowed lookup would need a custom Borrow impl; a key built
-        // from boxes costs two small copies, far less than a parse.
-        let key = Key {
-            funcs,
-            name: name.into(),
-            text: text.into(),
-        };
-        e.map.get(&key).cloned()
+        e.map
+            .get(&hash)?
+            .iter()
+            .find(|entry| entry.is(funcs, name, text))
+            .map(|entry| Trees::clone(&entry.trees))
     }
 
     pub(crate) fn put(&self, funcs: u64, name: &str, text: &str, trees: Trees) {
+        let hash = sampled_hash(funcs, name, text);
         let Ok(mut e) = self.entries.lock() else {
             return;
         };
@@ -101,14 +143,17 @@ impl ParseCache {
         if e.bytes + size > self.max_bytes {
             *e = Entries::default();
         }
-        let key = Key {
+        let bucket = e.map.entry(hash).or_default();
+        if bucket.iter().any(|entry| entry.is(funcs, name, text)) {
+            return;
+        }
+        bucket.push(Entry {
             funcs,
             name: name.into(),
             text: text.into(),
-        };
-        if e.map.insert(key, trees).is_none() {
-            e.bytes += size;
-        }
+            trees,
+        });
+        e.bytes += size;
     }
 }
 
@@ -196,5 +241,33 @@ mod tests {
         assert_eq!(cache.len(), 1);
         cache.clear();
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn texts_differing_between_the_samples_are_told_apart() {
+        // Long texts with the same ends, length and sampled words: one
+        // bucket, two entries, each its own trees.
+        let cache = ParseCache::default();
+        let filler = "x".repeat(2000);
+        let a = format!("{filler}{{{{ 1 }}}}{filler}");
+        let b = format!("{filler}{{{{ 2 }}}}{filler}");
+        assert_eq!(a.len(), b.len());
+        assert_eq!(
+            sampled_hash(0, "t", &a) == sampled_hash(0, "t", &b),
+            (0..32).all(|i| {
+                let step = (a.len() - 128) / 32;
+                a[64 + i * step..64 + i * step + 8] == b[64 + i * step..64 + i * step + 8]
+            }),
+            "the hash reads only the samples"
+        );
+        let mut s = set(&cache);
+        s.parse("t", &a).expect("parses");
+        let out_a = s.execute("t", &Value::Nil).expect("runs");
+        let mut s = set(&cache);
+        s.parse("t", &b).expect("parses");
+        let out_b = s.execute("t", &Value::Nil).expect("runs");
+        assert_eq!(cache.len(), 2);
+        assert!(out_a.contains('1') && out_b.contains('2'));
+        assert_ne!(out_a, out_b);
     }
 }

@@ -3,7 +3,6 @@
 //! `fail`, the YAML/JSON/TOML codecs, `lookup`, and the DNS override of
 //! `getHostByName`. Sprig's `env` and `expandenv` are removed, as Helm does.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use capstan_gotmpl::{CallContext, FuncError, Function, Map, ParamType as P, Signature, Value};
@@ -60,8 +59,10 @@ fn arg(args: &[Value], i: usize) -> Value {
 /// from their call context, so one table of functions serves every render.
 #[derive(Debug)]
 pub struct RenderState {
-    /// Nested `include`s in progress, by template name.
-    included: Mutex<HashMap<String, usize>>,
+    /// Nested `include`s in progress, by template name: only names with
+    /// calls in progress are listed (a few, as deep as includes nest), so a
+    /// scan finds one faster than a hash would.
+    included: Mutex<Vec<(String, usize)>>,
     lookup: Arc<dyn Lookup>,
 }
 
@@ -103,8 +104,7 @@ pub fn helm_functions() -> Vec<(&'static str, Function)> {
                     .included
                     .lock()
                     .map_err(|_| FuncError::msg("include: poisoned"))?;
-                // Looked up by `&str`: a name seen before costs no allocation.
-                if let Some(count) = counts.get_mut(name) {
+                if let Some((_, count)) = counts.iter_mut().find(|(n, _)| n == name) {
                     if *count > INCLUDE_RECURSION_MAX {
                         return Err(FuncError::msg(format!(
                             "rendering template has a nested reference name: {name}: unable to execute template"
@@ -112,16 +112,19 @@ pub fn helm_functions() -> Vec<(&'static str, Function)> {
                     }
                     *count += 1;
                 } else {
-                    counts.insert(name.to_string(), 1);
+                    counts.push((name.to_string(), 1));
                 }
                 Ok(())
             })?;
             let result = ctx.execute_template_value(name, arg(args, 1));
             with_state(ctx, |state| {
                 if let Ok(mut counts) = state.included.lock()
-                    && let Some(c) = counts.get_mut(name)
+                    && let Some(at) = counts.iter().position(|(n, _)| n == name)
                 {
-                    *c = c.saturating_sub(1);
+                    counts[at].1 -= 1;
+                    if counts[at].1 == 0 {
+                        counts.swap_remove(at);
+                    }
                 }
             });
             result.map_err(FuncError::from_template_error)
