@@ -11,9 +11,9 @@ use std::sync::{Arc, LazyLock};
 use regex::Regex;
 
 use crate::chart::{self, helmignore::glob_match};
+use crate::render::RenderOptions;
 use crate::render::manifest::{self, write_document};
 use crate::render::objects::{Capabilities, KubeVersion};
-use crate::render::{RenderOptions, render};
 use crate::values::{self, Options, ValueSources};
 
 /// Everything `helm template` takes besides the network flags.
@@ -389,14 +389,19 @@ fn render_chart_here(
         )));
     }
 
-    let files = render(&prepared.chart, &prepared.values, &render_opts)
-        .map_err(|e| TemplateError::late(e.message))?;
+    let (files, heads) =
+        crate::render::render_reading_heads(&prepared.chart, &prepared.values, &render_opts)
+            .map_err(|e| TemplateError::late(e.message))?;
     let notes_name = format!("{}/templates/NOTES.txt", prepared.chart.name());
     let notes = files.get(&notes_name).cloned();
     let manifests_only = files.iter().filter(|(k, _)| !k.ends_with("NOTES.txt"));
     let sorted = manifest::sort_manifest_heads(
         manifests_only.map(|(k, v)| (k.as_str(), v.as_str())),
-        &parse_head_document,
+        // Heads read on the render's second thread are taken as read.
+        &|doc: &str| match heads.get(&(doc.as_ptr() as usize, doc.len())) {
+            Some(head) => head.clone(),
+            None => parse_head_document(doc),
+        },
     )
     .map_err(|e| TemplateError::late(e.to_string()))?;
     let crds = prepared
@@ -416,7 +421,7 @@ fn render_chart_here(
 /// Reads a rendered document as Helm's `yaml.Unmarshal` into its
 /// `SimpleHead` struct: YAML errors, and documents that are not a map, fail.
 /// Only the head is built (the rest of the document is checked, not kept).
-fn parse_head_document(doc: &str) -> Result<manifest::Head, String> {
+pub(crate) fn parse_head_document(doc: &str) -> Result<manifest::Head, String> {
     let head =
         crate::yaml::read_head(doc, &crate::yaml::Limits::default()).map_err(|e| e.to_string())?;
     let kind = match head {

@@ -2,7 +2,7 @@
 //! parsed into one template set, then each non-partial executed with its
 //! chart's scoped objects (Helm's `pkg/engine`).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
@@ -14,6 +14,7 @@ const COMMON_VALUES: &str = "common.Values";
 
 use super::errors::{RenderError, exec_error, parse_error};
 use super::functions::{Lookup, NoCluster, RenderState, helm_functions};
+use super::manifest::{Head, split_documents};
 use super::objects::{Capabilities, FilesObject};
 use crate::chart::Chart;
 
@@ -136,6 +137,24 @@ pub fn render(
     values: &Map,
     opts: &RenderOptions,
 ) -> Result<BTreeMap<String, String>, RenderError> {
+    render_reading_heads(chart, values, opts).map(|(out, _)| out)
+}
+
+/// The heads of rendered documents read while rendering, by the address
+/// and length of the document in its template's output (as
+/// [`super::manifest::split_documents`] slices it), each as
+/// `read_head` gave it.
+pub(crate) type DocHeads = HashMap<(usize, usize), Result<Head, String>>;
+
+/// [`render`], also returning the heads of the documents of the templates
+/// executed on a second thread (read there, while this thread renders):
+/// sorting them then takes no time of this thread. The outputs' buffers
+/// are the ones the addresses point into.
+pub(crate) fn render_reading_heads(
+    chart: &Chart,
+    values: &Map,
+    opts: &RenderOptions,
+) -> Result<(BTreeMap<String, String>, DocHeads), RenderError> {
     // Rendering recurses deeply (Helm lets `include` nest 1000 deep), so it
     // runs on a worker thread with a deep stack (see `crate::worker`).
     let (chart, values, opts) = (chart.clone(), values.clone(), opts.clone());
@@ -156,7 +175,7 @@ fn render_here(
     chart: &Chart,
     values: &Map,
     opts: &RenderOptions,
-) -> Result<BTreeMap<String, String>, RenderError> {
+) -> Result<(BTreeMap<String, String>, DocHeads), RenderError> {
     let mut scopes: Vec<MapRef> = Vec::new();
     let mut templates: Vec<Renderable> = Vec::new();
     let release = opts.release.to_value();
@@ -224,7 +243,7 @@ fn render_here(
         let data = Value::Map(scope.clone());
         out.insert(t.name.clone(), execute_one(&set, t, &data)?);
     }
-    Ok(out)
+    Ok((out, DocHeads::new()))
 }
 
 impl Work {
@@ -299,7 +318,9 @@ fn scope_copy(scope: &MapRef, t: &Renderable) -> Value {
 /// Helm. Otherwise no template can see another's work, so the output is
 /// exactly the sequential one; errors are reported as Helm reports them,
 /// the first in Helm's order.
-fn render_side_by_side(work: &Arc<Work>) -> Option<Result<BTreeMap<String, String>, RenderError>> {
+fn render_side_by_side(
+    work: &Arc<Work>,
+) -> Option<Result<(BTreeMap<String, String>, DocHeads), RenderError>> {
     let mut seen = HashSet::new();
     for scope in &work.scopes {
         freeze_maps(&Value::Map(scope.clone()), &mut seen);
@@ -328,16 +349,38 @@ fn render_side_by_side(work: &Arc<Work>) -> Option<Result<BTreeMap<String, Strin
         return None;
     }
     let mut out = BTreeMap::new();
+    let mut heads = DocHeads::new();
     for (slot, &i) in results.iter_mut().zip(&work.todo) {
         match slot.take()? {
-            Ok(text) => {
+            Ok((text, read)) => {
+                heads.extend(read);
+                // The text moves; its buffer, which the heads' addresses
+                // point into, does not.
                 out.insert(work.templates[i].name.clone(), text);
             }
             Err(e) => return Some(Err(e)),
         }
     }
-    Some(Ok(out))
+    Some(Ok((out, heads)))
 }
+
+/// The heads of a template's documents, read as sorting reads them (see
+/// `sort_manifest_heads`: NOTES.txt and blank outputs are not sorted).
+fn read_heads(t: &Renderable, text: &str) -> Vec<((usize, usize), Result<Head, String>)> {
+    if t.name.ends_with("NOTES.txt") || text.trim().is_empty() {
+        return Vec::new();
+    }
+    split_documents(text)
+        .into_iter()
+        .map(|doc| {
+            let at = (doc.as_ptr() as usize, doc.len());
+            (at, crate::template::parse_head_document(doc))
+        })
+        .collect()
+}
+
+/// A template's output and the heads of its documents.
+type Executed = (String, Vec<((usize, usize), Result<Head, String>)>);
 
 /// The shared queue of [`render_side_by_side`].
 struct Queue {
@@ -345,7 +388,7 @@ struct Queue {
     next: AtomicUsize,
     /// A template wrote to a shared map.
     refused: AtomicBool,
-    results: Mutex<Vec<Option<Result<String, RenderError>>>>,
+    results: Mutex<Vec<Option<Result<Executed, RenderError>>>>,
     finished: Condvar,
 }
 
@@ -375,7 +418,10 @@ impl Queue {
                         if refused {
                             self.refused.store(true, Ordering::Relaxed);
                         }
-                        result
+                        result.map(|text| {
+                            let heads = read_heads(t, &text);
+                            (text, heads)
+                        })
                     }
                     Err(_) => Err(RenderError {
                         template: t.name.clone(),
