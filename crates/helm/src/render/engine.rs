@@ -146,6 +146,9 @@ pub fn render(
 /// `read_head` gave it.
 pub(crate) type DocHeads = HashMap<(usize, usize), Result<Head, String>>;
 
+/// The outputs of a render by template name, and the heads read with them.
+pub(crate) type Rendered = (BTreeMap<String, String>, DocHeads);
+
 /// [`render`], also returning the heads of the documents of the templates
 /// executed on a second thread (read there, while this thread renders):
 /// sorting them then takes no time of this thread. The outputs' buffers
@@ -154,7 +157,7 @@ pub(crate) fn render_reading_heads(
     chart: &Chart,
     values: &Map,
     opts: &RenderOptions,
-) -> Result<(BTreeMap<String, String>, DocHeads), RenderError> {
+) -> Result<Rendered, RenderError> {
     // Rendering recurses deeply (Helm lets `include` nest 1000 deep), so it
     // runs on a worker thread with a deep stack (see `crate::worker`).
     let (chart, values, opts) = (chart.clone(), values.clone(), opts.clone());
@@ -171,11 +174,7 @@ pub(crate) fn render_reading_heads(
     })
 }
 
-fn render_here(
-    chart: &Chart,
-    values: &Map,
-    opts: &RenderOptions,
-) -> Result<(BTreeMap<String, String>, DocHeads), RenderError> {
+fn render_here(chart: &Chart, values: &Map, opts: &RenderOptions) -> Result<Rendered, RenderError> {
     let mut scopes: Vec<MapRef> = Vec::new();
     let mut templates: Vec<Renderable> = Vec::new();
     let release = opts.release.to_value();
@@ -318,9 +317,7 @@ fn scope_copy(scope: &MapRef, t: &Renderable) -> Value {
 /// Helm. Otherwise no template can see another's work, so the output is
 /// exactly the sequential one; errors are reported as Helm reports them,
 /// the first in Helm's order.
-fn render_side_by_side(
-    work: &Arc<Work>,
-) -> Option<Result<(BTreeMap<String, String>, DocHeads), RenderError>> {
+fn render_side_by_side(work: &Arc<Work>) -> Option<Result<Rendered, RenderError>> {
     let mut seen = HashSet::new();
     for scope in &work.scopes {
         freeze_maps(&Value::Map(scope.clone()), &mut seen);
