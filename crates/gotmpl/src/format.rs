@@ -20,6 +20,7 @@ mod operand;
 mod printer;
 mod printf;
 pub(crate) mod quote;
+pub mod words;
 
 pub use float::{FloatFormat, append_float, format_float};
 pub use quote::{append_quote, is_print, quote, quote_to_ascii};

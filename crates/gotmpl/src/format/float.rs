@@ -131,18 +131,8 @@ pub fn append_float(out: &mut String, x: f64, format: FloatFormat, prec: Option<
 }
 
 /// Appends the decimal digits of `n`, without going through `fmt`.
-fn push_whole(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[start..] {
+fn push_whole(out: &mut String, n: u64) {
+    for &d in super::words::decimal(n, &mut [0u8; 20]) {
         out.push(char::from(d));
     }
 }

@@ -110,9 +110,7 @@ fn append_body(out: &mut Vec<u8>, s: &str, ascii_only: bool) {
     }
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-const SPACES: u64 = ONES * 0x20;
+use super::words::{self, HIGHS, ONES};
 
 /// Two masks over the bytes of `w`, the high bit of each byte set where:
 /// a quote or backslash (copied after a backslash), and a control
@@ -131,25 +129,6 @@ fn special_bytes(w: u64) -> (u64, u64) {
     (escaped, other)
 }
 
-/// The 1 to 7 bytes of `rest` as a little-endian word padded with spaces
-/// (which need nothing), read without a copy loop: two overlapping loads.
-fn load_tail(rest: &[u8]) -> u64 {
-    let n = rest.len();
-    let word = match (rest.first_chunk::<4>(), rest.last_chunk::<4>()) {
-        (Some(lo), Some(hi)) => {
-            u64::from(u32::from_le_bytes(*lo)) | u64::from(u32::from_le_bytes(*hi)) << (8 * (n - 4))
-        }
-        // One to three bytes: the first, middle and last (some the same).
-        _ => match (rest.first(), rest.get(n / 2), rest.last()) {
-            (Some(&a), Some(&b), Some(&c)) => {
-                u64::from(a) | u64::from(b) << (8 * (n / 2)) | u64::from(c) << (8 * (n - 1))
-            }
-            _ => 0,
-        },
-    };
-    word | SPACES.checked_shl(8 * n as u32).unwrap_or(0)
-}
-
 /// Copies the bytes from `i` on to `out` up to the first control
 /// character, DEL or non-ASCII byte, putting a backslash before each quote
 /// and backslash; returns that byte's index, or `bytes.len()`.
@@ -160,19 +139,8 @@ fn load_tail(rest: &[u8]) -> u64 {
 /// from its mask without reading it again.
 fn copy_plain(out: &mut Vec<u8>, bytes: &[u8], mut i: usize) -> usize {
     loop {
-        let (word, len) = match bytes.get(i..).unwrap_or_default() {
-            [] => return i,
-            rest => match (rest.first_chunk::<8>(), bytes.last_chunk::<8>()) {
-                (Some(word), _) => (u64::from_le_bytes(*word), 8),
-                // The last 1 to 7 bytes of a longer text: the final word,
-                // shifted past the bytes already copied.
-                (None, Some(last)) => {
-                    let n = rest.len();
-                    let spaces = (ONES * 0x20) << (8 * n);
-                    (u64::from_le_bytes(*last) >> (8 * (8 - n)) | spaces, n)
-                }
-                (None, None) => (load_tail(rest), rest.len()),
-            },
+        let Some((word, len)) = words::word_at(bytes, i) else {
+            return i;
         };
         let (escaped, other) = special_bytes(word);
         // Bytes before the first one that stops the copying.

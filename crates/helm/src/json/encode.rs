@@ -101,18 +101,7 @@ fn push_int(out: &mut Vec<u8>, i: i64) {
     if i < 0 {
         out.push(b'-');
     }
-    let mut n = i.unsigned_abs();
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[start..]);
+    out.extend_from_slice(decimal(i.unsigned_abs(), &mut [0u8; 20]));
 }
 
 /// encoding/json's float text. Whole numbers below 1e15 (every port and
@@ -214,8 +203,7 @@ static NEEDS_WORK: [bool; 256] = {
     t[0xe2] = true;
     t
 };
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
+use capstan_gotmpl::format::words::{HIGHS, ONES, decimal, word_at};
 
 /// The high bit of each byte of `w` that JSON cannot copy as it is: a
 /// control character, `"`, `\\`, `<`, `>`, `&`, or 0xE2, which leads U+2028
@@ -235,44 +223,14 @@ fn special_bytes(w: u64) -> u64 {
     (ascii_special | e2) & HIGHS
 }
 
-/// The 1 to 7 bytes of `rest` as a little-endian word padded with spaces
-/// (which need nothing), read without a copy loop: two overlapping loads.
-fn load_tail(rest: &[u8]) -> u64 {
-    let n = rest.len();
-    let word = match (rest.first_chunk::<4>(), rest.last_chunk::<4>()) {
-        (Some(lo), Some(hi)) => {
-            u64::from(u32::from_le_bytes(*lo)) | u64::from(u32::from_le_bytes(*hi)) << (8 * (n - 4))
-        }
-        // One to three bytes: the first, middle and last (some the same).
-        _ => match (rest.first(), rest.get(n / 2), rest.last()) {
-            (Some(&a), Some(&b), Some(&c)) => {
-                u64::from(a) | u64::from(b) << (8 * (n / 2)) | u64::from(c) << (8 * (n - 1))
-            }
-            _ => 0,
-        },
-    };
-    word | (ONES * 0x20).checked_shl(8 * n as u32).unwrap_or(0)
-}
-
 /// Copies the bytes from `i` up to the first one [`special_bytes`] flags to
 /// `out`, eight at a time: a whole word is stored and the part from the
 /// special byte on taken back, which is cheaper than copying a run of
 /// unknown length. Returns the special byte's index, or `bytes.len()`.
 fn copy_plain(out: &mut Vec<u8>, bytes: &[u8], mut i: usize) -> usize {
     loop {
-        let (word, len) = match bytes.get(i..).unwrap_or_default() {
-            [] => return i,
-            rest => match (rest.first_chunk::<8>(), bytes.last_chunk::<8>()) {
-                (Some(word), _) => (u64::from_le_bytes(*word), 8),
-                // The last 1 to 7 bytes of a longer text: the final word,
-                // shifted past the bytes already copied.
-                (None, Some(last)) => {
-                    let n = rest.len();
-                    let spaces = (ONES * 0x20) << (8 * n);
-                    (u64::from_le_bytes(*last) >> (8 * (8 - n)) | spaces, n)
-                }
-                (None, None) => (load_tail(rest), rest.len()),
-            },
+        let Some((word, len)) = word_at(bytes, i) else {
+            return i;
         };
         let found = special_bytes(word);
         let plain = if found == 0 {
