@@ -38,10 +38,10 @@ use capstan_gotmpl::{Map, Value};
 pub use error::{YamlError, YamlErrorKind};
 pub use load::Limits;
 
-#[doc(hidden)]
-pub use fast::{Via, fast_agrees, head_agrees, unmarshal_via};
 pub(crate) use fast::read_head;
 pub use fast::resource_fields;
+#[doc(hidden)]
+pub use fast::{Via, fast_agrees, head_agrees, unmarshal_via};
 
 /// sigs.k8s.io/yaml's `Unmarshal` into `interface{}` with default limits:
 /// the first document only; `Nil` for an empty document. Errors read
