@@ -170,7 +170,53 @@ const SUB_TEMPLATE: &str = "sub: {{ .Values.local }} {{ .Values.global.g }}\n";
 /// `capstan_gotmpl::Limits::default()` (fuel 100M, output 256 MiB, nesting
 /// 2000), so slow inputs show up as timeouts, not as errors.
 pub(crate) fn render(input: &[u8]) {
+    let start = std::time::Instant::now();
     let _ = render_text(input);
+    // The check renders the input eight times over: not for inputs that
+    // take long once (values doubled in a loop until a limit stops them).
+    if start.elapsed() < std::time::Duration::from_millis(100) {
+        side_by_side_agrees(input);
+    }
+}
+
+/// Functions whose output differs from one call to the next (random,
+/// clock): a template using one may print differently on two renders.
+const UNREPEATABLE: [&str; 9] = [
+    "rand", "uuid", "gen", "now", "date", "ago", "shuffle", "htpasswd", "encrypt",
+];
+
+/// The input as four templates of a chart (so that they can execute on two
+/// threads), rendered on one thread and on two: the outputs, or the errors,
+/// must be the same.
+fn side_by_side_agrees(input: &[u8]) {
+    let text = String::from_utf8_lossy(input).to_lowercase();
+    if UNREPEATABLE.iter().any(|f| text.contains(f)) {
+        return;
+    }
+    let mut files = vec![
+        File::new("Chart.yaml", CHART_YAML.as_bytes().to_vec()),
+        File::new("values.yaml", VALUES_YAML.as_bytes().to_vec()),
+        File::new("templates/_helpers.tpl", HELPERS.as_bytes().to_vec()),
+    ];
+    for name in ["a", "b", "c", "d"] {
+        files.push(File::new(format!("templates/{name}.yaml"), input.to_vec()));
+    }
+    let Ok(c) = chart::load_files(files) else {
+        return;
+    };
+    // Each render coalesces its own values: a render may write to them.
+    let (Ok(first), Ok(prepared)) = (
+        values::prepare(c.clone(), &Map::new()),
+        values::prepare(c, &Map::new()),
+    ) else {
+        return;
+    };
+    let mut one = RenderOptions::new("rel", "ns");
+    one.side_by_side = false;
+    let sequential = render::render(&first.chart, &first.values, &one).map_err(|e| e.message);
+    let two = RenderOptions::new("rel", "ns");
+    let parallel = render::render(&prepared.chart, &prepared.values, &two).map_err(|e| e.message);
+    assert_eq!(sequential, parallel, "one thread and two threads disagree");
 }
 
 /// [`render`], returning the rendered `templates/fz.yaml` when every step
