@@ -31,13 +31,22 @@ pub(super) trait Sink {
     type Want: Copy;
     /// What is kept of the document's root.
     const ROOT: Self::Want;
-    /// What is kept of the value under `key` in a mapping kept as `want`.
-    fn value_want(want: Self::Want, key: &str) -> Self::Want;
-    /// What is kept of the items of a sequence kept as `want`.
-    fn item_want(want: Self::Want) -> Self::Want;
+    /// What is kept of the value under `key` in a mapping kept as `want`
+    /// (by default: the same as of the mapping).
+    fn value_want(want: Self::Want, _key: &str) -> Self::Want {
+        want
+    }
+    /// What is kept of the items of a sequence kept as `want` (by default:
+    /// the same as of the sequence).
+    fn item_want(want: Self::Want) -> Self::Want {
+        want
+    }
     /// Whether the text of a scalar (or the keys of a mapping) kept as
-    /// `want` is needed; if not, the reader passes an empty string.
-    fn keeps_text(want: Self::Want) -> bool;
+    /// `want` is needed; if not, the reader passes an empty string. By
+    /// default it always is.
+    fn keeps_text(_want: Self::Want) -> bool {
+        true
+    }
     fn null(want: Self::Want) -> Self::Node;
     /// A plain scalar, resolved; `None` to bail.
     fn plain(want: Self::Want, text: &str) -> Option<Self::Node>;
@@ -69,14 +78,6 @@ impl Sink for GoSink {
     type Map = Pairs;
     type Want = ();
     const ROOT: () = ();
-
-    fn value_want((): (), _key: &str) {}
-
-    fn item_want((): ()) {}
-
-    fn keeps_text((): ()) -> bool {
-        true
-    }
 
     fn null((): ()) -> GoYaml {
         GoYaml::Null
@@ -166,14 +167,6 @@ impl Sink for ValueSink {
     type Map = Map;
     type Want = ();
     const ROOT: () = ();
-
-    fn value_want((): (), _key: &str) {}
-
-    fn item_want((): ()) {}
-
-    fn keeps_text((): ()) -> bool {
-        true
-    }
 
     fn null((): ()) -> Value {
         Value::Nil
