@@ -51,31 +51,38 @@ struct Entries {
     bytes: usize,
 }
 
-/// A hash of the key that reads at most a few hundred bytes of the text:
-/// the function fingerprint, the name, the text's length, its ends and
-/// words spread over it. Every lookup of a template of a render hashes its
-/// text; a full hash of every text costs more than the comparison a hit
-/// makes anyway, and texts that differ only between the samples merely
-/// share a bucket.
+/// A hash of the length of `bytes`, its ends and words spread over it: at
+/// most a few hundred bytes are read, whatever the length. For caches
+/// keyed by large texts (templates, schemas) that are looked up on every
+/// render: a full hash costs more than the comparison a hit makes anyway,
+/// and texts that differ only between the samples merely share a bucket.
+/// Not for keys an adversary chooses to collide cheaply.
+pub fn sample_hash(bytes: &[u8]) -> u64 {
+    const ENDS: usize = 64;
+    const WORDS: usize = 32;
+    let mut h = NameHasher::default();
+    h.write_usize(bytes.len());
+    if bytes.len() <= 2 * ENDS + WORDS * 8 {
+        h.write(bytes);
+    } else {
+        h.write(&bytes[..ENDS]);
+        h.write(&bytes[bytes.len() - ENDS..]);
+        let step = (bytes.len() - 2 * ENDS) / WORDS;
+        for i in 0..WORDS {
+            let at = ENDS + i * step;
+            h.write(&bytes[at..at + 8]);
+        }
+    }
+    h.finish()
+}
+
+/// The bucket of a cache key: the function fingerprint, the name and the
+/// text's [`sample_hash`].
 fn sampled_hash(funcs: u64, name: &str, text: &str) -> u64 {
     let mut h = NameHasher::default();
     h.write_u64(funcs);
     h.write(name.as_bytes());
-    h.write_usize(text.len());
-    let b = text.as_bytes();
-    const ENDS: usize = 64;
-    const WORDS: usize = 32;
-    if b.len() <= 2 * ENDS + WORDS * 8 {
-        h.write(b);
-    } else {
-        h.write(&b[..ENDS]);
-        h.write(&b[b.len() - ENDS..]);
-        let step = (b.len() - 2 * ENDS) / WORDS;
-        for i in 0..WORDS {
-            let at = ENDS + i * step;
-            h.write(&b[at..at + 8]);
-        }
-    }
+    h.write_u64(sample_hash(text.as_bytes()));
     h.finish()
 }
 
@@ -253,7 +260,7 @@ mod tests {
         let b = format!("{filler}{{{{ 2 }}}}{filler}");
         assert_eq!(a.len(), b.len());
         assert_eq!(
-            sampled_hash(0, "t", &a) == sampled_hash(0, "t", &b),
+            sample_hash(a.as_bytes()) == sample_hash(b.as_bytes()),
             (0..32).all(|i| {
                 let step = (a.len() - 128) / 32;
                 a[64 + i * step..64 + i * step + 8] == b[64 + i * step..64 + i * step + 8]

@@ -30,7 +30,7 @@ mod print;
 mod set;
 mod value;
 
-pub use cache::ParseCache;
+pub use cache::{ParseCache, sample_hash};
 pub use error::{Error, ErrorKind};
 pub use func::{CallContext, FuncBody, FuncError, Function, ParamType, Signature};
 pub use set::{Limits, MissingKey, TemplateSet};

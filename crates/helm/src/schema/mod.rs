@@ -118,7 +118,7 @@ type CachedCompile = Arc<(Result<compile::Compiled, String>, Vec<String>)>;
 /// (the others wait for it).
 type CompileSlot = Arc<OnceLock<CachedCompile>>;
 
-/// The cache: entries bucketed by [`sample_hash`], found by their whole
+/// The cache: entries bucketed by [`capstan_gotmpl::sample_hash`], found by their whole
 /// bytes. Hashing every byte of a large schema on each validation cost a
 /// tenth of compiling it.
 #[derive(Default)]
@@ -129,7 +129,7 @@ struct CompileCache {
 
 impl CompileCache {
     fn get(&self, schema: &[u8]) -> Option<&CompileSlot> {
-        let bucket = self.buckets.get(&sample_hash(schema))?;
+        let bucket = self.buckets.get(&capstan_gotmpl::sample_hash(schema))?;
         bucket
             .iter()
             .find(|(bytes, _)| bytes.as_slice() == schema)
@@ -146,34 +146,12 @@ impl CompileCache {
         }
         let slot = CompileSlot::default();
         self.buckets
-            .entry(sample_hash(schema))
+            .entry(capstan_gotmpl::sample_hash(schema))
             .or_default()
             .push((schema.to_vec(), Arc::clone(&slot)));
         self.len += 1;
         slot
     }
-}
-
-/// A hash of a schema's length and of some of its bytes (both ends and a
-/// stride through the middle): enough to tell schemas apart in a bucket
-/// lookup, which then compares the whole bytes.
-fn sample_hash(bytes: &[u8]) -> u64 {
-    use std::hash::{Hash, Hasher};
-    const ENDS: usize = 256;
-    const STRIDE_SAMPLES: usize = 64;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.len().hash(&mut h);
-    if bytes.len() <= 2 * ENDS + STRIDE_SAMPLES {
-        bytes.hash(&mut h);
-        return h.finish();
-    }
-    bytes[..ENDS].hash(&mut h);
-    bytes[bytes.len() - ENDS..].hash(&mut h);
-    let step = bytes.len() / STRIDE_SAMPLES;
-    for i in 0..STRIDE_SAMPLES {
-        h.write_u8(bytes[i * step]);
-    }
-    h.finish()
 }
 
 static COMPILED: Mutex<Option<CompileCache>> = Mutex::new(None);
