@@ -5,7 +5,11 @@
 //! path must bail where the value reader bails and otherwise give exactly
 //! the head (and the error text) the whole document gives.
 
-use std::path::{Path, PathBuf};
+mod support;
+
+use std::path::Path;
+
+use support::walk;
 
 use capstan_gotmpl::Value;
 use capstan_helm::render::manifest::split_documents;
@@ -32,21 +36,6 @@ fn fields_agree(doc: &str) -> Result<(), String> {
         _ => Err(format!(
             "resource fields {fields:?}, whole document {whole:?}"
         )),
-    }
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
     }
 }
 

@@ -7,27 +7,16 @@
 //! single-byte mutations, and over inputs the fuzzer found
 //! (`tests/fuzzed/helm_yaml_fast/`).
 
+mod support;
+
 use std::path::{Path, PathBuf};
+
+use support::walk;
 
 use capstan_helm::yaml::{Limits, fast_agrees, head_agrees};
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
 }
 
 /// Documents of a stream split at `---` lines, as Helm splits rendered
