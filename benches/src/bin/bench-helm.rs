@@ -33,6 +33,14 @@ fn median(mut times: Vec<u128>) -> u128 {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // As the `capstan` binary runs its command: on a thread with a deep
+    // stack, where renders need no hand-over to a worker.
+    capstan_helm::worker::on_deep_stack(bench)
+        .map_err(|e| format!("{e:?}"))?
+        .map_err(|e| e.to_string().into())
+}
+
+fn bench() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let args: Vec<String> = std::env::args().collect();
     let runs: usize = args
         .iter()

@@ -55,7 +55,16 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli) {
+    // The command runs on a thread with a stack deep enough for Helm's
+    // limits, so rendering needs no other thread to recurse on (and no
+    // hand-over to one, which costs more than a small chart's render).
+    let outcome = capstan_helm::worker::on_deep_stack(move || run(cli)).unwrap_or_else(|failure| {
+        Err(anyhow::anyhow!(match failure {
+            capstan_helm::worker::Failure::Spawn(reason) => reason,
+            _ => "internal error".to_string(),
+        }))
+    });
+    match outcome {
         Ok(code) => code,
         Err(err) => {
             report(&err);

@@ -16,6 +16,8 @@
 //! Public for callers that render many charts (capstan-source renders the
 //! apps of a tree this way): [`submit`] starts a job and returns at once,
 //! [`run_all`] runs a batch; both keep results in submission order.
+//! [`on_deep_stack`] gives a program's main work a deep stack of its own,
+//! so its renders need no hand-over at all.
 
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -35,7 +37,39 @@ struct Pool {
 }
 
 thread_local! {
+    /// This thread is one of the pool's: a job it submits runs inline.
     static ON_WORKER: Cell<bool> = const { Cell::new(false) };
+    /// This thread's stack is as deep as a worker's (a worker, or a thread
+    /// of [`on_deep_stack`]): [`run`] needs no other thread here.
+    static DEEP: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` on a new thread whose stack is as deep as a worker's, where
+/// every render and validation then runs without handing work to another
+/// thread, and returns its result; a panic in `f` continues in the caller.
+///
+/// For a program's main work, as compilers run theirs: handing a render to
+/// a sleeping worker and waking the caller again costs more than rendering
+/// a small chart on a virtual machine, whose idle processors sleep (tens of
+/// microseconds each way). Called on such a thread already, runs `f` there.
+pub fn on_deep_stack<R: Send>(f: impl FnOnce() -> R + Send) -> Result<R, Failure> {
+    if DEEP.with(Cell::get) {
+        return Ok(f());
+    }
+    std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("capstan-main".into())
+            .stack_size(STACK)
+            .spawn_scoped(scope, || {
+                DEEP.with(|d| d.set(true));
+                f()
+            })
+            .map_err(|e| Failure::Spawn(format!("cannot start the main thread: {e}")))?;
+        match handle.join() {
+            Ok(result) => Ok(result),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
 }
 
 fn pool() -> &'static Pool {
@@ -65,7 +99,7 @@ pub enum Failure {
 pub(crate) fn run<R: Send + 'static>(
     job: impl FnOnce() -> R + Send + 'static,
 ) -> Result<R, Failure> {
-    if ON_WORKER.with(Cell::get) {
+    if DEEP.with(Cell::get) {
         return catch_unwind(AssertUnwindSafe(job)).map_err(|_| Failure::Panicked);
     }
     let pool = pool();
@@ -220,6 +254,7 @@ fn ensure_worker(pool: &'static Pool) -> Result<(), Failure> {
 
 fn work(pool: &'static Pool, jobs: &Mutex<Receiver<Job<()>>>) {
     ON_WORKER.with(|w| w.set(true));
+    DEEP.with(|d| d.set(true));
     loop {
         let job = match jobs.lock() {
             Ok(rx) => rx.recv(),
@@ -254,6 +289,41 @@ mod tests {
             }
         }
         assert_eq!(run(|| depth(20_000)), Ok(20_000));
+    }
+
+    #[test]
+    fn on_a_deep_stack_jobs_run_inline() {
+        fn depth(n: u32) -> u32 {
+            let pad = std::hint::black_box([0u8; 4096]);
+            if n == 0 {
+                u32::from(pad[0])
+            } else {
+                depth(n - 1) + 1
+            }
+        }
+        let outcome = on_deep_stack(|| {
+            let here = std::thread::current().id();
+            // `run` hands nothing over: the job sees this thread.
+            let there = run(move || std::thread::current().id());
+            (depth(20_000), there == Ok(here))
+        });
+        assert_eq!(outcome, Ok((20_000, true)));
+        // Nested, it stays on the same thread.
+        assert_eq!(on_deep_stack(|| on_deep_stack(|| 3)), Ok(Ok(3)));
+        // A batch still goes to the pool: the deep thread is not a worker.
+        let jobs: Vec<Job<usize>> = (0..4usize)
+            .map(|i| Box::new(move || i) as Job<usize>)
+            .collect();
+        assert_eq!(
+            on_deep_stack(|| run_all(jobs)),
+            Ok(vec![Ok(0), Ok(1), Ok(2), Ok(3)])
+        );
+    }
+
+    #[test]
+    fn a_panic_on_the_deep_stack_reaches_the_caller() {
+        let caught = std::panic::catch_unwind(|| on_deep_stack(|| panic!("bug")));
+        assert!(caught.is_err());
     }
 
     #[test]
