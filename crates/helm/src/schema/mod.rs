@@ -17,6 +17,7 @@
 //! as boon does.
 
 mod compile;
+mod fast;
 mod literals;
 mod message;
 mod text;
@@ -81,6 +82,39 @@ pub fn validate_single(
     schema: &[u8],
     warnings: &mut Vec<String>,
 ) -> Result<(), String> {
+    // Most values pass a schema our own validator reads exactly: then boon
+    // is neither compiled nor run (see `fast`).
+    if fast_valid(values, schema) {
+        return Ok(());
+    }
+    validate_with_boon(values, schema, warnings)
+}
+
+/// Whether the fast path vouches for `values` against `schema`.
+fn fast_valid(values: &Map, schema: &[u8]) -> bool {
+    let slots = cached_slots(schema);
+    let fast = match &slots {
+        Some(s) => s.fast.get_or_init(|| fast::FastSchema::compile(schema)),
+        None => &fast::FastSchema::compile(schema),
+    };
+    fast.as_ref().is_some_and(|f| f.is_valid(values))
+}
+
+/// What the fast path says: `None` when it declines the schema, else
+/// whether it vouches for `values`. For differential tests.
+#[doc(hidden)]
+pub fn fast_verdict(values: &Map, schema: &[u8]) -> Option<bool> {
+    fast::FastSchema::compile(schema).map(|f| f.is_valid(values))
+}
+
+/// [`validate_single`] without the fast path: boon decides. For
+/// differential tests.
+#[doc(hidden)]
+pub fn validate_with_boon(
+    values: &Map,
+    schema: &[u8],
+    warnings: &mut Vec<String>,
+) -> Result<(), String> {
     // The validator and the schema reader recurse once per nesting level
     // of the schema and the values: they run on a worker thread with a
     // deep stack (see `crate::worker`).
@@ -110,13 +144,21 @@ pub fn validate_single(
 /// A compiled schema with the lines Helm logs while compiling it.
 type CachedCompile = Arc<(Result<compile::Compiled, String>, Vec<String>)>;
 
+/// What is cached for one schema: boon's compile and the fast path's
+/// (`None` when the fast path declines the document).
+#[derive(Default)]
+struct Slots {
+    boon: OnceLock<CachedCompile>,
+    fast: OnceLock<Option<fast::FastSchema>>,
+}
+
 /// Schemas compiled in this process, by their bytes. Compiling (the
 /// metaschema check, every `pattern` regex) costs far more than validating,
 /// and the same chart is rendered for many apps; a compile is a pure
 /// function of the bytes, so its outcome and log lines are replayed. Each
 /// entry is compiled once even when several threads ask at the same time
 /// (the others wait for it).
-type CompileSlot = Arc<OnceLock<CachedCompile>>;
+type CompileSlot = Arc<Slots>;
 
 /// The cache: entries bucketed by [`capstan_gotmpl::sample_hash`], found by their whole
 /// bytes. Hashing every byte of a large schema on each validation cost a
@@ -159,19 +201,23 @@ static COMPILED: Mutex<Option<CompileCache>> = Mutex::new(None);
 /// Distinct schemas kept before the cache is emptied.
 const CACHE_CAPACITY: usize = 64;
 
+/// The cache entry for `schema` (`None` if the cache lock is poisoned).
+fn cached_slots(schema: &[u8]) -> Option<CompileSlot> {
+    COMPILED.lock().ok().map(|mut cache| {
+        cache
+            .get_or_insert_with(CompileCache::default)
+            .get_or_insert(schema)
+    })
+}
+
 fn compile_cached(schema: &[u8]) -> CachedCompile {
     let compile = || {
         let mut logged = Vec::new();
         let result = compile::compile(schema, &mut logged);
         Arc::new((result, logged))
     };
-    let slot = COMPILED.lock().ok().map(|mut cache| {
-        cache
-            .get_or_insert_with(CompileCache::default)
-            .get_or_insert(schema)
-    });
-    match slot {
-        Some(slot) => Arc::clone(slot.get_or_init(compile)),
+    match cached_slots(schema) {
+        Some(slot) => Arc::clone(slot.boon.get_or_init(compile)),
         None => compile(),
     }
 }
@@ -180,6 +226,8 @@ fn compile_cached(schema: &[u8]) -> CachedCompile {
 /// returns at once: a later validation against the same bytes finds it
 /// compiled (or waits for the compile under way). For callers that load a
 /// chart well before rendering it; compiling has no effect but the cache.
+/// Only the fast path's reading is prepared when it accepts the document:
+/// boon is then compiled only if some values fail it.
 pub fn compile_ahead(schema: &[u8]) {
     if let Ok(cache) = COMPILED.lock()
         && cache.as_ref().is_some_and(|c| c.get(schema).is_some())
@@ -189,7 +237,17 @@ pub fn compile_ahead(schema: &[u8]) {
     let bytes = schema.to_vec();
     // Nobody waits for it: the result is in the cache.
     drop(crate::worker::submit(Box::new(move || {
-        compile_cached(&bytes);
+        let Some(slots) = cached_slots(&bytes) else {
+            return;
+        };
+        let fast = slots.fast.get_or_init(|| fast::FastSchema::compile(&bytes));
+        if fast.is_none() {
+            slots.boon.get_or_init(|| {
+                let mut logged = Vec::new();
+                let result = compile::compile(&bytes, &mut logged);
+                Arc::new((result, logged))
+            });
+        }
     })));
 }
 
