@@ -10,6 +10,7 @@
 //! Go values straight to go-yaml v3. Both sort map keys with go-yaml's
 //! "natural" order, in which digit runs compare as numbers.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
@@ -164,23 +165,35 @@ fn check_size(
     }
 }
 
-/// `toYaml`'s tree: `json.Marshal`, then go-yaml v2 reading that JSON.
-pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
-    if depth == 0 {
-        // json.Marshal detects the cycle and sigs.k8s.io/yaml reports it.
-        check_size(v, "toYaml", |ty| {
-            YamlError::convert(format!(
-                "error marshaling into JSON: json: unsupported value: encountered a cycle via {ty}"
-            ))
-        })?;
-    }
+/// What `toYaml` checks of the whole value before writing anything: the
+/// same budget as the node tree it no longer builds (a walk of the value
+/// costs as much time as building that tree would), and cycles.
+pub(crate) fn check_v2_value(v: &Value) -> Result<(), YamlError> {
+    // json.Marshal detects the cycle and sigs.k8s.io/yaml reports it.
+    check_size(v, "toYaml", |ty| {
+        YamlError::convert(format!(
+            "error marshaling into JSON: json: unsupported value: encountered a cycle via {ty}"
+        ))
+    })
+}
+
+/// `toYaml`'s refusal of a value nested deeper than [`MAX_VALUE_DEPTH`].
+pub(crate) fn check_depth(depth: usize) -> Result<(), YamlError> {
     if depth > MAX_VALUE_DEPTH {
         return Err(YamlError::limit("yaml: value nested too deeply".into()));
     }
-    Ok(match v {
+    Ok(())
+}
+
+/// `toYaml`'s text and requested style for a value that is not a list or
+/// a map (those are walked by the callers): `json.Marshal`'s text as go-yaml
+/// v2 reads it back and prints it.
+pub(crate) fn v2_scalar(v: &Value) -> Result<(Cow<'_, str>, Style), YamlError> {
+    let plain = |s: &'static str| Ok((Cow::Borrowed(s), Style::Plain));
+    match v {
         Value::Nil => plain("null"),
         Value::Bool(b) => plain(if *b { "true" } else { "false" }),
-        Value::Int(i) | Value::Int64(i) => plain(&i.to_string()),
+        Value::Int(i) | Value::Int64(i) => Ok((Cow::Owned(i.to_string()), Style::Plain)),
         Value::Float(x) => {
             if !x.is_finite() {
                 return Err(YamlError::convert(format!(
@@ -189,21 +202,48 @@ pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
                 )));
             }
             let text = json_float(*x);
-            match resolve(&text, Schema::V2) {
-                Resolved::Int(i) => plain(&i.to_string()),
-                Resolved::Uint(u) => plain(&u.to_string()),
-                Resolved::Float(f) => plain(&go_format_g(f)),
-                _ => plain(&text),
-            }
+            let text = match resolve(&text, Schema::V2) {
+                Resolved::Int(i) => i.to_string(),
+                Resolved::Uint(u) => u.to_string(),
+                Resolved::Float(f) => go_format_g(f),
+                _ => text,
+            };
+            Ok((Cow::Owned(text), Style::Plain))
         }
         Value::String(s) => {
             check_v2_text(s)?;
-            string_node(&fold_raw_breaks(s), Schema::V2)
+            let text = fold_raw_breaks(s);
+            let style = string_style(&text, Schema::V2);
+            Ok((text, style))
         }
-        Value::Bytes(b) => string_node(
-            &base64::engine::general_purpose::STANDARD.encode(b),
-            Schema::V2,
-        ),
+        Value::Bytes(b) => {
+            let text = base64::engine::general_purpose::STANDARD.encode(b);
+            let style = string_style(&text, Schema::V2);
+            Ok((Cow::Owned(text), style))
+        }
+        other => Err(unsupported(other)),
+    }
+}
+
+/// Checks a map's keys as go-yaml v2 re-reading the JSON would, in the
+/// map's order (the first bad key is the one reported).
+pub(crate) fn check_v2_keys<'a>(keys: impl Iterator<Item = &'a String>) -> Result<(), YamlError> {
+    for k in keys {
+        check_v2_text(k)?;
+        check_v2_key_length(k)?;
+    }
+    Ok(())
+}
+
+/// `toYaml`'s tree: `json.Marshal`, then go-yaml v2 reading that JSON.
+/// [`super::marshal`] writes the same text without building it; this stays
+/// as the reference the tests compare that walk with.
+pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
+    if depth == 0 {
+        check_v2_value(v)?;
+    }
+    check_depth(depth)?;
+    Ok(match v {
         Value::List(items) => Node::Seq(
             items
                 .iter()
@@ -212,15 +252,15 @@ pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
         ),
         Value::Map(m) => {
             let snapshot = m.snapshot();
-            for k in snapshot.keys() {
-                check_v2_text(k)?;
-                check_v2_key_length(k)?;
-            }
+            check_v2_keys(snapshot.keys())?;
             Node::Map(sorted_pairs(&snapshot, Schema::V2, |i| {
                 v2_node(i, depth + 1)
             })?)
         }
-        other => return Err(unsupported(other)),
+        other => {
+            let (text, style) = v2_scalar(other)?;
+            Node::Scalar(text.into_owned(), style)
+        }
     })
 }
 
@@ -234,9 +274,7 @@ pub(crate) fn v3_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
             ))
         })?;
     }
-    if depth > MAX_VALUE_DEPTH {
-        return Err(YamlError::limit("yaml: value nested too deeply".into()));
-    }
+    check_depth(depth)?;
     Ok(match v {
         Value::Nil => plain("null"),
         Value::Bool(b) => plain(if *b { "true" } else { "false" }),
@@ -352,35 +390,80 @@ fn plain(s: &str) -> Node {
 }
 
 /// go-yaml's `stringv`: literal for multi-line text, plain when the text
-/// reads back as a string, double-quoted otherwise.
-fn string_node(s: &str, schema: Schema) -> Node {
-    let style = if s.contains('\n') {
+/// reads back as a string, double-quoted otherwise (the emitter may still
+/// pick a safer style).
+pub(crate) fn string_style(s: &str, schema: Schema) -> Style {
+    if s.contains('\n') {
         Style::Literal
     } else if needs_quotes(s, schema) {
         Style::DoubleQuoted
     } else {
         Style::Plain
-    };
-    Node::Scalar(s.to_string(), style)
+    }
+}
+
+fn string_node(s: &str, schema: Schema) -> Node {
+    Node::Scalar(s.to_string(), string_style(s, schema))
 }
 
 fn sorted_pairs(
     m: &BTreeMap<String, Value>,
     schema: Schema,
     mut f: impl FnMut(&Value) -> Result<Node, YamlError>,
-) -> Result<Vec<(Node, Node)>, YamlError> {
-    let mut keys: Vec<&String> = m.keys().collect();
-    // go-yaml's order is not guaranteed to be a total order for odd keys;
-    // a merge sort never panics on that, unlike the standard sort.
-    go_sort(&mut keys, &|a: &&String, b: &&String| {
-        natural_less(a, b, schema)
-    });
-    let mut out = Vec::with_capacity(keys.len());
-    for k in keys {
-        let v = &m[k];
-        out.push((string_node(k, schema), f(v)?));
+) -> Result<Vec<(String, Style, Node)>, YamlError> {
+    let mut out = Vec::with_capacity(m.len());
+    for (k, v) in go_order(m, schema) {
+        out.push((k.clone(), string_style(k, schema), f(v)?));
     }
     Ok(out)
+}
+
+/// A map's entries in go-yaml's key order.
+pub(crate) fn go_order(m: &BTreeMap<String, Value>, schema: Schema) -> Vec<(&String, &Value)> {
+    let mut pairs: Vec<(&String, &Value)> = m.iter().collect();
+    // go-yaml's order is not guaranteed to be a total order for odd keys;
+    // the sort follows Go's steps so that it ends where Go's does.
+    go_sort(
+        &mut pairs,
+        &|a: &(&String, &Value), b: &(&String, &Value)| natural_less(a.0, b.0, schema),
+    );
+    pairs
+}
+
+/// Byte classes for [`byte_order_is_go_order`].
+const UNSORTED: u8 = 1;
+const UPPER: u8 = 2;
+const BETWEEN_CASES: u8 = 4;
+static KEY_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = if b >= 0x7b || (b >= 0x30 && b <= 0x39) {
+            UNSORTED
+        } else if b >= 0x41 && b <= 0x5a {
+            UPPER
+        } else if b >= 0x5b && b <= 0x60 {
+            BETWEEN_CASES
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Whether go-yaml's natural order of these keys is their byte order (the
+/// order of the map), so that sorting can be skipped. It is when the keys
+/// hold no digits (digit runs compare as numbers) and, at any place two
+/// keys differ, a non-letter sorts before a letter by bytes too, as the
+/// natural order puts it: ASCII only, nothing above `z`, and no upper-case
+/// letters together with the punctuation between `Z` and `a` (such as `_`).
+pub(crate) fn byte_order_is_go_order<'a>(keys: impl Iterator<Item = &'a String>) -> bool {
+    let mut class = 0;
+    for k in keys {
+        class |= k.bytes().fold(0, |acc, b| acc | KEY_CLASS[usize::from(b)]);
+    }
+    class & UNSORTED == 0 && class & (UPPER | BETWEEN_CASES) != UPPER | BETWEEN_CASES
 }
 
 /// go-yaml's `keyList.Less` for two string keys.

@@ -18,12 +18,12 @@ pub(crate) enum Style {
     Literal,
 }
 
-/// A node to write.
+/// A node to write. Map keys are scalars (the encoders stringify them).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Node {
     Scalar(String, Style),
     Seq(Vec<Node>),
-    Map(Vec<(Node, Node)>),
+    Map(Vec<(String, Style, Node)>),
 }
 
 /// Which encoder's layout to reproduce.
@@ -36,11 +36,40 @@ pub(crate) enum Flavor {
     V3,
 }
 
+/// Where a node is written: the layout of sequences and scalars depends on
+/// it.
 #[derive(Clone, Copy, Default)]
-struct Ctx {
+pub(crate) struct Ctx {
     root: bool,
     mapping: bool,
     simple_key: bool,
+}
+
+impl Ctx {
+    /// The document's top node.
+    pub(crate) const ROOT: Ctx = Ctx {
+        root: true,
+        mapping: false,
+        simple_key: false,
+    };
+    /// An item of a sequence.
+    pub(crate) const ITEM: Ctx = Ctx {
+        root: false,
+        mapping: false,
+        simple_key: false,
+    };
+    /// A mapping's value (or a key written after `? `).
+    pub(crate) const VALUE: Ctx = Ctx {
+        root: false,
+        mapping: true,
+        simple_key: false,
+    };
+    /// A key written on its value's line.
+    const SIMPLE_KEY: Ctx = Ctx {
+        root: false,
+        mapping: true,
+        simple_key: true,
+    };
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -70,38 +99,18 @@ pub(crate) fn emit(node: &Node, flavor: Flavor) -> Result<String, YamlError> {
 }
 
 fn emit_within(node: &Node, flavor: Flavor, cap: usize) -> Result<String, YamlError> {
-    let mut e = Emitter {
-        out: String::new(),
-        cap,
-        over: false,
-        column: 0,
-        indent: -1,
-        whitespace: true,
-        indention: true,
-        flavor,
-        best_width: match flavor {
-            Flavor::V2 => 80,
-            Flavor::V3 => usize::MAX,
-        },
-    };
-    e.node(
-        node,
-        Ctx {
-            root: true,
-            ..Ctx::default()
-        },
-    );
-    // Document end: a final line break unless we are at a fresh line.
-    e.write_indent();
-    if e.over {
-        return Err(YamlError::limit(format!(
-            "yaml: the text exceeds the maximum output size ({cap} bytes)"
-        )));
-    }
-    Ok(e.out)
+    let mut e = Emitter::new(flavor, cap);
+    e.node(node, Ctx::ROOT);
+    e.finish()
 }
 
-struct Emitter {
+/// The writer of one document. Callers walk their data and call, for each
+/// node, [`Emitter::starts_node`] and then [`Emitter::scalar`], the empty
+/// collections, or [`Emitter::begin_seq`]/[`Emitter::seq_item`] and
+/// [`Emitter::begin_map`]/[`Emitter::map_key`] around the children, closing
+/// with [`Emitter::end`]. The emitter owns every layout decision, so a node
+/// tree ([`emit`]) and `toYaml`'s walk over a value lay out the same text.
+pub(crate) struct Emitter {
     out: String,
     /// The most text to write; past it `over` is set and the rest of the
     /// tree is skipped (a scalar being written ends without indentation).
@@ -115,9 +124,106 @@ struct Emitter {
     best_width: usize,
 }
 
+/// The indentation to restore when a collection ends.
+#[derive(Clone, Copy)]
+pub(crate) struct Saved(i64);
+
 const BEST_INDENT: i64 = 2;
 
 impl Emitter {
+    pub(crate) fn new(flavor: Flavor, cap: usize) -> Emitter {
+        Emitter {
+            out: String::new(),
+            cap,
+            over: false,
+            column: 0,
+            indent: -1,
+            whitespace: true,
+            indention: true,
+            flavor,
+            best_width: match flavor {
+                Flavor::V2 => 80,
+                Flavor::V3 => usize::MAX,
+            },
+        }
+    }
+
+    /// Ends the document: a final line break unless at a fresh line. The
+    /// text, or a limit error if it passed the cap.
+    pub(crate) fn finish(mut self) -> Result<String, YamlError> {
+        self.write_indent();
+        if self.over {
+            return Err(YamlError::limit(format!(
+                "yaml: the text exceeds the maximum output size ({} bytes)",
+                self.cap
+            )));
+        }
+        Ok(self.out)
+    }
+
+    /// Called where a node starts: whether to write it. Once the text has
+    /// passed the cap nothing more is written (the result is an error).
+    pub(crate) fn starts_node(&mut self) -> bool {
+        if self.over || self.out.len() > self.cap {
+            self.over = true;
+            return false;
+        }
+        true
+    }
+
+    /// `[]`.
+    pub(crate) fn empty_seq(&mut self) {
+        self.empty("[", "]");
+    }
+
+    /// `{}`.
+    pub(crate) fn empty_map(&mut self) {
+        self.empty("{", "}");
+    }
+
+    /// Opens a non-empty sequence written in `ctx`: go-yaml v2 writes a
+    /// mapping's sequence at the key's indentation.
+    pub(crate) fn begin_seq(&mut self, ctx: Ctx) -> Saved {
+        let indentless = self.flavor == Flavor::V2 && ctx.mapping && !self.indention;
+        Saved(self.increase_indent(false, indentless))
+    }
+
+    /// Starts a sequence item (`- `); the item follows in [`Ctx::ITEM`].
+    pub(crate) fn seq_item(&mut self) {
+        self.write_indent();
+        self.write_indicator("-", true, false, true);
+    }
+
+    /// Opens a non-empty mapping.
+    pub(crate) fn begin_map(&mut self) -> Saved {
+        Saved(self.increase_indent(false, false))
+    }
+
+    /// Writes a mapping key and its `:`; the value follows in [`Ctx::VALUE`].
+    /// A key of one short line goes on the value's line, others after `? `.
+    pub(crate) fn map_key(&mut self, text: &str, style: Style) {
+        self.write_indent();
+        let simple = text.len() <= 128 && !text.contains(['\r', '\n']) && !has_wide_break(text);
+        if simple {
+            if self.starts_node() {
+                self.scalar(text, style, Ctx::SIMPLE_KEY);
+            }
+            self.write_indicator(":", false, false, false);
+        } else {
+            self.write_indicator("?", true, false, true);
+            if self.starts_node() {
+                self.scalar(text, style, Ctx::VALUE);
+            }
+            self.write_indent();
+            self.write_indicator(":", true, false, true);
+        }
+    }
+
+    /// Closes a sequence or mapping.
+    pub(crate) fn end(&mut self, saved: Saved) {
+        self.indent = saved.0;
+    }
+
     fn put(&mut self, c: char) {
         self.out.push(c);
         self.column += 1;
@@ -184,50 +290,28 @@ impl Emitter {
     }
 
     fn node(&mut self, node: &Node, ctx: Ctx) {
-        if self.over || self.out.len() > self.cap {
-            self.over = true;
+        if !self.starts_node() {
             return;
         }
         match node {
             Node::Scalar(text, style) => self.scalar(text, *style, ctx),
-            Node::Seq(items) if items.is_empty() => self.empty("[", "]"),
-            Node::Map(pairs) if pairs.is_empty() => self.empty("{", "}"),
+            Node::Seq(items) if items.is_empty() => self.empty_seq(),
+            Node::Map(pairs) if pairs.is_empty() => self.empty_map(),
             Node::Seq(items) => {
-                let indentless = self.flavor == Flavor::V2 && ctx.mapping && !self.indention;
-                let saved = self.increase_indent(false, indentless);
+                let saved = self.begin_seq(ctx);
                 for item in items {
-                    self.write_indent();
-                    self.write_indicator("-", true, false, true);
-                    self.node(item, Ctx::default());
+                    self.seq_item();
+                    self.node(item, Ctx::ITEM);
                 }
-                self.indent = saved;
+                self.end(saved);
             }
             Node::Map(pairs) => {
-                let saved = self.increase_indent(false, false);
-                for (k, v) in pairs {
-                    self.write_indent();
-                    let key_ctx = Ctx {
-                        mapping: true,
-                        ..Ctx::default()
-                    };
-                    if is_simple_key(k) {
-                        self.node(
-                            k,
-                            Ctx {
-                                simple_key: true,
-                                ..key_ctx
-                            },
-                        );
-                        self.write_indicator(":", false, false, false);
-                    } else {
-                        self.write_indicator("?", true, false, true);
-                        self.node(k, key_ctx);
-                        self.write_indent();
-                        self.write_indicator(":", true, false, true);
-                    }
-                    self.node(v, key_ctx);
+                let saved = self.begin_map();
+                for (key, style, value) in pairs {
+                    self.map_key(key, *style);
+                    self.node(value, Ctx::VALUE);
                 }
-                self.indent = saved;
+                self.end(saved);
             }
         }
     }
@@ -237,7 +321,9 @@ impl Emitter {
         self.write_indicator(close, false, false, false);
     }
 
-    fn scalar(&mut self, text: &str, style: Style, ctx: Ctx) {
+    /// Writes a scalar in the style asked for, or the safer one its text
+    /// needs.
+    pub(crate) fn scalar(&mut self, text: &str, style: Style, ctx: Ctx) {
         let a = analyze(text, self.flavor);
         let mut chosen = match style {
             Style::Plain => Chosen::Plain,
@@ -473,14 +559,6 @@ impl Emitter {
             self.indention = true;
             rest = &rest[end + c.len_utf8()..];
         }
-    }
-}
-
-fn is_simple_key(k: &Node) -> bool {
-    match k {
-        Node::Scalar(text, _) => !text.chars().any(is_break) && text.len() <= 128,
-        Node::Seq(items) => items.is_empty(),
-        Node::Map(pairs) => pairs.is_empty(),
     }
 }
 
@@ -774,7 +852,7 @@ mod tests {
     fn deep_list(depth: usize, leaves: usize) -> Node {
         let mut node = Node::Seq(vec![Node::Scalar("x".into(), Style::Plain); leaves]);
         for _ in 0..depth {
-            node = Node::Map(vec![(Node::Scalar("k".into(), Style::Plain), node)]);
+            node = Node::Map(vec![("k".into(), Style::Plain, node)]);
         }
         node
     }

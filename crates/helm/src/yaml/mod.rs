@@ -25,6 +25,7 @@
 //! ```
 
 mod convert;
+mod direct;
 mod emit;
 mod error;
 mod fast;
@@ -217,6 +218,14 @@ fn merge_maps(mut a: Map, b: Map) -> Map {
 /// `yaml.Marshal` from sigs.k8s.io/yaml: the YAML text with its final
 /// newline, or the error `mustToYaml` reports.
 pub fn marshal(v: &Value) -> Result<String, YamlError> {
+    direct::marshal_v2(v)
+}
+
+/// [`marshal`] by way of a node tree, as it was written before it wrote
+/// straight from the value: the reference the differential tests compare
+/// [`marshal`] with.
+#[doc(hidden)]
+pub fn marshal_via_tree(v: &Value) -> Result<String, YamlError> {
     let node = convert::v2_node(v, 0)?;
     emit::emit(&node, emit::Flavor::V2)
 }
