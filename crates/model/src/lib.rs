@@ -23,7 +23,10 @@ pub use application::{
     ObjectMeta, RetryStrategy, SourceKind, SyncPolicy, SyncPolicyAutomated,
 };
 pub use error::ManifestError;
-pub use manifest::{ArgoObject, Document, parse_argo_documents, parse_document, split_documents};
+pub use manifest::{
+    ArgoObject, Document, argo_object_from_json, parse_argo_documents, parse_document,
+    split_documents,
+};
 pub use project::{AppProject, AppProjectSpec, GroupKind, ProjectDestination};
 pub use resource::{ResourceKey, group_of, is_cluster_scoped};
 

@@ -165,18 +165,39 @@ fn declares_kind(text: &str, kind: &str) -> bool {
 /// error, another kind or version) is left to that path, which words it.
 fn parse_direct(text: &str) -> Option<ArgoObject> {
     if declares_kind(text, "Application") {
-        let app: Application = serde_saphyr::from_str(text).ok()?;
-        let valid = app.kind == "Application"
-            && app.api_version == crate::ARGO_API_VERSION
-            && !app.metadata.name.is_empty();
-        return valid.then(|| ArgoObject::Application(Box::new(app)));
+        return accept_application(serde_saphyr::from_str(text).ok()?);
     }
     if declares_kind(text, "AppProject") {
-        let p: AppProject = serde_saphyr::from_str(text).ok()?;
-        let valid = p.kind == "AppProject" && p.api_version == crate::ARGO_API_VERSION;
-        return valid.then(|| ArgoObject::AppProject(Box::new(p)));
+        return accept_project(serde_saphyr::from_str(text).ok()?);
     }
     None
+}
+
+/// An Application or AppProject from a document some other reader has
+/// already turned into JSON that means what the YAML means to this
+/// crate's reader (capstan-source's fast path: go-yaml and YAML 1.2 agree
+/// on every scalar of it), kept under the same conditions as
+/// [`parse_direct`]'s; `None` leaves the document to [`parse_document`].
+pub fn argo_object_from_json(doc: serde_json::Value) -> Option<ArgoObject> {
+    match doc.get("kind")?.as_str()? {
+        "Application" => accept_application(serde_json::from_value(doc).ok()?),
+        "AppProject" => accept_project(serde_json::from_value(doc).ok()?),
+        _ => None,
+    }
+}
+
+/// What [`parse_in_two_steps`] would also return for this Application.
+fn accept_application(app: Application) -> Option<ArgoObject> {
+    let valid = app.kind == "Application"
+        && app.api_version == crate::ARGO_API_VERSION
+        && !app.metadata.name.is_empty();
+    valid.then(|| ArgoObject::Application(Box::new(app)))
+}
+
+/// What [`parse_in_two_steps`] would also return for this AppProject.
+fn accept_project(p: AppProject) -> Option<ArgoObject> {
+    let valid = p.kind == "AppProject" && p.api_version == crate::ARGO_API_VERSION;
+    valid.then(|| ArgoObject::AppProject(Box::new(p)))
 }
 
 /// The document's head first (its kind decides what it is), then, for

@@ -34,6 +34,7 @@ mod block;
 mod flow;
 mod head;
 mod hooks;
+mod json;
 mod quoted;
 mod scan;
 mod sink;
@@ -51,6 +52,7 @@ use sink::{GoSink, Sink, ValueSink};
 pub(crate) use head::read_head;
 pub use head::resource_fields;
 pub use hooks::{Via, fast_agrees, head_agrees, unmarshal_via};
+pub use json::read_json;
 
 use super::error::allowed_char;
 use super::load::{GoYaml, Limits};

@@ -40,7 +40,7 @@ pub use error::{YamlError, YamlErrorKind};
 pub use load::Limits;
 
 pub(crate) use fast::read_head;
-pub use fast::resource_fields;
+pub use fast::{read_json, resource_fields};
 #[doc(hidden)]
 pub use fast::{Via, fast_agrees, head_agrees, unmarshal_via};
 
