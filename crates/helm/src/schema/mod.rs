@@ -92,19 +92,19 @@ pub fn validate_single(
 
 /// Whether the fast path vouches for `values` against `schema`.
 fn fast_valid(values: &Map, schema: &[u8]) -> bool {
-    let slots = cached_slots(schema);
-    let fast = match &slots {
-        Some(s) => s.fast.get_or_init(|| fast::FastSchema::compile(schema)),
-        None => &fast::FastSchema::compile(schema),
-    };
-    fast.as_ref().is_some_and(|f| f.is_valid(values))
+    fast_verdict(values, schema) == Some(true)
 }
 
 /// What the fast path says: `None` when it declines the schema, else
 /// whether it vouches for `values`. For differential tests.
 #[doc(hidden)]
 pub fn fast_verdict(values: &Map, schema: &[u8]) -> Option<bool> {
-    fast::FastSchema::compile(schema).map(|f| f.is_valid(values))
+    let slots = cached_slots(schema);
+    let fast = match &slots {
+        Some(s) => s.fast.get_or_init(|| fast::FastSchema::compile(schema)),
+        None => &fast::FastSchema::compile(schema),
+    };
+    fast.as_ref().map(|f| f.is_valid(values))
 }
 
 /// [`validate_single`] without the fast path: boon decides. For
