@@ -63,7 +63,7 @@ use serde_json::Value as Json;
 /// Values nested deeper than this are left to boon.
 const MAX_NESTING: usize = 100;
 /// Schema frames on one evaluation path before we give up.
-const MAX_FRAMES: usize = 400;
+const MAX_FRAMES: usize = 200;
 /// Schema nodes visited in one validation before we give up.
 const FUEL: usize = 1_000_000;
 
