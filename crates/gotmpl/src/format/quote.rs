@@ -82,31 +82,150 @@ fn into_string(bytes: Vec<u8>) -> String {
 }
 
 /// Appends the escaped text of `s`, which goes between the quotes.
+///
+/// The text is read eight bytes at a time and written to a stack buffer
+/// that goes to `out` in pieces of a few hundred bytes: every store is a
+/// whole word at a position the buffer is known to have room for, so the
+/// quotes and backslashes of JSON text (one every few bytes) cost a shift
+/// and a store each, with no capacity check or length update of `out`.
 fn append_body(out: &mut Vec<u8>, s: &str, ascii_only: bool) {
     let bytes = s.as_bytes();
+    let mut buf = Staging::new();
     let mut i = 0;
-    while i < bytes.len() {
-        // `i` stays on a character boundary: `copy_plain` stops at the lead
-        // byte of a non-ASCII character, which is then taken whole.
-        i = copy_plain(out, bytes, i);
-        let Some(&b) = bytes.get(i) else {
+    loop {
+        // Whole words of plain bytes, quotes and backslashes: the bulk of
+        // a JSON document.
+        while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+            let word = u64::from_le_bytes(*chunk);
+            let (escaped, other) = special_bytes(word);
+            if other != 0 {
+                break;
+            }
+            if buf.len > Staging::ROOM {
+                buf.flush(out, bytes.len() - i);
+            }
+            buf.push_escaped(word, escaped, 8);
+            i += 8;
+        }
+        // A word with a byte that stops the copying, or the last bytes.
+        let Some((word, len)) = words::word_at(bytes, i) else {
             break;
         };
-        if b.is_ascii() {
-            push_ascii_escape(out, b);
-            i += 1;
-        } else {
-            let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
-                break;
-            };
-            let next = i + c.len_utf8();
-            if ascii_only || !is_print(c) {
-                push_rune_escape(out, c);
-            } else {
-                out.extend_from_slice(&bytes[i..next]);
-            }
-            i = next;
+        if buf.len > Staging::ROOM {
+            buf.flush(out, bytes.len() - i);
         }
+        let (escaped, other) = special_bytes(word);
+        // The padding past the text is spaces, which neither mask flags.
+        let plain = if other == 0 {
+            len
+        } else {
+            (other.trailing_zeros() / 8) as usize
+        };
+        // Quotes and backslashes after the byte that stops the copying
+        // are handled when the copying resumes.
+        let escaped = escaped & (other & other.wrapping_neg()).wrapping_sub(1);
+        buf.push_escaped(word, escaped, plain);
+        i += plain;
+        if plain == len {
+            continue;
+        }
+        // `i` stays on a character boundary: the copying stops at the lead
+        // byte of a non-ASCII character, which is then taken whole.
+        let b = bytes[i];
+        if b.is_ascii() {
+            let (text, n) = ascii_escape(b);
+            buf.push_slice(&text[..n]);
+            i += 1;
+            continue;
+        }
+        let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        let next = i + c.len_utf8();
+        if ascii_only || !is_print(c) {
+            let (text, n) = rune_escape(c);
+            buf.push_slice(&text[..n]);
+        } else if plain + c.len_utf8() <= len {
+            // The character is in the word read: stored from it.
+            buf.push_word(word >> (8 * plain), c.len_utf8());
+        } else {
+            buf.push_slice(&bytes[i..next]);
+        }
+        i = next;
+    }
+    buf.flush(out, 0);
+}
+
+/// The stack buffer [`append_body`] writes to. One step of its loop adds
+/// at most 16 bytes (a word whose bytes all take a backslash) and then 10
+/// (the longest escape), and its whole-word stores reach 8 bytes past
+/// what they keep, so a step never writes past [`Staging::SLACK`] bytes
+/// from where it starts: the buffer is flushed before a step once it holds
+/// more than [`Staging::ROOM`].
+struct Staging {
+    bytes: [u8; Staging::SIZE],
+    len: usize,
+}
+
+impl Staging {
+    const SIZE: usize = 512;
+    const SLACK: usize = 32;
+    /// The most the buffer may hold at the start of a step.
+    const ROOM: usize = Self::SIZE - Self::SLACK;
+
+    fn new() -> Self {
+        Staging {
+            bytes: [0; Self::SIZE],
+            len: 0,
+        }
+    }
+
+    /// Moves the buffer's bytes to `out`, making room there for about as
+    /// many again as the `left` input bytes may need (the first estimate,
+    /// from [`append_quote`], is short for text dense with quotes).
+    fn flush(&mut self, out: &mut Vec<u8>, left: usize) {
+        let text = &self.bytes[..self.len];
+        if out.capacity() - out.len() < text.len() {
+            out.reserve(text.len() + left + left / 2);
+        }
+        out.extend_from_slice(text);
+        self.len = 0;
+    }
+
+    /// Stores the whole of `word`, keeping its first `n` bytes.
+    #[inline]
+    fn push_word(&mut self, word: u64, n: usize) {
+        let at = self.len;
+        self.bytes[at..at + 8].copy_from_slice(&word.to_le_bytes());
+        self.len = at + n;
+    }
+
+    /// Stores the first `n` bytes of `word` with a backslash before each
+    /// byte flagged in `escaped` (all of which are among those `n`): the
+    /// word is stored once, and again after each backslash, shifted past
+    /// the bytes already placed.
+    #[inline]
+    fn push_escaped(&mut self, word: u64, mut escaped: u64, n: usize) {
+        let mut at = self.len;
+        self.bytes[at..at + 8].copy_from_slice(&word.to_le_bytes());
+        let mut done = 0;
+        while escaped != 0 {
+            let next = (escaped.trailing_zeros() / 8) as usize;
+            at += next - done;
+            let rest = word >> (8 * next);
+            self.bytes[at] = b'\\';
+            self.bytes[at + 1..at + 9].copy_from_slice(&rest.to_le_bytes());
+            at += 1;
+            done = next;
+            escaped &= escaped - 1;
+        }
+        self.len = at + n - done;
+    }
+
+    fn push_slice(&mut self, text: &[u8]) {
+        let at = self.len;
+        self.bytes[at..at + text.len()].copy_from_slice(text);
+        self.len = at + text.len();
     }
 }
 
@@ -117,6 +236,7 @@ use super::words::{self, HIGHS, ONES};
 /// character, DEL or a byte of a non-ASCII character (which stop the
 /// copying). Exact per byte: on the 7-bit part `t` no sum carries into the
 /// next byte.
+#[inline]
 fn special_bytes(w: u64) -> (u64, u64) {
     let t = w & !HIGHS;
     // The high bit of each sum is set where the byte is not the one named.
@@ -127,53 +247,6 @@ fn special_bytes(w: u64) -> (u64, u64) {
     let other = (w | del | !not_control) & HIGHS;
     let escaped = !(not_quote & not_backslash) & !other & HIGHS;
     (escaped, other)
-}
-
-/// Copies the bytes from `i` on to `out` up to the first control
-/// character, DEL or non-ASCII byte, putting a backslash before each quote
-/// and backslash; returns that byte's index, or `bytes.len()`.
-///
-/// Eight bytes are read at a time. Each stretch between escapes is written
-/// as a whole word and the excess taken back, cheaper than copying a run of
-/// unknown length, and a word's quotes and backslashes are all handled
-/// from its mask without reading it again.
-fn copy_plain(out: &mut Vec<u8>, bytes: &[u8], mut i: usize) -> usize {
-    loop {
-        let Some((word, len)) = words::word_at(bytes, i) else {
-            return i;
-        };
-        let (escaped, other) = special_bytes(word);
-        // Bytes before the first one that stops the copying.
-        let plain = if other == 0 {
-            len
-        } else {
-            ((other.trailing_zeros() / 8) as usize).min(len)
-        };
-        let mut escaped = escaped & HIGHS.checked_shr(64 - 8 * plain as u32).unwrap_or(0);
-        let mut from = 0;
-        while escaped != 0 {
-            let at = (escaped.trailing_zeros() / 8) as usize;
-            push_part(out, word >> (8 * from), at - from);
-            out.push(b'\\');
-            from = at;
-            escaped &= escaped - 1;
-        }
-        push_part(
-            out,
-            word.checked_shr(8 * from as u32).unwrap_or(0),
-            plain - from,
-        );
-        i += plain;
-        if plain < 8 {
-            return i;
-        }
-    }
-}
-
-/// Appends the first `n` (at most 8) bytes of `word`.
-fn push_part(out: &mut Vec<u8>, word: u64, n: usize) {
-    out.extend_from_slice(&word.to_le_bytes());
-    out.truncate(out.len() - 8 + n);
 }
 
 /// Appends Go's `strconv.QuoteRune` (or `QuoteRuneToASCII`) of a code point;
@@ -216,6 +289,12 @@ pub(crate) fn can_backquote(bytes: &[u8]) -> bool {
 
 /// A control character or DEL: Go's short escapes, else `\xNN`.
 fn push_ascii_escape(out: &mut Vec<u8>, b: u8) {
+    let (text, n) = ascii_escape(b);
+    out.extend_from_slice(&text[..n]);
+}
+
+/// The escape of a control character or DEL, and its length.
+fn ascii_escape(b: u8) -> ([u8; 4], usize) {
     let short = match b {
         0x07 => b'a',
         0x08 => b'b',
@@ -224,34 +303,46 @@ fn push_ascii_escape(out: &mut Vec<u8>, b: u8) {
         b'\r' => b'r',
         b'\t' => b't',
         0x0b => b'v',
-        b => return push_hex_byte(out, b),
+        b => return (hex_byte(b), 4),
     };
-    out.extend_from_slice(&[b'\\', short]);
+    ([b'\\', short, 0, 0], 2)
 }
 
 /// A non-ASCII character that is not printable (or any, for ASCII-only
 /// quoting): `\uXXXX` in the basic plane, `\UXXXXXXXX` above it.
 fn push_rune_escape(out: &mut Vec<u8>, c: char) {
+    let (text, n) = rune_escape(c);
+    out.extend_from_slice(&text[..n]);
+}
+
+/// The escape [`push_rune_escape`] writes, and its length.
+fn rune_escape(c: char) -> ([u8; 10], usize) {
     let v = u32::from(c);
+    let mut text = [b'\\', b'u', 0, 0, 0, 0, 0, 0, 0, 0];
     let digits = if v < 0x10000 {
-        out.extend_from_slice(b"\\u");
         4
     } else {
-        out.extend_from_slice(b"\\U");
+        text[1] = b'U';
         8
     };
-    for shift in (0..digits).rev() {
-        out.push(LOWER_HEX[((v >> (shift * 4)) & 0xf) as usize]);
+    for (k, slot) in text[2..2 + digits].iter_mut().enumerate() {
+        *slot = LOWER_HEX[((v >> ((digits - 1 - k) * 4)) & 0xf) as usize];
     }
+    (text, 2 + digits)
 }
 
 fn push_hex_byte(out: &mut Vec<u8>, b: u8) {
-    out.extend_from_slice(&[
+    out.extend_from_slice(&hex_byte(b));
+}
+
+/// `\xNN`, as Go writes a byte that is not part of a valid character.
+fn hex_byte(b: u8) -> [u8; 4] {
+    [
         b'\\',
         b'x',
         LOWER_HEX[usize::from(b >> 4)],
         LOWER_HEX[usize::from(b & 0xf)],
-    ]);
+    ]
 }
 
 #[cfg(test)]

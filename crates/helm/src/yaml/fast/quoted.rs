@@ -19,47 +19,114 @@ use super::scan::{WORD, first, from_byte, word_mask};
 /// tabs, unknown escapes and scalars that do not close on this line.
 pub(super) fn double_quoted(rest: &str, keep: bool) -> Option<(Cow<'_, str>, usize)> {
     let b = rest.as_bytes();
-    // Built from the first escape on; until then the value is a slice.
-    let mut built: Option<String> = None;
-    // Where the run of bytes taken as they are starts.
-    let mut run = 1;
+    let end = closing_quote(b)?;
+    let body = &b[..end];
+    if memchr(b'\t', body).is_some() {
+        return None;
+    }
+    let value = if !keep {
+        Cow::Borrowed("")
+    } else if memchr(b'\\', body).is_none() {
+        Cow::Borrowed(&rest[1..end])
+    } else {
+        Cow::Owned(unescape(&rest[1..end])?)
+    };
+    Some((value, end + 1))
+}
+
+/// The closing quote of the double-quoted scalar that `b` starts with;
+/// `None` when an escape before it is not one [`escape`] knows, or when
+/// the text ends first.
+///
+/// Eight bytes at a time: the quotes and backslashes of a word become
+/// masks (the high bit of each byte), each backslash not itself escaped
+/// escapes the byte after it (possibly the first of the next word), the
+/// first quote not escaped is the end, and only escapes of something other
+/// than a quote or a backslash are looked at one by one.
+fn closing_quote(b: &[u8]) -> Option<usize> {
     let mut base = 1;
+    // The flag of the first byte of the word at `base` when a backslash
+    // ending the word before escapes it.
+    let mut carry = 0u64;
     loop {
-        // Tabs are looked for once the scalar's end is known.
-        let (mut hits, width) = word_mask(b, base, [b'"', b'\\']);
-        if width == 0 {
-            return None;
-        }
-        while hits != 0 {
-            let at = base + first(hits);
-            match b[at] {
-                b'"' => {
-                    if memchr(b'\t', &b[..at]).is_some() {
-                        return None;
-                    }
-                    return Some((finish(rest, built, keep, run, at), at + 1));
+        let rest = b.get(base..).unwrap_or_default();
+        let word = match rest.first_chunk::<WORD>() {
+            Some(w) => u64::from_le_bytes(*w),
+            None if rest.is_empty() => return None,
+            // The last bytes, padded with zeros (neither quote nor
+            // backslash); an escape running into the padding is checked
+            // against the text and fails.
+            None => {
+                let mut w = [0u8; WORD];
+                w[..rest.len()].copy_from_slice(rest);
+                u64::from_le_bytes(w)
+            }
+        };
+        let quotes = flags(word, b'"');
+        let backslashes = flags(word, b'\\');
+        let mut escaped = (backslashes << 8) | carry;
+        if backslashes & escaped != 0 {
+            // A run of backslashes: they pair up from its start.
+            escaped = carry;
+            let mut left = backslashes;
+            while left != 0 {
+                let bit = left & left.wrapping_neg();
+                if bit & escaped == 0 {
+                    escaped |= bit << 8;
                 }
-                _ => {
-                    let len = if keep {
-                        let (c, len) = escape(&b[at + 1..])?;
-                        let s = built.get_or_insert_with(String::new);
-                        s.push_str(&rest[run..at]);
-                        s.push(c);
-                        len
-                    } else {
-                        escape_len(&b[at + 1..])?
-                    };
-                    run = at + 1 + len;
-                    if run >= base + WORD {
-                        break;
-                    }
-                    // The escaped byte may be one looked for (`\"`).
-                    hits = from_byte(hits, run - base);
-                }
+                left ^= bit;
             }
         }
-        base = (base + width).max(run);
+        let close = quotes & !escaped;
+        // The bytes before the end (all of them while there is none).
+        let before = (close & close.wrapping_neg()).wrapping_sub(1);
+        let mut odd = escaped & !(quotes | backslashes) & before;
+        while odd != 0 {
+            // Letters and hex codes, checked in full (a hex code's digits
+            // are neither quotes nor backslashes).
+            escape_len(&b[base + (odd.trailing_zeros() / 8) as usize..])?;
+            odd &= odd - 1;
+        }
+        if close != 0 {
+            // Never in the padding of a short last word.
+            return Some(base + (close.trailing_zeros() / 8) as usize);
+        }
+        if rest.len() <= WORD {
+            return None;
+        }
+        carry = ((backslashes & !escaped) >> 56) & 0x80;
+        base += WORD;
     }
+}
+
+/// The high bit of each byte of `word` equal to `needle` (not zero).
+#[inline]
+fn flags(word: u64, needle: u8) -> u64 {
+    let y = word ^ (ONES * u64::from(needle));
+    // Zero where the needle is: the high bit of each byte is set when any
+    // of its bits is (the low seven through the addition, which cannot
+    // carry into the next byte).
+    !(((y & LOWS) + LOWS) | y) & HIGHS
+}
+
+const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+const LOWS: u64 = u64::from_le_bytes([0x7f; 8]);
+const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// The value of a quoted scalar's text between its quotes, whose escapes
+/// are known to be good.
+fn unescape(body: &str) -> Option<String> {
+    let b = body.as_bytes();
+    let mut out = String::with_capacity(body.len());
+    let mut run = 0;
+    while let Some(at) = memchr(b'\\', &b[run..]).map(|k| run + k) {
+        let (c, len) = escape(&b[at + 1..])?;
+        out.push_str(&body[run..at]);
+        out.push(c);
+        run = at + 1 + len;
+    }
+    out.push_str(&body[run..]);
+    Some(out)
 }
 
 /// How many bytes the escape after a backslash takes, when only that
