@@ -12,23 +12,15 @@ use std::path::Path;
 use support::walk;
 
 use capstan_gotmpl::Value;
-use capstan_helm::render::manifest::split_documents;
+use capstan_helm::render::manifest::{resource_fields_of, split_documents};
 use capstan_helm::yaml::{Limits, head_agrees, resource_fields, unmarshal};
 
 /// `resource_fields` (what capstan-source keys rendered resources by) gives
 /// the fields of the whole document, and fails where reading it fails.
+/// (The heads compared below hold the same fields as `Head::key`, which
+/// capstan-source takes instead of reading Helm's documents again.)
 fn fields_agree(doc: &str) -> Result<(), String> {
-    let whole = unmarshal(doc).map(|v| {
-        let map = v.as_map()?;
-        let meta = map.get("metadata").and_then(|m| m.as_map());
-        let meta_field = |k: &str| meta.as_ref().and_then(|m| m.get(k)).cloned();
-        Some([
-            map.get("apiVersion").cloned(),
-            map.get("kind").cloned(),
-            meta_field("namespace"),
-            meta_field("name"),
-        ])
-    });
+    let whole = unmarshal(doc).map(|v| resource_fields_of(&v));
     let fields: Result<Option<[Option<Value>; 4]>, _> = resource_fields(doc);
     match (&whole, &fields) {
         (Ok(a), Ok(b)) if a == b => Ok(()),

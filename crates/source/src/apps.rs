@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
+use capstan_helm::render::manifest::key_strings;
 use capstan_helm::worker::{Job, run_all, submit};
 use capstan_model::{
     AppProject, Application, ApplicationSource, ArgoObject, Document, ManifestError, ResourceKey,
@@ -1073,17 +1074,9 @@ fn scalar(v: Option<serde_json::Value>) -> String {
 /// for the block YAML charts print); YAML it refuses is read leniently by
 /// serde-saphyr, so a head is found wherever one can be.
 fn head_fields(text: &str) -> [String; 4] {
-    use capstan_gotmpl::Value;
     // Only the four fields are built, not the document.
     if let Ok(fields) = capstan_helm::yaml::resource_fields(text) {
-        let Some(fields) = fields else {
-            return Default::default();
-        };
-        return fields.map(|v| match v {
-            None | Some(Value::Nil) => String::new(),
-            Some(Value::String(s)) => s.to_string(),
-            Some(other) => capstan_helm::json::to_json(&other).unwrap_or_default(),
-        });
+        return fields.map(key_strings).unwrap_or_default();
     }
     let head: Head = serde_saphyr::from_str(text).unwrap_or_default();
     let meta = head.metadata.unwrap_or_default();
@@ -1097,7 +1090,10 @@ fn head_fields(text: &str) -> [String; 4] {
 
 /// A rendered document with its resource key.
 fn keyed(doc: &RenderedDoc, default_namespace: &str) -> Manifest {
-    let [api_version, kind, namespace, name] = head_fields(&doc.text);
+    let [api_version, kind, namespace, name] = match &doc.key {
+        Some(key) => key.clone(),
+        None => head_fields(&doc.text),
+    };
     let key = ResourceKey::for_object(
         &api_version,
         &kind,

@@ -17,6 +17,7 @@
 use crate::glob::{Dialect, Glob};
 use crate::output::RenderedDoc;
 use crate::tree::{EntryKind, FileTree, join};
+use capstan_helm::render::manifest::{key_strings, resource_fields_of};
 use capstan_model::DirectorySource;
 
 const SKIP_MARKER: &str = "+argocd:skip-file-rendering";
@@ -174,6 +175,7 @@ fn push_object(
     out.push(RenderedDoc {
         source: file.to_string(),
         text,
+        key: None,
     });
 }
 
@@ -270,6 +272,8 @@ fn push_read_object(file: &str, v: &capstan_gotmpl::Value, text: &str, out: &mut
         out.push(RenderedDoc {
             source: file.to_string(),
             text: text.trim_end().to_string(),
+            // Read here already: the document is `v`.
+            key: resource_fields_of(v).map(key_strings),
         });
         return;
     }

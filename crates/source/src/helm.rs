@@ -559,6 +559,7 @@ impl Finish {
                 docs.push(RenderedDoc {
                     source: path.clone(),
                     text: text.clone(),
+                    key: None,
                 });
             }
         }
@@ -566,6 +567,7 @@ impl Finish {
             docs.push(RenderedDoc {
                 source: m.path.clone(),
                 text: m.content.clone(),
+                key: m.head.key.clone(),
             });
         }
         for h in &rendered.sorted.hooks {
@@ -575,6 +577,7 @@ impl Finish {
             docs.push(RenderedDoc {
                 source: h.manifest.path.clone(),
                 text: h.manifest.content.clone(),
+                key: h.manifest.head.key.clone(),
             });
         }
         HelmOutput {

@@ -14,6 +14,10 @@ pub struct RenderedDoc {
     pub source: String,
     /// The document text, as printed after its `# Source:` line.
     pub text: String,
+    /// `apiVersion`, `kind`, `metadata.namespace`, `metadata.name`, when
+    /// whoever produced the document already read them (Helm reads every
+    /// head to sort); `None`: read from `text` when keyed.
+    pub key: Option<[String; 4]>,
 }
 
 /// One manifest of an app's output.

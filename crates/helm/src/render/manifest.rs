@@ -83,6 +83,36 @@ pub struct Head {
     pub name: String,
     /// `metadata.annotations`, values as strings; `None` when absent or empty.
     pub annotations: Option<Vec<(String, String)>>,
+    /// What a resource is keyed by, read with the rest of the head so
+    /// nobody reads the document again for it: `apiVersion`, `kind`,
+    /// `metadata.namespace` and `metadata.name` as [`key_strings`] spells
+    /// them; `None` when the document is not a mapping.
+    pub key: Option<[String; 4]>,
+}
+
+/// A resource's `apiVersion`, `kind`, `metadata.namespace` and
+/// `metadata.name` in a decoded document (as go-yaml through
+/// sigs.k8s.io/yaml reads them); `None` when the document is not a mapping.
+pub fn resource_fields_of(doc: &Value) -> Option<[Option<Value>; 4]> {
+    let map = doc.as_map()?;
+    let meta = map.get("metadata").and_then(|m| m.as_map());
+    let meta_field = |k: &str| meta.as_ref().and_then(|m| m.get(k)).cloned();
+    Some([
+        map.get("apiVersion").cloned(),
+        map.get("kind").cloned(),
+        meta_field("namespace"),
+        meta_field("name"),
+    ])
+}
+
+/// Resource fields as strings, the way the tools that key resources spell
+/// them: a string as it is, absent or null as empty, anything else as JSON.
+pub fn key_strings(fields: [Option<Value>; 4]) -> [String; 4] {
+    fields.map(|v| match v {
+        None | Some(Value::Nil) => String::new(),
+        Some(Value::String(s)) => s.to_string(),
+        Some(other) => crate::json::to_json(&other).unwrap_or_default(),
+    })
 }
 
 impl Head {
@@ -105,6 +135,7 @@ impl Head {
             kind: text(map.get("kind")),
             name: text(metadata.as_ref().and_then(|m| m.get("name"))),
             annotations,
+            key: resource_fields_of(doc).map(key_strings),
         }
     }
 

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use capstan_gotmpl::{Map, Value};
 
 use super::sink::{Sink, ValueSink, plain_value};
-use crate::render::manifest::{Head, scalar_text};
+use crate::render::manifest::{Head, key_strings, resource_fields_of, scalar_text};
 use crate::yaml::YamlError;
 use crate::yaml::load::Limits;
 use crate::yaml::scalar::{Resolved, Schema, resolve};
@@ -46,40 +46,32 @@ pub(crate) fn read_head(text: &str, limits: &Limits) -> Result<HeadResult, YamlE
 /// does not decode.
 pub fn resource_fields(text: &str) -> Result<Option<[Option<Value>; 4]>, YamlError> {
     let limits = Limits::default();
+    match super::read::<HeadSink>(text, &limits) {
+        Some(HeadNode::Fields(root)) => Ok(Some(root_fields(&root))),
+        Some(HeadNode::Whole(v)) => Ok(resource_fields_of(&v)),
+        Some(HeadNode::Seq | HeadNode::Skipped) => Ok(None),
+        None => Ok(resource_fields_of(&crate::yaml::unmarshal_with(
+            text, &limits,
+        )?)),
+    }
+}
+
+/// The resource fields under a root the reader kept as fields.
+fn root_fields(root: &[(String, HeadNode)]) -> [Option<Value>; 4] {
     let whole = |node: Option<&HeadNode>| match node {
         Some(HeadNode::Whole(v)) => Some(v.clone()),
         _ => None,
     };
-    match super::read::<HeadSink>(text, &limits) {
-        Some(HeadNode::Fields(root)) => {
-            let metadata = match last(&root, "metadata") {
-                Some(HeadNode::Fields(m)) => m.as_slice(),
-                _ => &[],
-            };
-            Ok(Some([
-                whole(last(&root, "apiVersion")),
-                whole(last(&root, "kind")),
-                whole(last(metadata, "namespace")),
-                whole(last(metadata, "name")),
-            ]))
-        }
-        Some(HeadNode::Whole(v)) => Ok(fields_of(&v)),
-        Some(HeadNode::Seq | HeadNode::Skipped) => Ok(None),
-        None => Ok(fields_of(&crate::yaml::unmarshal_with(text, &limits)?)),
-    }
-}
-
-/// [`resource_fields`] of a whole document.
-fn fields_of(doc: &Value) -> Option<[Option<Value>; 4]> {
-    let map = doc.as_map()?;
-    let meta = map.get("metadata").and_then(|m| m.as_map());
-    let meta_field = |k: &str| meta.as_ref().and_then(|m| m.get(k)).cloned();
-    Some([
-        map.get("apiVersion").cloned(),
-        map.get("kind").cloned(),
-        meta_field("namespace"),
-        meta_field("name"),
-    ])
+    let metadata = match last(root, "metadata") {
+        Some(HeadNode::Fields(m)) => m.as_slice(),
+        _ => &[],
+    };
+    [
+        whole(last(root, "apiVersion")),
+        whole(last(root, "kind")),
+        whole(last(metadata, "namespace")),
+        whole(last(metadata, "name")),
+    ]
 }
 
 /// The fast reader's answer alone: `None` exactly when
@@ -281,6 +273,7 @@ fn fields_head(root: &[(String, HeadNode)]) -> Head {
         kind: text(last(root, "kind")),
         name: text(last(metadata, "name")),
         annotations,
+        key: Some(key_strings(root_fields(root))),
     }
 }
 
@@ -303,6 +296,12 @@ mod tests {
                 ("a".into(), "[x]".into()),
                 ("b".into(), "2".into()),
                 ("helm.sh/hook".into(), "pre-install".into()),
+            ]),
+            key: Some([
+                "batch/v1".into(),
+                "Job".into(),
+                String::new(),
+                "j\u{e9}".into(),
             ]),
         };
         assert_eq!(head(doc), Some(Ok(expected)));
