@@ -128,165 +128,87 @@ pub(crate) fn quote_into(s: &str, out: &mut String) {
 }
 
 /// encoding/json's string quoting with HTML escaping on.
-///
-/// Most strings of a values file are short and need no escape: their
-/// plain start is found a word at a time (a byte at a time below eight
-/// bytes) and copied in one piece. From the first byte that needs an
-/// escape on, [`escape_from`] takes over.
-pub(super) fn quote_bytes(out: &mut Vec<u8>, s: &str) {
+fn quote_bytes(out: &mut Vec<u8>, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
     let bytes = s.as_bytes();
-    out.reserve(bytes.len() + 2);
-    out.push(b'"');
-    let plain = plain_len(bytes);
-    out.extend_from_slice(&bytes[..plain]);
-    if plain < bytes.len() {
-        escape_from(out, bytes, plain);
-    }
-    out.push(b'"');
-}
-
-/// How many bytes at the start of `bytes` JSON copies as they are.
-#[inline]
-fn plain_len(bytes: &[u8]) -> usize {
-    let mut i = 0;
-    while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
-        let found = special_bytes(u64::from_le_bytes(*chunk));
-        if found != 0 {
-            return i + (found.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    if i == bytes.len() {
-        return i;
-    }
-    match bytes.last_chunk::<8>() {
-        // The last 1 to 7 bytes of a longer text: the final word, without
-        // the flags of the bytes before `i`, already known to be plain.
-        Some(last) => {
-            let seen = i + 8 - bytes.len();
-            let found = special_bytes(u64::from_le_bytes(*last)) >> (8 * seen);
-            if found == 0 {
-                bytes.len()
-            } else {
-                i + (found.trailing_zeros() / 8) as usize
-            }
-        }
-        None => bytes
+    // Short texts (most keys and values) are checked a byte at a time,
+    // cheaper than the word masks for a word or two.
+    let mut i = if bytes.len() < 16 {
+        let plain = bytes
             .iter()
             .position(|&b| NEEDS_WORK[usize::from(b)])
-            .unwrap_or(bytes.len()),
-    }
-}
-
-/// The bytes [`special_bytes`] flags, as a table for short texts.
-static NEEDS_WORK: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = b < 0x20 || (b < 0x80 && ESCAPES[b].1 != 0) || b == 0xe2;
-        b += 1;
-    }
-    table
-};
-
-/// Appends the quoted text of `bytes` from `i` (a character boundary) on:
-/// runs without escapes are copied a word at a time (each word stored
-/// whole and the part from its first special byte on taken back), and
-/// each ASCII escape is written from [`ESCAPES`] the same way, without a
-/// branch per kind.
-fn escape_from(out: &mut Vec<u8>, bytes: &[u8], mut i: usize) {
-    // The slack of one whole word stored past the text.
-    out.reserve(bytes.len() - i + 8);
-    while let Some((word, len)) = word_at(bytes, i) {
-        let found = special_bytes(word);
-        // The padding past the text is spaces, which are never special.
-        let plain = if found == 0 {
-            len
-        } else {
-            (found.trailing_zeros() / 8) as usize
+            .unwrap_or(bytes.len());
+        out.extend_from_slice(&bytes[..plain]);
+        plain
+    } else {
+        0
+    };
+    while i < bytes.len() {
+        // `i` stays on a character boundary: the only non-ASCII byte
+        // `copy_plain` stops at is 0xE2, the lead byte of a 3-byte character.
+        i = copy_plain(out, bytes, i);
+        let Some(&b) = bytes.get(i) else {
+            break;
         };
-        push_prefix(out, word, plain);
-        i += plain;
-        if plain == len {
-            continue;
-        }
-        // `i` is on a character boundary: the only non-ASCII byte flagged
-        // is 0xE2, the lead byte of a 3-byte character.
-        match bytes.get(i..i + 3) {
-            Some([0xe2, 0x80, last @ (0xa8 | 0xa9)]) => {
-                out.extend_from_slice(if *last == 0xa8 {
-                    b"\\u2028"
-                } else {
-                    b"\\u2029"
+        match b {
+            0xe2 => {
+                // U+2028 and U+2029 (E2 80 A8/A9) are escaped; the other
+                // characters with this lead byte are copied.
+                let ch = bytes.get(i..i + 3).unwrap_or_default();
+                out.extend_from_slice(match ch {
+                    [_, 0x80, 0xa8] => b"\\u2028",
+                    [_, 0x80, 0xa9] => b"\\u2029",
+                    other => other,
                 });
                 i += 3;
+                continue;
             }
-            Some([0xe2, a, b]) => {
-                out.extend_from_slice(&[0xe2, *a, *b]);
-                i += 3;
-            }
-            _ => {
-                let (text, n) = ESCAPES[usize::from(bytes[i] & 0x7f)];
-                push_prefix(out, text, usize::from(n));
-                i += 1;
-            }
+            b'"' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            // Controls and the HTML-significant <, > and &.
+            b => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ]),
         }
+        i += 1;
     }
+    out.push(b'"');
 }
 
-/// Appends the first `n` (at most 8) bytes of the little-endian `word`:
-/// the whole word is stored and the rest taken back, cheaper than copying
-/// a run of unknown length.
-#[inline]
-fn push_prefix(out: &mut Vec<u8>, word: u64, n: usize) {
-    out.extend_from_slice(&word.to_le_bytes());
-    out.truncate(out.len() - 8 + n);
-}
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// How encoding/json writes each ASCII byte that [`special_bytes`] flags:
-/// the escape as a little-endian word and its length. Controls without a
-/// short form and the HTML-significant `<`, `>` and `&` become `\u00XX`.
-static ESCAPES: [(u64, u8); 128] = {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    const fn pack(text: &[u8]) -> (u64, u8) {
-        let mut word = 0u64;
-        let mut k = 0;
-        while k < text.len() {
-            word |= (text[k] as u64) << (8 * k);
-            k += 1;
-        }
-        (word, text.len() as u8)
-    }
-    let mut table = [(0u64, 0u8); 128];
+/// The bytes [`special_bytes`] flags, as a table.
+static NEEDS_WORK: [bool; 256] = {
+    let mut t = [false; 256];
     let mut b = 0;
-    while b < 128 {
-        let short = match b as u8 {
-            b'\n' => b'n',
-            b'\r' => b'r',
-            b'\t' => b't',
-            0x08 => b'b',
-            0x0c => b'f',
-            b'"' => b'"',
-            b'\\' => b'\\',
-            _ => 0,
-        };
-        if short != 0 {
-            table[b] = pack(&[b'\\', short]);
-        } else if b < 0x20 || b == b'<' as usize || b == b'>' as usize || b == b'&' as usize {
-            table[b] = pack(&[b'\\', b'u', b'0', b'0', HEX[b >> 4], HEX[b & 0xf]]);
-        }
+    while b < 0x20 {
+        t[b] = true;
         b += 1;
     }
-    table
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'&' as usize] = true;
+    t[0xe2] = true;
+    t
 };
-
 use capstan_gotmpl::format::words::{HIGHS, ONES, decimal, word_at};
 
 /// The high bit of each byte of `w` that JSON cannot copy as it is: a
 /// control character, `"`, `\\`, `<`, `>`, `&`, or 0xE2, which leads U+2028
 /// and U+2029. Exact per byte: on the 7-bit part `t` no sum carries into the
 /// next byte.
-#[inline]
 fn special_bytes(w: u64) -> u64 {
     let t = w & !HIGHS;
     // Each sum has its high bit set where the 7-bit part is not the byte
@@ -299,6 +221,30 @@ fn special_bytes(w: u64) -> u64 {
     let ascii_special = !(ok | w);
     let e2 = !((t ^ (ONES * 0x62)) + ONES * 0x7f) & w;
     (ascii_special | e2) & HIGHS
+}
+
+/// Copies the bytes from `i` up to the first one [`special_bytes`] flags to
+/// `out`, eight at a time: a whole word is stored and the part from the
+/// special byte on taken back, which is cheaper than copying a run of
+/// unknown length. Returns the special byte's index, or `bytes.len()`.
+fn copy_plain(out: &mut Vec<u8>, bytes: &[u8], mut i: usize) -> usize {
+    loop {
+        let Some((word, len)) = word_at(bytes, i) else {
+            return i;
+        };
+        let found = special_bytes(word);
+        let plain = if found == 0 {
+            len
+        } else {
+            ((found.trailing_zeros() / 8) as usize).min(len)
+        };
+        out.extend_from_slice(&word.to_le_bytes());
+        out.truncate(out.len() - 8 + plain);
+        i += plain;
+        if plain < 8 {
+            return i;
+        }
+    }
 }
 
 #[cfg(test)]
