@@ -185,15 +185,39 @@ pub(crate) fn check_depth(depth: usize) -> Result<(), YamlError> {
     Ok(())
 }
 
+/// 2^63: whole floats below it in magnitude convert to an `i64` exactly.
+const TWO_POW_63: f64 = (1u64 << 63) as f64;
+
 /// `toYaml`'s text and requested style for a value that is not a list or
 /// a map (those are walked by the callers): `json.Marshal`'s text as go-yaml
-/// v2 reads it back and prints it.
-pub(crate) fn v2_scalar(v: &Value) -> Result<(Cow<'_, str>, Style), YamlError> {
-    let plain = |s: &'static str| Ok((Cow::Borrowed(s), Style::Plain));
-    match v {
-        Value::Nil => plain("null"),
-        Value::Bool(b) => plain(if *b { "true" } else { "false" }),
-        Value::Int(i) | Value::Int64(i) => Ok((Cow::Owned(i.to_string()), Style::Plain)),
+/// v2 reads it back and prints it. Text that is not the value's own string
+/// is made in `scratch`, which the caller reuses from scalar to scalar.
+pub(crate) fn v2_scalar<'a>(
+    v: &'a Value,
+    scratch: &'a mut String,
+) -> Result<(&'a str, Style), YamlError> {
+    use std::fmt::Write as _;
+    scratch.clear();
+    let text: &str = match v {
+        Value::Nil => "null",
+        Value::Bool(b) => {
+            if *b {
+                "true"
+            } else {
+                "false"
+            }
+        }
+        Value::Int(i) | Value::Int64(i) => {
+            let _ = write!(scratch, "{i}");
+            scratch
+        }
+        // A whole number below 2^63 (nearly every number in values) is
+        // written by encoding/json as its digits, which go-yaml reads back
+        // as that int (`-0` as 0).
+        Value::Float(x) if x.fract() == 0.0 && x.abs() < TWO_POW_63 => {
+            let _ = write!(scratch, "{}", *x as i64);
+            scratch
+        }
         Value::Float(x) => {
             if !x.is_finite() {
                 return Err(YamlError::convert(format!(
@@ -202,27 +226,32 @@ pub(crate) fn v2_scalar(v: &Value) -> Result<(Cow<'_, str>, Style), YamlError> {
                 )));
             }
             let text = json_float(*x);
-            let text = match resolve(&text, Schema::V2) {
+            *scratch = match resolve(&text, Schema::V2) {
                 Resolved::Int(i) => i.to_string(),
                 Resolved::Uint(u) => u.to_string(),
                 Resolved::Float(f) => go_format_g(f),
                 _ => text,
             };
-            Ok((Cow::Owned(text), Style::Plain))
+            scratch
         }
         Value::String(s) => {
             check_v2_text(s)?;
-            let text = fold_raw_breaks(s);
-            let style = string_style(&text, Schema::V2);
-            Ok((text, style))
+            let text = match fold_raw_breaks(s) {
+                Cow::Borrowed(text) => text,
+                Cow::Owned(folded) => {
+                    *scratch = folded;
+                    scratch
+                }
+            };
+            return Ok((text, string_style(text, Schema::V2)));
         }
         Value::Bytes(b) => {
-            let text = base64::engine::general_purpose::STANDARD.encode(b);
-            let style = string_style(&text, Schema::V2);
-            Ok((Cow::Owned(text), style))
+            base64::engine::general_purpose::STANDARD.encode_string(b, scratch);
+            return Ok((scratch, string_style(scratch, Schema::V2)));
         }
-        other => Err(unsupported(other)),
-    }
+        other => return Err(unsupported(other)),
+    };
+    Ok((text, Style::Plain))
 }
 
 /// Checks a map's keys as go-yaml v2 re-reading the JSON would, in the
@@ -258,8 +287,9 @@ pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
             })?)
         }
         other => {
-            let (text, style) = v2_scalar(other)?;
-            Node::Scalar(text.into_owned(), style)
+            let mut scratch = String::new();
+            let (text, style) = v2_scalar(other, &mut scratch)?;
+            Node::Scalar(text.to_string(), style)
         }
     })
 }

@@ -24,69 +24,82 @@ use super::scalar::Schema;
 /// `yaml.Marshal` of sigs.k8s.io/yaml: the document with its final newline.
 pub(crate) fn marshal_v2(v: &Value) -> Result<String, YamlError> {
     check_v2_value(v)?;
-    let mut e = Emitter::new(Flavor::V2, crate::budget::default_cap());
-    value(&mut e, v, 0, Ctx::ROOT)?;
-    e.finish()
+    let mut w = Walk {
+        e: Emitter::new(Flavor::V2, crate::budget::default_cap()),
+        scratch: String::new(),
+    };
+    w.value(v, 0, Ctx::ROOT)?;
+    w.e.finish()
 }
 
-/// Writes `v` (checking it whole even once nothing more is written).
-fn value(e: &mut Emitter, v: &Value, depth: usize, ctx: Ctx) -> Result<(), YamlError> {
-    check_depth(depth)?;
-    let live = e.starts_node();
-    match v {
-        Value::List(items) => {
-            if items.is_empty() {
-                if live {
-                    e.empty_seq();
+struct Walk {
+    e: Emitter,
+    /// Text made for one scalar at a time (numbers, base64), reused.
+    scratch: String,
+}
+
+impl Walk {
+    /// Writes `v` (checking it whole even once nothing more is written).
+    fn value(&mut self, v: &Value, depth: usize, ctx: Ctx) -> Result<(), YamlError> {
+        check_depth(depth)?;
+        let live = self.e.starts_node();
+        match v {
+            Value::List(items) => {
+                if items.is_empty() {
+                    if live {
+                        self.e.empty_seq();
+                    }
+                    return Ok(());
                 }
-                return Ok(());
-            }
-            let saved = live.then(|| e.begin_seq(ctx));
-            for item in items.iter() {
-                if live {
-                    e.seq_item();
+                let saved = live.then(|| self.e.begin_seq(ctx));
+                for item in items.iter() {
+                    if live {
+                        self.e.seq_item();
+                    }
+                    self.value(item, depth + 1, Ctx::ITEM)?;
                 }
-                value(e, item, depth + 1, Ctx::ITEM)?;
+                if let Some(saved) = saved {
+                    self.e.end(saved);
+                }
             }
-            if let Some(saved) = saved {
-                e.end(saved);
+            Value::Map(m) => {
+                let map = m.snapshot();
+                check_v2_keys(map.keys())?;
+                if map.is_empty() {
+                    if live {
+                        self.e.empty_map();
+                    }
+                    return Ok(());
+                }
+                let saved = live.then(|| self.e.begin_map());
+                if byte_order_is_go_order(map.keys()) {
+                    for (k, v) in map.iter() {
+                        self.entry(k, v, depth, live)?;
+                    }
+                } else {
+                    for (k, v) in go_order(&map, Schema::V2) {
+                        self.entry(k, v, depth, live)?;
+                    }
+                }
+                if let Some(saved) = saved {
+                    self.e.end(saved);
+                }
+            }
+            scalar => {
+                let (text, style) = v2_scalar(scalar, &mut self.scratch)?;
+                if live {
+                    self.e.scalar(text, style, ctx);
+                }
             }
         }
-        Value::Map(m) => {
-            let map = m.snapshot();
-            check_v2_keys(map.keys())?;
-            if map.is_empty() {
-                if live {
-                    e.empty_map();
-                }
-                return Ok(());
-            }
-            let saved = live.then(|| e.begin_map());
-            let entry = |e: &mut Emitter, k: &str, v: &Value| {
-                if live {
-                    e.map_key(k, string_style(k, Schema::V2));
-                }
-                value(e, v, depth + 1, Ctx::VALUE)
-            };
-            if byte_order_is_go_order(map.keys()) {
-                for (k, v) in map.iter() {
-                    entry(e, k, v)?;
-                }
-            } else {
-                for (k, v) in go_order(&map, Schema::V2) {
-                    entry(e, k, v)?;
-                }
-            }
-            if let Some(saved) = saved {
-                e.end(saved);
-            }
-        }
-        scalar => {
-            let (text, style) = v2_scalar(scalar)?;
-            if live {
-                e.scalar(&text, style, ctx);
-            }
-        }
+        Ok(())
     }
-    Ok(())
+
+    /// One entry of a map at `depth`.
+    fn entry(&mut self, k: &str, v: &Value, depth: usize, live: bool) -> Result<(), YamlError> {
+        if live {
+            self.e.map_key(k, string_style(k, Schema::V2));
+        }
+        self.value(v, depth + 1, Ctx::VALUE)
+    }
 }

@@ -40,9 +40,9 @@ pub use error::{YamlError, YamlErrorKind};
 pub use load::Limits;
 
 pub(crate) use fast::read_head;
-pub use fast::{read_json, resource_fields};
 #[doc(hidden)]
 pub use fast::{Via, fast_agrees, head_agrees, unmarshal_via};
+pub use fast::{read_json, resource_fields};
 
 /// sigs.k8s.io/yaml's `Unmarshal` into `interface{}` with default limits:
 /// the first document only; `Nil` for an empty document. Errors read

@@ -57,7 +57,12 @@ pub(crate) fn resolve(s: &str, schema: Schema) -> Resolved {
             if looks_like_timestamp(s) {
                 return Resolved::Timestamp;
             }
-            resolve_number(&s.replace('_', "")).unwrap_or(Resolved::Str)
+            let resolved = if s.contains('_') {
+                resolve_number(&s.replace('_', ""))
+            } else {
+                resolve_number(s)
+            };
+            resolved.unwrap_or(Resolved::Str)
         }
         _ => Resolved::Str,
     }
@@ -247,18 +252,28 @@ fn go_parse_int(s: &str) -> Option<Resolved> {
     Some(r)
 }
 
+/// Go's `ParseInt`/`ParseUint` of the digits after any sign and base
+/// prefix: an int, a uint above `i64::MAX`, or nothing (a character that is
+/// no digit of the base, or a magnitude past 64 bits, which is no number to
+/// either parser whatever follows, so the scan stops there).
 fn parse_radix(digits: &str, radix: u32, neg: bool) -> Option<Resolved> {
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+    if digits.is_empty() {
         return None;
     }
-    let magnitude = u128::from_str_radix(digits, radix).ok()?;
+    let mut magnitude: u64 = 0;
+    for c in digits.chars() {
+        let d = c.to_digit(radix)?;
+        magnitude = magnitude
+            .checked_mul(u64::from(radix))?
+            .checked_add(u64::from(d))?;
+    }
     if neg {
-        let v = i128::try_from(magnitude).ok().map(|m| -m)?;
-        i64::try_from(v).ok().map(Resolved::Int)
+        // -2^63 is the one magnitude past i64::MAX that still fits.
+        0i64.checked_sub_unsigned(magnitude).map(Resolved::Int)
     } else if let Ok(v) = i64::try_from(magnitude) {
         Some(Resolved::Int(v))
     } else {
-        u64::try_from(magnitude).ok().map(Resolved::Uint)
+        Some(Resolved::Uint(magnitude))
     }
 }
 
@@ -361,6 +376,79 @@ impl Cursor<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The 128-bit reading [`parse_radix`] replaced: every digit of the
+    /// base, then the magnitude must fit the sign's 64-bit range.
+    fn parse_radix_wide(digits: &str, radix: u32, neg: bool) -> Option<Resolved> {
+        if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+            return None;
+        }
+        let magnitude = u128::from_str_radix(digits, radix).ok()?;
+        if neg {
+            let v = i128::try_from(magnitude).ok().map(|m| -m)?;
+            i64::try_from(v).ok().map(Resolved::Int)
+        } else if let Ok(v) = i64::try_from(magnitude) {
+            Some(Resolved::Int(v))
+        } else {
+            u64::try_from(magnitude).ok().map(Resolved::Uint)
+        }
+    }
+
+    #[test]
+    fn digits_parse_as_the_wide_parser_parses_them() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let alphabet = b"0123456789abcdefABCDEFxz_-";
+        for radix in [2, 8, 10, 16] {
+            for len in 0..=70 {
+                for _ in 0..100 {
+                    // Mostly digits of the base, sometimes zeros or others.
+                    let digits: String = (0..len)
+                        .map(|_| {
+                            let r = next();
+                            let pick = match r % 8 {
+                                0 => alphabet[(r >> 8) as usize % alphabet.len()],
+                                1 => b'0',
+                                _ => alphabet[(r >> 8) as usize % radix as usize],
+                            };
+                            char::from(pick)
+                        })
+                        .collect();
+                    for neg in [false, true] {
+                        assert_eq!(
+                            parse_radix(&digits, radix, neg),
+                            parse_radix_wide(&digits, radix, neg),
+                            "{digits} {radix} {neg}"
+                        );
+                    }
+                }
+            }
+        }
+        for (digits, radix) in [
+            ("9223372036854775807", 10),
+            ("9223372036854775808", 10),
+            ("18446744073709551615", 10),
+            ("18446744073709551616", 10),
+            ("8000000000000000", 16),
+            ("ffffffffffffffff", 16),
+            ("10000000000000000", 16),
+            ("0000000000000000000000000000000000000001", 16),
+            ("٣", 10),
+        ] {
+            for neg in [false, true] {
+                assert_eq!(
+                    parse_radix(digits, radix, neg),
+                    parse_radix_wide(digits, radix, neg),
+                    "{digits} {neg}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn numbers() {

@@ -40,7 +40,14 @@ pub(crate) fn values(input: &[u8]) {
 /// the YAML and JSON readers produce), `json.Marshal` of the decoded output
 /// must give the same text again.
 fn write_back(v: &Value, floats_only: bool) {
-    let _ = yaml::to_yaml(v);
+    // toYaml is written straight from the value; the node tree it replaced
+    // is the reference, bytes and errors.
+    let direct = yaml::marshal(v).map_err(|e| (e.kind(), e.message().to_string()));
+    let tree = yaml::marshal_via_tree(v).map_err(|e| (e.kind(), e.message().to_string()));
+    assert_eq!(
+        direct, tree,
+        "toYaml direct and via the tree differ on {v:?}"
+    );
     let _ = yaml::to_yaml_pretty(v);
     if let Ok(text) = json::to_json(v) {
         let reread = json::parse_json(&text);
