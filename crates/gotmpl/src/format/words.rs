@@ -35,7 +35,8 @@ pub fn word_at(bytes: &[u8], i: usize) -> Option<(u64, usize)> {
 
 /// The 1 to 7 bytes of `rest` as a little-endian word padded with spaces,
 /// read without a copy loop: two overlapping loads.
-fn load_tail(rest: &[u8]) -> u64 {
+#[inline]
+pub fn load_tail(rest: &[u8]) -> u64 {
     let n = rest.len();
     let word = match (rest.first_chunk::<4>(), rest.last_chunk::<4>()) {
         (Some(lo), Some(hi)) => {

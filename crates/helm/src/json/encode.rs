@@ -128,87 +128,127 @@ pub(crate) fn quote_into(s: &str, out: &mut String) {
 }
 
 /// encoding/json's string quoting with HTML escaping on.
+///
+/// Strings are read a word at a time (the last 1 to 7 bytes as one padded
+/// word), so a short string without escapes, most keys and values of a
+/// values file, costs one mask and one store. Each word is stored whole
+/// and the part from its first special byte on taken back, and each ASCII
+/// escape is written from [`ESCAPES`] the same way: no copy loop, no
+/// `memcpy` call and no branch per kind of escape.
 fn quote_bytes(out: &mut Vec<u8>, s: &str) {
-    out.reserve(s.len() + 2);
-    out.push(b'"');
     let bytes = s.as_bytes();
-    // Short texts (most keys and values) are checked a byte at a time,
-    // cheaper than the word masks for a word or two.
-    let mut i = if bytes.len() < 16 {
-        let plain = bytes
-            .iter()
-            .position(|&b| NEEDS_WORK[usize::from(b)])
-            .unwrap_or(bytes.len());
-        out.extend_from_slice(&bytes[..plain]);
-        plain
-    } else {
-        0
-    };
-    while i < bytes.len() {
-        // `i` stays on a character boundary: the only non-ASCII byte
-        // `copy_plain` stops at is 0xE2, the lead byte of a 3-byte character.
-        i = copy_plain(out, bytes, i);
-        let Some(&b) = bytes.get(i) else {
-            break;
-        };
-        match b {
-            0xe2 => {
-                // U+2028 and U+2029 (E2 80 A8/A9) are escaped; the other
-                // characters with this lead byte are copied.
-                let ch = bytes.get(i..i + 3).unwrap_or_default();
-                out.extend_from_slice(match ch {
-                    [_, 0x80, 0xa8] => b"\\u2028",
-                    [_, 0x80, 0xa9] => b"\\u2029",
-                    other => other,
-                });
-                i += 3;
-                continue;
-            }
-            b'"' | b'\\' => out.extend_from_slice(&[b'\\', b]),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            0x0c => out.extend_from_slice(b"\\f"),
-            // Controls and the HTML-significant <, > and &.
-            b => out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 0xf)],
-            ]),
+    // The quotes and the slack of one whole word stored past the text.
+    out.reserve(bytes.len() + 10);
+    out.push(b'"');
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+        let word = u64::from_le_bytes(*chunk);
+        let found = special_bytes(word);
+        if found == 0 {
+            out.extend_from_slice(chunk);
+            i += 8;
+            continue;
         }
-        i += 1;
+        let plain = (found.trailing_zeros() / 8) as usize;
+        push_prefix(out, word, plain);
+        i = push_escape(out, bytes, i + plain);
+    }
+    while let Some(rest) = bytes.get(i..).filter(|rest| !rest.is_empty()) {
+        // Padded with spaces, which are never special.
+        let word = load_tail(rest);
+        let found = special_bytes(word);
+        if found == 0 {
+            push_prefix(out, word, rest.len());
+            break;
+        }
+        let plain = (found.trailing_zeros() / 8) as usize;
+        push_prefix(out, word, plain);
+        i = push_escape(out, bytes, i + plain);
     }
     out.push(b'"');
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
+/// Writes the escape of the special byte at `i` (a character boundary)
+/// and returns the index after what it took.
+#[inline]
+fn push_escape(out: &mut Vec<u8>, bytes: &[u8], i: usize) -> usize {
+    match bytes.get(i..i + 3) {
+        // The only non-ASCII byte flagged is 0xE2, the lead byte of a
+        // 3-byte character: U+2028 and U+2029 are escaped, the others
+        // copied.
+        Some([0xe2, 0x80, last @ (0xa8 | 0xa9)]) => {
+            out.extend_from_slice(if *last == 0xa8 {
+                b"\\u2028"
+            } else {
+                b"\\u2029"
+            });
+            i + 3
+        }
+        Some([0xe2, a, b]) => {
+            out.extend_from_slice(&[0xe2, *a, *b]);
+            i + 3
+        }
+        _ => {
+            let (text, n) = ESCAPES[usize::from(bytes.get(i).map_or(0, |b| b & 0x7f))];
+            push_prefix(out, text, usize::from(n));
+            i + 1
+        }
+    }
+}
 
-/// The bytes [`special_bytes`] flags, as a table.
-static NEEDS_WORK: [bool; 256] = {
-    let mut t = [false; 256];
+/// Appends the first `n` (at most 8) bytes of the little-endian `word`:
+/// the whole word is stored and the rest taken back, cheaper than copying
+/// a run of unknown length.
+#[inline]
+fn push_prefix(out: &mut Vec<u8>, word: u64, n: usize) {
+    out.extend_from_slice(&word.to_le_bytes());
+    out.truncate(out.len() - 8 + n);
+}
+
+/// How encoding/json writes each ASCII byte that [`special_bytes`] flags:
+/// the escape as a little-endian word and its length. Controls without a
+/// short form and the HTML-significant `<`, `>` and `&` become `\u00XX`.
+static ESCAPES: [(u64, u8); 128] = {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    const fn pack(text: &[u8]) -> (u64, u8) {
+        let mut word = 0u64;
+        let mut k = 0;
+        while k < text.len() {
+            word |= (text[k] as u64) << (8 * k);
+            k += 1;
+        }
+        (word, text.len() as u8)
+    }
+    let mut table = [(0u64, 0u8); 128];
     let mut b = 0;
-    while b < 0x20 {
-        t[b] = true;
+    while b < 128 {
+        let short = match b as u8 {
+            b'\n' => b'n',
+            b'\r' => b'r',
+            b'\t' => b't',
+            0x08 => b'b',
+            0x0c => b'f',
+            b'"' => b'"',
+            b'\\' => b'\\',
+            _ => 0,
+        };
+        if short != 0 {
+            table[b] = pack(&[b'\\', short]);
+        } else if b < 0x20 || b == b'<' as usize || b == b'>' as usize || b == b'&' as usize {
+            table[b] = pack(&[b'\\', b'u', b'0', b'0', HEX[b >> 4], HEX[b & 0xf]]);
+        }
         b += 1;
     }
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t[b'<' as usize] = true;
-    t[b'>' as usize] = true;
-    t[b'&' as usize] = true;
-    t[0xe2] = true;
-    t
+    table
 };
-use capstan_gotmpl::format::words::{HIGHS, ONES, decimal, word_at};
+
+use capstan_gotmpl::format::words::{HIGHS, ONES, decimal, load_tail};
 
 /// The high bit of each byte of `w` that JSON cannot copy as it is: a
 /// control character, `"`, `\\`, `<`, `>`, `&`, or 0xE2, which leads U+2028
 /// and U+2029. Exact per byte: on the 7-bit part `t` no sum carries into the
 /// next byte.
+#[inline]
 fn special_bytes(w: u64) -> u64 {
     let t = w & !HIGHS;
     // Each sum has its high bit set where the 7-bit part is not the byte
@@ -221,30 +261,6 @@ fn special_bytes(w: u64) -> u64 {
     let ascii_special = !(ok | w);
     let e2 = !((t ^ (ONES * 0x62)) + ONES * 0x7f) & w;
     (ascii_special | e2) & HIGHS
-}
-
-/// Copies the bytes from `i` up to the first one [`special_bytes`] flags to
-/// `out`, eight at a time: a whole word is stored and the part from the
-/// special byte on taken back, which is cheaper than copying a run of
-/// unknown length. Returns the special byte's index, or `bytes.len()`.
-fn copy_plain(out: &mut Vec<u8>, bytes: &[u8], mut i: usize) -> usize {
-    loop {
-        let Some((word, len)) = word_at(bytes, i) else {
-            return i;
-        };
-        let found = special_bytes(word);
-        let plain = if found == 0 {
-            len
-        } else {
-            ((found.trailing_zeros() / 8) as usize).min(len)
-        };
-        out.extend_from_slice(&word.to_le_bytes());
-        out.truncate(out.len() - 8 + plain);
-        i += plain;
-        if plain < 8 {
-            return i;
-        }
-    }
 }
 
 #[cfg(test)]
