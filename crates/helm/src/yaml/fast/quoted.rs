@@ -44,59 +44,80 @@ pub(super) fn double_quoted(rest: &str, keep: bool) -> Option<(Cow<'_, str>, usi
 /// first quote not escaped is the end, and only escapes of something other
 /// than a quote or a backslash are looked at one by one.
 fn closing_quote(b: &[u8]) -> Option<usize> {
-    let mut base = 1;
-    // The flag of the first byte of the word at `base` when a backslash
-    // ending the word before escapes it.
+    let body = b.get(1..)?;
+    let mut words = body.chunks_exact(WORD);
+    // The flag of the first byte of the next word when a backslash ending
+    // the word before escapes it.
     let mut carry = 0u64;
-    loop {
-        let rest = b.get(base..).unwrap_or_default();
-        let word = match rest.first_chunk::<WORD>() {
-            Some(w) => u64::from_le_bytes(*w),
-            None if rest.is_empty() => return None,
-            // The last bytes, padded with zeros (neither quote nor
-            // backslash); an escape running into the padding is checked
-            // against the text and fails.
-            None => {
-                let mut w = [0u8; WORD];
-                w[..rest.len()].copy_from_slice(rest);
-                u64::from_le_bytes(w)
-            }
-        };
-        let quotes = flags(word, b'"');
-        let backslashes = flags(word, b'\\');
-        let mut escaped = (backslashes << 8) | carry;
-        if backslashes & escaped != 0 {
-            // A run of backslashes: they pair up from its start.
-            escaped = carry;
-            let mut left = backslashes;
-            while left != 0 {
-                let bit = left & left.wrapping_neg();
-                if bit & escaped == 0 {
-                    escaped |= bit << 8;
-                }
-                left ^= bit;
-            }
+    let mut base = 1;
+    for chunk in &mut words {
+        let word = chunk
+            .first_chunk::<WORD>()
+            .map_or(0, |w| u64::from_le_bytes(*w));
+        if let Some(end) = word_step(word, &mut carry, b, base)? {
+            return Some(end);
         }
-        let close = quotes & !escaped;
-        // The bytes before the end (all of them while there is none).
-        let before = (close & close.wrapping_neg()).wrapping_sub(1);
-        let mut odd = escaped & !(quotes | backslashes) & before;
-        while odd != 0 {
-            // Letters and hex codes, checked in full (a hex code's digits
-            // are neither quotes nor backslashes).
-            escape_len(&b[base + (odd.trailing_zeros() / 8) as usize..])?;
-            odd &= odd - 1;
-        }
-        if close != 0 {
-            // Never in the padding of a short last word.
-            return Some(base + (close.trailing_zeros() / 8) as usize);
-        }
-        if rest.len() <= WORD {
-            return None;
-        }
-        carry = ((backslashes & !escaped) >> 56) & 0x80;
         base += WORD;
     }
+    // The last bytes, padded with zeros (neither quote nor backslash); an
+    // escape running into the padding is checked against the text and
+    // fails.
+    let rest = words.remainder();
+    if rest.is_empty() {
+        return None;
+    }
+    let mut last = [0u8; WORD];
+    last[..rest.len()].copy_from_slice(rest);
+    word_step(u64::from_le_bytes(last), &mut carry, b, base)?
+}
+
+/// One word of [`closing_quote`] at `base`: `Some(Some(end))` at the
+/// closing quote, `Some(None)` to go on, `None` for a bad escape.
+#[inline]
+fn word_step(word: u64, carry: &mut u64, b: &[u8], base: usize) -> Option<Option<usize>> {
+    let quotes = flags(word, b'"');
+    let backslashes = flags(word, b'\\');
+    let mut escaped = (backslashes << 8) | *carry;
+    if backslashes & escaped != 0 {
+        // A run of backslashes: they pair up from its start.
+        escaped = *carry;
+        let mut left = backslashes;
+        while left != 0 {
+            let bit = left & left.wrapping_neg();
+            if bit & escaped == 0 {
+                escaped |= bit << 8;
+            }
+            left ^= bit;
+        }
+    }
+    *carry = ((backslashes & !escaped) >> 56) & 0x80;
+    let close = quotes & !escaped;
+    let odd = escaped & !(quotes | backslashes);
+    if close == 0 {
+        if odd != 0 {
+            check_escapes(odd, b, base)?;
+        }
+        return Some(None);
+    }
+    // Only the escapes before the end count.
+    let before = (close & close.wrapping_neg()) - 1;
+    if odd & before != 0 {
+        check_escapes(odd & before, b, base)?;
+    }
+    // Never in the padding of a short last word.
+    Some(Some(base + (close.trailing_zeros() / 8) as usize))
+}
+
+/// Checks the escapes whose first byte after the backslash is flagged in
+/// `odd` (letters and hex codes: a hex code's digits are neither quotes
+/// nor backslashes, so its length does not change what the masks say).
+#[cold]
+fn check_escapes(mut odd: u64, b: &[u8], base: usize) -> Option<()> {
+    while odd != 0 {
+        escape_len(b.get(base + (odd.trailing_zeros() / 8) as usize..)?)?;
+        odd &= odd - 1;
+    }
+    Some(())
 }
 
 /// The high bit of each byte of `word` equal to `needle` (not zero).
