@@ -255,13 +255,22 @@ pub(crate) fn v2_scalar<'a>(
 }
 
 /// Checks a map's keys as go-yaml v2 re-reading the JSON would, in the
-/// map's order (the first bad key is the one reported).
-pub(crate) fn check_v2_keys<'a>(keys: impl Iterator<Item = &'a String>) -> Result<(), YamlError> {
+/// map's order (the first bad key is the one reported), and tells whether
+/// go-yaml's order of them is the map's own ([`byte_order_is_go_order`]):
+/// one pass over the bytes of each key answers both for nearly all keys.
+pub(crate) fn check_v2_keys<'a>(keys: impl Iterator<Item = &'a String>) -> Result<bool, YamlError> {
+    let mut class = 0;
     for k in keys {
-        check_v2_text(k)?;
-        check_v2_key_length(k)?;
+        let key_class = k.bytes().fold(0, |acc, b| acc | KEY_CLASS[usize::from(b)]);
+        // Keys of ASCII below DEL pass the text checks (no NEL either)
+        // unless they are too long to be simple keys.
+        if key_class & NOT_ASCII_BELOW_DEL != 0 || k.len() > 1022 {
+            check_v2_text(k)?;
+            check_v2_key_length(k)?;
+        }
+        class |= key_class;
     }
-    Ok(())
+    Ok(byte_order_is_go_order(class))
 }
 
 /// `toYaml`'s tree: `json.Marshal`, then go-yaml v2 reading that JSON.
@@ -281,7 +290,7 @@ pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
         ),
         Value::Map(m) => {
             let snapshot = m.snapshot();
-            check_v2_keys(snapshot.keys())?;
+            let _ = check_v2_keys(snapshot.keys())?;
             Node::Map(sorted_pairs(&snapshot, Schema::V2, |i| {
                 v2_node(i, depth + 1)
             })?)
@@ -460,10 +469,11 @@ pub(crate) fn go_order(m: &BTreeMap<String, Value>, schema: Schema) -> Vec<(&Str
     pairs
 }
 
-/// Byte classes for [`byte_order_is_go_order`].
+/// Byte classes of keys for [`check_v2_keys`].
 const UNSORTED: u8 = 1;
 const UPPER: u8 = 2;
 const BETWEEN_CASES: u8 = 4;
+const NOT_ASCII_BELOW_DEL: u8 = 8;
 static KEY_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut b = 0;
@@ -477,22 +487,22 @@ static KEY_CLASS: [u8; 256] = {
         } else {
             0
         };
+        if b >= 0x7f {
+            t[b] |= NOT_ASCII_BELOW_DEL;
+        }
         b += 1;
     }
     t
 };
 
-/// Whether go-yaml's natural order of these keys is their byte order (the
-/// order of the map), so that sorting can be skipped. It is when the keys
-/// hold no digits (digit runs compare as numbers) and, at any place two
-/// keys differ, a non-letter sorts before a letter by bytes too, as the
-/// natural order puts it: ASCII only, nothing above `z`, and no upper-case
-/// letters together with the punctuation between `Z` and `a` (such as `_`).
-pub(crate) fn byte_order_is_go_order<'a>(keys: impl Iterator<Item = &'a String>) -> bool {
-    let mut class = 0;
-    for k in keys {
-        class |= k.bytes().fold(0, |acc, b| acc | KEY_CLASS[usize::from(b)]);
-    }
+/// Whether go-yaml's natural order of keys whose bytes have the classes
+/// `class` is their byte order (the order of the map), so that sorting can
+/// be skipped. It is when the keys hold no digits (digit runs compare as
+/// numbers) and, at any place two keys differ, a non-letter sorts before a
+/// letter by bytes too, as the natural order puts it: ASCII only, nothing
+/// above `z`, and no upper-case letters together with the punctuation
+/// between `Z` and `a` (such as `_`).
+fn byte_order_is_go_order(class: u8) -> bool {
     class & UNSORTED == 0 && class & (UPPER | BETWEEN_CASES) != UPPER | BETWEEN_CASES
 }
 
@@ -571,6 +581,34 @@ fn natural_less_in<C: Copy + Ord + Into<char>>(ar: &[C], br: &[C], schema: Schem
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_said_to_be_in_go_order_are_in_byte_order() {
+        let alphabet = ["a", "A", "Z", "_", "^", "-", " ", "0", "1", "~", "{", "é"];
+        let mut keys = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..3 {
+            last = last
+                .iter()
+                .flat_map(|k| alphabet.iter().map(move |c| format!("{k}{c}")))
+                .collect();
+            keys.extend(last.iter().cloned());
+        }
+        let mut skipped = 0;
+        for a in &keys {
+            for b in &keys {
+                if a == b {
+                    continue;
+                }
+                let Ok(true) = check_v2_keys([a, b].into_iter()) else {
+                    continue;
+                };
+                skipped += 1;
+                assert_eq!(natural_less(a, b, Schema::V2), a < b, "{a:?} {b:?}");
+            }
+        }
+        assert!(skipped > 10_000, "{skipped}");
+    }
 
     #[test]
     fn ascii_keys_compare_as_bytes_exactly_as_as_characters() {

@@ -14,8 +14,7 @@
 use capstan_gotmpl::Value;
 
 use super::convert::{
-    byte_order_is_go_order, check_depth, check_v2_keys, check_v2_value, go_order, string_style,
-    v2_scalar,
+    check_depth, check_v2_keys, check_v2_value, go_order, string_style, v2_scalar,
 };
 use super::emit::{Ctx, Emitter, Flavor};
 use super::error::YamlError;
@@ -64,7 +63,7 @@ impl Walk {
             }
             Value::Map(m) => {
                 let map = m.snapshot();
-                check_v2_keys(map.keys())?;
+                let in_go_order = check_v2_keys(map.keys())?;
                 if map.is_empty() {
                     if live {
                         self.e.empty_map();
@@ -72,7 +71,7 @@ impl Walk {
                     return Ok(());
                 }
                 let saved = live.then(|| self.e.begin_map());
-                if byte_order_is_go_order(map.keys()) {
+                if in_go_order {
                     for (k, v) in map.iter() {
                         self.entry(k, v, depth, live)?;
                     }

@@ -203,6 +203,20 @@ impl Emitter {
     /// A key of one short line goes on the value's line, others after `? `.
     pub(crate) fn map_key(&mut self, text: &str, style: Style) {
         self.write_indent();
+        if is_plain_word_key(text, style) {
+            // Nearly every key: written as `scalar` would write it,
+            // without the rest of its decisions.
+            if self.starts_node() {
+                self.write_plain(text, false);
+            }
+            self.write_indicator(":", false, false, false);
+        } else {
+            self.any_key(text, style);
+        }
+    }
+
+    /// [`Emitter::map_key`] after the indentation, for any key.
+    fn any_key(&mut self, text: &str, style: Style) {
         let simple = text.len() <= 128 && !text.contains(['\r', '\n']) && !has_wide_break(text);
         if simple {
             if self.starts_node() {
@@ -560,6 +574,12 @@ impl Emitter {
             rest = &rest[end + c.len_utf8()..];
         }
     }
+}
+
+/// A short key of printable ASCII without spaces that may stay plain: one
+/// line, no analysis beyond the word's, no folding.
+fn is_plain_word_key(text: &str, style: Style) -> bool {
+    style == Style::Plain && text.len() <= 128 && analyze_word(text).is_some_and(|a| a.block_plain)
 }
 
 fn is_break(c: char) -> bool {
@@ -977,6 +997,25 @@ mod tests {
         e.write_plain(&long, false);
         assert!(!e.out.contains('\n'));
         assert_eq!(e.column, 71 + long.len());
+    }
+
+    #[test]
+    fn plain_word_keys_are_written_as_any_key_is() {
+        let mut samples = texts();
+        samples.extend(["k".repeat(128), "k".repeat(129), "a:b".into(), "-x".into()]);
+        let mut fast = 0;
+        for text in &samples {
+            for style in [Style::Plain, Style::DoubleQuoted] {
+                let (mut a, mut b) = (emitter(Flavor::V2, 4), emitter(Flavor::V2, 4));
+                a.map_key(text, style);
+                b.write_indent();
+                b.any_key(text, style);
+                assert_eq!((&a.out, a.column), (&b.out, b.column), "{text:?}");
+                assert_eq!((a.whitespace, a.indention), (b.whitespace, b.indention));
+                fast += usize::from(is_plain_word_key(text, style));
+            }
+        }
+        assert!(fast > 1_000, "{fast}");
     }
 
     #[test]
