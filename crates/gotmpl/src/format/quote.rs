@@ -93,19 +93,25 @@ fn append_body(out: &mut Vec<u8>, s: &str, ascii_only: bool) {
     let mut buf = Staging::new();
     let mut i = 0;
     loop {
-        // Whole words of plain bytes, quotes and backslashes: the bulk of
-        // a JSON document.
-        while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
-            let word = u64::from_le_bytes(*chunk);
-            let (escaped, other) = special_bytes(word);
-            if other != 0 {
+        // Pairs of whole words of plain bytes, quotes and backslashes: the
+        // bulk of a JSON document.
+        while let Some(chunk) = bytes.get(i..).and_then(|rest| rest.first_chunk::<16>()) {
+            let (low, high) = chunk.split_at(8);
+            let low = low.first_chunk::<8>().map_or(0, |w| u64::from_le_bytes(*w));
+            let high = high
+                .first_chunk::<8>()
+                .map_or(0, |w| u64::from_le_bytes(*w));
+            let (escaped_low, other_low) = special_bytes(low);
+            let (escaped_high, other_high) = special_bytes(high);
+            if other_low | other_high != 0 {
                 break;
             }
             if buf.len > Staging::ROOM {
                 buf.flush(out, bytes.len() - i);
             }
-            buf.push_escaped(word, escaped, 8);
-            i += 8;
+            buf.push_escaped(low, escaped_low, 8);
+            buf.push_escaped(high, escaped_high, 8);
+            i += 16;
         }
         // A word with a byte that stops the copying, or the last bytes.
         let Some((word, len)) = words::word_at(bytes, i) else {
@@ -157,11 +163,11 @@ fn append_body(out: &mut Vec<u8>, s: &str, ascii_only: bool) {
 }
 
 /// The stack buffer [`append_body`] writes to. One step of its loop adds
-/// at most 16 bytes (a word whose bytes all take a backslash) and then 10
-/// (the longest escape), and its whole-word stores reach 8 bytes past
-/// what they keep, so a step never writes past [`Staging::SLACK`] bytes
-/// from where it starts: the buffer is flushed before a step once it holds
-/// more than [`Staging::ROOM`].
+/// at most 32 bytes (two words whose bytes all take a backslash), or 16
+/// and then 10 (the longest escape), and its whole-word stores reach 8
+/// bytes past what they keep, so a step never writes past
+/// [`Staging::SLACK`] bytes from where it starts: the buffer is flushed
+/// before a step once it holds more than [`Staging::ROOM`].
 struct Staging {
     bytes: [u8; Staging::SIZE],
     len: usize,
@@ -169,7 +175,7 @@ struct Staging {
 
 impl Staging {
     const SIZE: usize = 512;
-    const SLACK: usize = 32;
+    const SLACK: usize = 48;
     /// The most the buffer may hold at the start of a step.
     const ROOM: usize = Self::SIZE - Self::SLACK;
 

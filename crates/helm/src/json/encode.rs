@@ -137,6 +137,16 @@ pub(crate) fn quote_into(s: &str, out: &mut String) {
 /// `memcpy` call and no branch per kind of escape.
 fn quote_bytes(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
+    if bytes.len() < 8 {
+        // Padded with spaces, which are never special.
+        let word = load_tail(bytes);
+        if special_bytes(word) == 0 {
+            // The opening quote and the text in one store.
+            push_prefix(out, (word << 8) | u64::from(b'"'), bytes.len() + 1);
+            out.push(b'"');
+            return;
+        }
+    }
     // The quotes and the slack of one whole word stored past the text.
     out.reserve(bytes.len() + 10);
     out.push(b'"');
