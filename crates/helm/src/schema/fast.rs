@@ -151,10 +151,11 @@ impl FastSchema {
         let mut c = Compiler {
             draft,
             nodes: Vec::new(),
+            track: text.contains("$ref"),
             at: HashMap::new(),
             refs: Vec::new(),
         };
-        c.schema(&doc, String::new(), true)?;
+        c.schema(&doc, true)?;
         let Compiler {
             mut nodes,
             at,
@@ -162,7 +163,7 @@ impl FastSchema {
             ..
         } = c;
         for (node, pointer) in refs {
-            let target = *at.get(&pointer)?;
+            let target = *at.get(&std::ptr::from_ref(doc.pointer(&pointer)?))?;
             if let Node::Rules(r) = &mut nodes[node] {
                 r.reference = Some(target);
             }
@@ -222,18 +223,23 @@ fn plain(v: &Value, depth: usize) -> bool {
 struct Compiler {
     draft: Draft,
     nodes: Vec<Node>,
-    /// Node of each subschema by its JSON pointer (segments escaped).
-    at: HashMap<String, usize>,
+    /// Whether the document may hold a `$ref` (else `at` stays empty).
+    track: bool,
+    /// Node of each subschema by the address of its JSON value: a `$ref`
+    /// resolves only to a place compiled as a subschema.
+    at: HashMap<*const Json, usize>,
     /// `$ref`s to resolve once every node is known: (node, pointer).
     refs: Vec<(usize, String)>,
 }
 
 impl Compiler {
-    /// Compiles the subschema at `ptr`; `None` declines the document.
-    fn schema(&mut self, json: &Json, ptr: String, root: bool) -> Option<usize> {
+    /// Compiles one subschema; `None` declines the document.
+    fn schema(&mut self, json: &Json, root: bool) -> Option<usize> {
         let idx = self.nodes.len();
         self.nodes.push(Node::Bool(true));
-        self.at.insert(ptr.clone(), idx);
+        if self.track {
+            self.at.insert(std::ptr::from_ref(json), idx);
+        }
         let obj = match json {
             Json::Bool(b) => {
                 self.nodes[idx] = Node::Bool(*b);
@@ -244,7 +250,7 @@ impl Compiler {
         };
         let mut r = Rules::default();
         for (key, value) in obj {
-            self.keyword(&mut r, idx, key, value, &ptr, root)?;
+            self.keyword(&mut r, idx, key, value, root)?;
         }
         if obj.contains_key("$ref") && self.draft < Draft::V2019 {
             // boon ignores the draft-04 keywords beside `$ref` but still
@@ -264,29 +270,24 @@ impl Compiler {
         Some(idx)
     }
 
-    fn child(&mut self, json: &Json, ptr: &str, segments: &[&str]) -> Option<usize> {
-        let mut p = ptr.to_string();
-        for s in segments {
-            p.push('/');
-            p.push_str(&s.replace('~', "~0").replace('/', "~1"));
-        }
-        self.schema(json, p, false)
+    fn child(&mut self, json: &Json) -> Option<usize> {
+        self.schema(json, false)
     }
 
-    fn schema_array(&mut self, json: &Json, ptr: &str, key: &str) -> Option<Vec<usize>> {
+    fn schema_array(&mut self, json: &Json) -> Option<Vec<usize>> {
         let list = json.as_array().filter(|l| !l.is_empty())?;
         let mut out = Vec::with_capacity(list.len());
-        for (i, s) in list.iter().enumerate() {
-            out.push(self.child(s, ptr, &[key, &i.to_string()])?);
+        for s in list {
+            out.push(self.child(s)?);
         }
         Some(out)
     }
 
-    fn schema_map(&mut self, json: &Json, ptr: &str, key: &str) -> Option<Vec<(String, usize)>> {
+    fn schema_map(&mut self, json: &Json) -> Option<Vec<(String, usize)>> {
         let map = json.as_object()?;
         let mut out = Vec::with_capacity(map.len());
         for (name, s) in map {
-            out.push((name.clone(), self.child(s, ptr, &[key, name])?));
+            out.push((name.clone(), self.child(s)?));
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
         Some(out)
@@ -298,7 +299,6 @@ impl Compiler {
         idx: usize,
         key: &str,
         v: &Json,
-        ptr: &str,
         root: bool,
     ) -> Option<()> {
         let later = self.draft >= Draft::V2019;
@@ -322,10 +322,10 @@ impl Compiler {
                 }
             }
             "definitions" => {
-                self.schema_map(v, ptr, key)?;
+                self.schema_map(v)?;
             }
             "$defs" if later => {
-                self.schema_map(v, ptr, key)?;
+                self.schema_map(v)?;
             }
             "type" => r.types = types(v)?,
             "enum" => {
@@ -354,17 +354,17 @@ impl Compiler {
             "maxProperties" => r.max_properties = Some(v.as_u64()?),
             "uniqueItems" => r.unique_items = v.as_bool()?,
             "pattern" => r.pattern = Some(regex(v.as_str()?)?),
-            "items" if !v.is_array() => r.items = Some(self.child(v, ptr, &[key])?),
-            "properties" => r.properties = self.schema_map(v, ptr, key)?,
+            "items" if !v.is_array() => r.items = Some(self.child(v)?),
+            "properties" => r.properties = self.schema_map(v)?,
             "patternProperties" => {
-                for (name, node) in self.schema_map(v, ptr, key)? {
+                for (name, node) in self.schema_map(v)? {
                     r.pattern_properties.push((regex(&name)?, node));
                 }
             }
             "additionalProperties" => {
-                r.additional_properties = Some(self.child(v, ptr, &[key])?);
+                r.additional_properties = Some(self.child(v)?);
             }
-            "propertyNames" => r.property_names = Some(self.child(v, ptr, &[key])?),
+            "propertyNames" => r.property_names = Some(self.child(v)?),
             "required" => {
                 let list = v.as_array()?;
                 let mut names = Vec::with_capacity(list.len());
@@ -377,13 +377,13 @@ impl Compiler {
                 }
                 r.required = names;
             }
-            "allOf" => r.all_of = self.schema_array(v, ptr, key)?,
-            "anyOf" => r.any_of = self.schema_array(v, ptr, key)?,
-            "oneOf" => r.one_of = self.schema_array(v, ptr, key)?,
-            "not" => r.not = Some(self.child(v, ptr, &[key])?),
-            "if" => r.if_ = Some(self.child(v, ptr, &[key])?),
-            "then" => r.then = Some(self.child(v, ptr, &[key])?),
-            "else" => r.else_ = Some(self.child(v, ptr, &[key])?),
+            "allOf" => r.all_of = self.schema_array(v)?,
+            "anyOf" => r.any_of = self.schema_array(v)?,
+            "oneOf" => r.one_of = self.schema_array(v)?,
+            "not" => r.not = Some(self.child(v)?),
+            "if" => r.if_ = Some(self.child(v)?),
+            "then" => r.then = Some(self.child(v)?),
+            "else" => r.else_ = Some(self.child(v)?),
             _ => return None,
         }
         Some(())

@@ -5,7 +5,9 @@
 //!
 //! Validation runs on boon; [`message`] words its error tree as the Go
 //! validator Helm uses, [`compile`] reads schemas as Go does and replaces
-//! Helm's network and disk loaders with clear offline errors.
+//! Helm's network and disk loaders with clear offline errors. Before boon,
+//! [`fast`] tries our own validator for the keywords chart schemas use: when
+//! it vouches for the values, boon is neither compiled nor run.
 //!
 //! Known differences from Helm: `http(s)` references (and an unknown
 //! `$schema` URL) fail with our own reason after `HTTP request failed for
