@@ -45,24 +45,50 @@ pub(super) fn double_quoted(rest: &str, keep: bool) -> Option<(Cow<'_, str>, usi
 /// than a quote or a backslash are looked at one by one.
 fn closing_quote(b: &[u8]) -> Option<usize> {
     let body = b.get(1..)?;
-    let mut words = body.chunks_exact(WORD);
+    let mut pairs = body.chunks_exact(2 * WORD);
     // The flag of the first byte of the next word when a backslash ending
     // the word before escapes it.
     let mut carry = 0u64;
     let mut base = 1;
-    for chunk in &mut words {
-        let word = chunk
+    for pair in &mut pairs {
+        let (low, high) = pair.split_at(WORD);
+        let low = low
             .first_chunk::<WORD>()
             .map_or(0, |w| u64::from_le_bytes(*w));
-        if let Some(end) = word_step(word, &mut carry, b, base)? {
+        let high = high
+            .first_chunk::<WORD>()
+            .map_or(0, |w| u64::from_le_bytes(*w));
+        // The common case first, both words at once: every backslash
+        // escapes a quote, and no quote closes.
+        let (quotes_low, backslashes_low) = (flags(low, b'"'), flags(low, b'\\'));
+        let (quotes_high, backslashes_high) = (flags(high, b'"'), flags(high, b'\\'));
+        let escaped_low = (backslashes_low << 8) | carry;
+        let escaped_high = (backslashes_high << 8) | ((backslashes_low >> 56) & 0x80);
+        if (quotes_low ^ escaped_low) | (quotes_high ^ escaped_high) == 0 {
+            carry = (backslashes_high >> 56) & 0x80;
+        } else {
+            // Anything else (runs of backslashes, other escapes, the end)
+            // a word at a time.
+            if let Some(end) = word_step(low, &mut carry, b, base)? {
+                return Some(end);
+            }
+            if let Some(end) = word_step(high, &mut carry, b, base + WORD)? {
+                return Some(end);
+            }
+        }
+        base += 2 * WORD;
+    }
+    // The last bytes: a whole word, then the rest padded with zeros
+    // (neither quote nor backslash); an escape running into the padding is
+    // checked against the text and fails.
+    let mut rest = pairs.remainder();
+    if let Some((word, after)) = rest.split_first_chunk::<WORD>() {
+        if let Some(end) = word_step(u64::from_le_bytes(*word), &mut carry, b, base)? {
             return Some(end);
         }
         base += WORD;
+        rest = after;
     }
-    // The last bytes, padded with zeros (neither quote nor backslash); an
-    // escape running into the padding is checked against the text and
-    // fails.
-    let rest = words.remainder();
     if rest.is_empty() {
         return None;
     }
