@@ -203,6 +203,7 @@ fn leaf() -> impl Strategy<Value = Value> {
         1 => Just(Value::list(Vec::new())),
         1 => Just(Value::map(Map::new())),
         1 => Just(Value::Map(MapRef::nil_map())),
+        1 => Just(Value::list(vec![Value::Map(MapRef::nil_map())])),
     ]
 }
 
@@ -328,6 +329,53 @@ fn unsupported_and_bad_values_fail_alike() {
         let _ = assert_same(v);
     }
     assert!(assert_same(&cases[0]).is_err());
+}
+
+/// Values encoding/json writes as something else: a typed nil map and a
+/// nil slice (an object whose JSON is `null`) are `null`, an object made of
+/// a map is that map. Helm v4.2.3 prints, for
+/// `toYaml (dict "x" (list | rest) "y" .Chart.Annotations)` in a chart
+/// without annotations, `x: null` and `"y": null`, and for
+/// `toYaml .Capabilities.KubeVersion` its `Major`, `Minor` and `Version`.
+#[test]
+fn nil_maps_and_host_objects_write_as_their_json() {
+    #[derive(Debug)]
+    struct NilSlice;
+    impl Object for NilSlice {
+        fn type_name(&self) -> &str {
+            "[]interface {}"
+        }
+        fn json(&self) -> Option<String> {
+            Some("null".into())
+        }
+    }
+    #[derive(Debug)]
+    struct Version;
+    impl Object for Version {
+        fn type_name(&self) -> &str {
+            "*chartutil.KubeVersion"
+        }
+        fn to_value(&self) -> Option<Value> {
+            Some(map(vec![
+                ("Version", Value::from("v1.36.0")),
+                ("Major", Value::from("1")),
+                ("Minor", Value::from("36")),
+            ]))
+        }
+    }
+    let v = map(vec![
+        ("x", Value::Object(Arc::new(NilSlice))),
+        ("y", Value::Map(MapRef::nil_map())),
+    ]);
+    assert_eq!(assert_same(&v).as_deref(), Ok("x: null\n\"y\": null\n"));
+    assert_eq!(
+        assert_same(&Value::Map(MapRef::nil_map())).as_deref(),
+        Ok("null\n")
+    );
+    assert_eq!(
+        assert_same(&Value::Object(Arc::new(Version))).as_deref(),
+        Ok("Major: \"1\"\nMinor: \"36\"\nVersion: v1.36.0\n")
+    );
 }
 
 fn list(items: Vec<Value>) -> Value {

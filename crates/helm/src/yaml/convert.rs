@@ -9,6 +9,11 @@
 //! so a float64 `1e6` prints as the integer `1000000`; `toYamlPretty` hands
 //! Go values straight to go-yaml v3. Both sort map keys with go-yaml's
 //! "natural" order, in which digit runs compare as numbers.
+//!
+//! `toYamlPretty` builds a node tree for [`super::emit`]; `toYaml` is
+//! written without one ([`super::direct`]) from the same decisions here
+//! ([`v2_scalar`], [`check_v2_keys`], [`go_order`]), and its tree
+//! ([`v2_node`]) remains as the reference the tests compare with.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -254,6 +259,23 @@ pub(crate) fn v2_scalar<'a>(
     Ok((text, Style::Plain))
 }
 
+/// What `json.Marshal` writes, for `toYaml`, in place of a value that is
+/// not written as itself: a typed nil map is `null`, and a host object is
+/// its JSON text (read back as go-yaml v2 reads it) or the plain value it
+/// is made of. `None` for every other value.
+pub(crate) fn v2_stand_in(v: &Value) -> Result<Option<Value>, YamlError> {
+    match v {
+        Value::Map(m) if m.is_nil_map() => Ok(Some(Value::Nil)),
+        Value::Object(o) => {
+            if let Some(text) = o.json() {
+                return super::unmarshal(&text).map(Some);
+            }
+            o.to_value().map(Some).ok_or_else(|| unsupported(v))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// Checks a map's keys as go-yaml v2 re-reading the JSON would, in the
 /// map's order (the first bad key is the one reported), and tells whether
 /// go-yaml's order of them is the map's own ([`byte_order_is_go_order`]):
@@ -281,6 +303,9 @@ pub(crate) fn v2_node(v: &Value, depth: usize) -> Result<Node, YamlError> {
         check_v2_value(v)?;
     }
     check_depth(depth)?;
+    if let Some(stand_in) = v2_stand_in(v)? {
+        return v2_node(&stand_in, depth + 1);
+    }
     Ok(match v {
         Value::List(items) => Node::Seq(
             items

@@ -14,7 +14,7 @@
 use capstan_gotmpl::Value;
 
 use super::convert::{
-    check_depth, check_v2_keys, check_v2_value, go_order, string_style, v2_scalar,
+    check_depth, check_v2_keys, check_v2_value, go_order, string_style, v2_scalar, v2_stand_in,
 };
 use super::emit::{Ctx, Emitter, Flavor};
 use super::error::YamlError;
@@ -41,6 +41,9 @@ impl Walk {
     /// Writes `v` (checking it whole even once nothing more is written).
     fn value(&mut self, v: &Value, depth: usize, ctx: Ctx) -> Result<(), YamlError> {
         check_depth(depth)?;
+        if let Some(stand_in) = v2_stand_in(v)? {
+            return self.value(&stand_in, depth + 1, ctx);
+        }
         let live = self.e.starts_node();
         match v {
             Value::List(items) => {

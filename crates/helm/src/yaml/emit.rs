@@ -7,6 +7,10 @@
 //! may downgrade (plain to single-quoted, anything to double-quoted) after
 //! analysing the text. Long plain and quoted scalars fold at column 80 in v2;
 //! v3's encoder sets no width.
+//!
+//! The [`Emitter`] is driven node by node, so it writes a [`Node`] tree
+//! ([`emit`]) or a value walked directly (`toYaml`, see [`super::direct`])
+//! with the same layout decisions.
 
 use super::error::YamlError;
 
