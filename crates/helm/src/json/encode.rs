@@ -135,6 +135,7 @@ pub(crate) fn quote_into(s: &str, out: &mut String) {
 /// and the part from its first special byte on taken back, and each ASCII
 /// escape is written from [`ESCAPES`] the same way: no copy loop, no
 /// `memcpy` call and no branch per kind of escape.
+#[inline]
 fn quote_bytes(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     if bytes.len() < 8 {
@@ -147,6 +148,14 @@ fn quote_bytes(out: &mut Vec<u8>, s: &str) {
             return;
         }
     }
+    quote_words(out, bytes);
+}
+
+/// [`quote_bytes`] of a string of eight bytes or more, or one with an
+/// escape: kept out of line, so the short strings' path inlined in the
+/// encoder stays small.
+#[inline(never)]
+fn quote_words(out: &mut Vec<u8>, bytes: &[u8]) {
     // The quotes and the slack of one whole word stored past the text.
     out.reserve(bytes.len() + 10);
     out.push(b'"');
