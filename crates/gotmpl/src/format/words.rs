@@ -33,8 +33,9 @@ pub fn word_at(bytes: &[u8], i: usize) -> Option<(u64, usize)> {
     })
 }
 
-/// The 1 to 7 bytes of `rest` as a little-endian word padded with spaces,
-/// read without a copy loop: two overlapping loads.
+/// The 0 to 7 bytes of `rest` as a little-endian word padded with spaces
+/// (all spaces when `rest` is empty), read without a copy loop: two
+/// overlapping loads.
 #[inline]
 pub fn load_tail(rest: &[u8]) -> u64 {
     let n = rest.len();
@@ -85,6 +86,16 @@ mod tests {
                 i += n;
             }
             assert_eq!(seen, bytes);
+        }
+    }
+
+    #[test]
+    fn tails_are_padded_with_spaces() {
+        let text = b"abcdefg";
+        for len in 0..text.len() {
+            let mut want = [b' '; 8];
+            want[..len].copy_from_slice(&text[..len]);
+            assert_eq!(load_tail(&text[..len]).to_le_bytes(), want, "{len}");
         }
     }
 
