@@ -152,6 +152,7 @@ impl FastSchema {
             draft,
             nodes: Vec::new(),
             track: text.contains("$ref"),
+            regexes: HashMap::new(),
             at: HashMap::new(),
             refs: Vec::new(),
         };
@@ -228,6 +229,9 @@ struct Compiler {
     /// Node of each subschema by the address of its JSON value: a `$ref`
     /// resolves only to a place compiled as a subschema.
     at: HashMap<*const Json, usize>,
+    /// Each distinct pattern compiled once (charts repeat theirs); clones
+    /// share one regex and its match caches.
+    regexes: HashMap<String, Regex>,
     /// `$ref`s to resolve once every node is known: (node, pointer).
     refs: Vec<(usize, String)>,
 }
@@ -268,6 +272,15 @@ impl Compiler {
         }
         self.nodes[idx] = Node::Rules(Box::new(r));
         Some(idx)
+    }
+
+    fn regex(&mut self, pattern: &str) -> Option<Regex> {
+        if let Some(re) = self.regexes.get(pattern) {
+            return Some(re.clone());
+        }
+        let re = regex(pattern)?;
+        self.regexes.insert(pattern.to_string(), re.clone());
+        Some(re)
     }
 
     fn child(&mut self, json: &Json) -> Option<usize> {
@@ -353,12 +366,12 @@ impl Compiler {
             "minProperties" => r.min_properties = Some(v.as_u64()?),
             "maxProperties" => r.max_properties = Some(v.as_u64()?),
             "uniqueItems" => r.unique_items = v.as_bool()?,
-            "pattern" => r.pattern = Some(regex(v.as_str()?)?),
+            "pattern" => r.pattern = Some(self.regex(v.as_str()?)?),
             "items" if !v.is_array() => r.items = Some(self.child(v)?),
             "properties" => r.properties = self.schema_map(v)?,
             "patternProperties" => {
                 for (name, node) in self.schema_map(v)? {
-                    r.pattern_properties.push((regex(&name)?, node));
+                    r.pattern_properties.push((self.regex(&name)?, node));
                 }
             }
             "additionalProperties" => {
