@@ -54,7 +54,7 @@
 //! hashing there).
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use capstan_gotmpl::{Map, Value};
 use regex::Regex;
@@ -278,7 +278,7 @@ impl Compiler {
         if let Some(re) = self.regexes.get(pattern) {
             return Some(re.clone());
         }
-        let re = regex(pattern)?;
+        let re = shared_regex(pattern)?;
         self.regexes.insert(pattern.to_string(), re.clone());
         Some(re)
     }
@@ -443,6 +443,30 @@ fn types(v: &Json) -> Option<u8> {
         }
         _ => one(v),
     }
+}
+
+/// [`regex`], compiled once per process: the charts of one repository
+/// repeat their patterns across schemas (the deploy/ charts hold 25
+/// distinct patterns in 103 places), and compiling is most of the cost
+/// of compiling a schema. A compiled regex is a pure function of its text.
+fn shared_regex(pattern: &str) -> Option<Regex> {
+    static SHARED: Mutex<Option<HashMap<String, Option<Regex>>>> = Mutex::new(None);
+    /// Distinct patterns kept before the map is emptied.
+    const CAPACITY: usize = 4096;
+    if let Ok(guard) = SHARED.lock()
+        && let Some(found) = guard.as_ref().and_then(|m| m.get(pattern))
+    {
+        return found.clone();
+    }
+    let re = regex(pattern);
+    if let Ok(mut guard) = SHARED.lock() {
+        let map = guard.get_or_insert_with(HashMap::new);
+        if map.len() >= CAPACITY {
+            map.clear();
+        }
+        map.insert(pattern.to_string(), re.clone());
+    }
+    re
 }
 
 /// A regex boon would compile from the very same text: no escape it
