@@ -568,6 +568,15 @@ impl Object for Version {
     fn go_format(&self) -> String {
         self.to_string()
     }
+
+    /// Masterminds' `MarshalJSON`: the version's string, as a JSON string
+    /// (so `toJson`, `toYaml` and the rest print it; `len` and `range`
+    /// still refuse the struct).
+    fn json(&self) -> Option<String> {
+        let mut out = String::new();
+        crate::json::quote_json(&self.to_string(), &mut out);
+        Some(out)
+    }
 }
 
 const NIL_VERSION: &str = "runtime error: invalid memory address or nil pointer dereference";
