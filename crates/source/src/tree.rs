@@ -4,8 +4,9 @@
 //! checkout). Paths are `/`-separated and relative to the repository root;
 //! symbolic links are followed only while they stay inside the repository.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// Symbolic links followed in a row before giving up (a loop).
 const MAX_LINK_HOPS: usize = 16;
@@ -79,6 +80,11 @@ pub fn parent(path: &str) -> &str {
 pub struct WorkTree {
     root: PathBuf,
     canonical_root: PathBuf,
+    /// Directories (repository paths) found to be real directories, not
+    /// links, all the way from the root: files under them need no
+    /// `canonicalize` (a system call per path component) to be known
+    /// inside the repository. Shared by clones: they read the same tree.
+    real_dirs: Arc<Mutex<HashSet<String>>>,
 }
 
 impl WorkTree {
@@ -90,6 +96,7 @@ impl WorkTree {
         Ok(WorkTree {
             root: root.to_path_buf(),
             canonical_root,
+            real_dirs: Arc::default(),
         })
     }
 
@@ -98,13 +105,19 @@ impl WorkTree {
         &self.root
     }
 
-    /// The on-disk path of `path`, refusing links that lead outside the root.
-    fn locate(&self, path: &str) -> Result<Option<PathBuf>, TreeError> {
+    /// The on-disk path of `path` and what is there (links followed),
+    /// refusing links that lead outside the root.
+    fn locate(&self, path: &str) -> Result<Option<(PathBuf, std::fs::Metadata)>, TreeError> {
         let p = self.root.join(path);
         let Ok(meta) = std::fs::symlink_metadata(&p) else {
             return Ok(None);
         };
-        if meta.file_type().is_symlink() || path.contains('/') {
+        let link = meta.file_type().is_symlink();
+        if !link && self.dirs_are_real(path) {
+            // No link on the way: the path is where it says, inside.
+            return Ok(Some((p, meta)));
+        }
+        if link || path.contains('/') {
             match p.canonicalize() {
                 Ok(c) if c.starts_with(&self.canonical_root) => {}
                 Ok(_) => {
@@ -116,16 +129,49 @@ impl WorkTree {
                 Err(_) => return Ok(None),
             }
         }
-        Ok(Some(p))
+        match std::fs::metadata(&p) {
+            Ok(followed) => Ok(Some((p, followed))),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Whether every directory on the way to `path` is a real directory
+    /// (no link, no `.` or `..`), each looked at once per tree.
+    fn dirs_are_real(&self, path: &str) -> bool {
+        let Some((parent, _)) = path.rsplit_once('/') else {
+            return true;
+        };
+        if parent
+            .split('/')
+            .any(|c| c.is_empty() || c == "." || c == "..")
+        {
+            return false;
+        }
+        if self
+            .real_dirs
+            .lock()
+            .is_ok_and(|known| known.contains(parent))
+        {
+            return true;
+        }
+        if !self.dirs_are_real(parent) {
+            return false;
+        }
+        let real =
+            std::fs::symlink_metadata(self.root.join(parent)).is_ok_and(|m| m.file_type().is_dir());
+        if real && let Ok(mut known) = self.real_dirs.lock() {
+            known.insert(parent.to_string());
+        }
+        real
     }
 }
 
 impl FileTree for WorkTree {
     fn read(&self, path: &str) -> Result<Option<Arc<[u8]>>, TreeError> {
-        let Some(p) = self.locate(path)? else {
+        let Some((p, meta)) = self.locate(path)? else {
             return Ok(None);
         };
-        if !p.is_file() {
+        if !meta.is_file() {
             return Ok(None);
         }
         std::fs::read(&p)
@@ -134,10 +180,10 @@ impl FileTree for WorkTree {
     }
 
     fn list(&self, path: &str) -> Result<Option<Vec<DirEntry>>, TreeError> {
-        let Some(p) = self.locate(path)? else {
+        let Some((p, meta)) = self.locate(path)? else {
             return Ok(None);
         };
-        if !p.is_dir() {
+        if !meta.is_dir() {
             return Ok(None);
         }
         let rd = std::fs::read_dir(&p).map_err(|e| TreeError::new(path, e.to_string()))?;
@@ -148,10 +194,16 @@ impl FileTree for WorkTree {
             if name == ".git" {
                 continue;
             }
-            // Follow links for the kind, as a checkout would present them.
-            let kind = match std::fs::metadata(e.path()) {
-                Ok(m) if m.is_dir() => EntryKind::Dir,
-                Ok(m) if m.is_file() => EntryKind::File,
+            // The listing tells the kind; a link is followed for it, as a
+            // checkout would present it.
+            let kind = match e.file_type() {
+                Ok(t) if t.is_dir() => EntryKind::Dir,
+                Ok(t) if t.is_file() => EntryKind::File,
+                Ok(t) if t.is_symlink() => match std::fs::metadata(e.path()) {
+                    Ok(m) if m.is_dir() => EntryKind::Dir,
+                    Ok(m) if m.is_file() => EntryKind::File,
+                    _ => continue,
+                },
                 _ => continue,
             };
             out.push(DirEntry { name, kind });
@@ -368,5 +420,53 @@ mod tests {
         assert_eq!(join("a", "/b/c").as_deref(), Some("b/c"));
         assert_eq!(join("a", "../../b"), None);
         assert_eq!(join("", "./x/./y/").as_deref(), Some("x/y"));
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+    fn work_tree_follows_links_only_inside() {
+        use std::os::unix::fs::symlink;
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret"), "s").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        std::fs::write(root.join("a/b/f.yaml"), "f").unwrap();
+        std::fs::write(root.join("top"), "t").unwrap();
+        symlink(root.join("a"), root.join("inside-dir")).unwrap();
+        symlink(root.join("a/b/f.yaml"), root.join("a/inside-file")).unwrap();
+        symlink(outside.path(), root.join("a/out-dir")).unwrap();
+        symlink(outside.path().join("secret"), root.join("a/b/out-file")).unwrap();
+        let tree = WorkTree::new(root).unwrap();
+        let read = |p: &str| tree.read(p).map(|b| b.map(|b| b.to_vec()));
+        for _ in 0..2 {
+            // Twice: the second time from the directories known real.
+            assert_eq!(read("a/b/f.yaml"), Ok(Some(b"f".to_vec())));
+            assert_eq!(read("top"), Ok(Some(b"t".to_vec())));
+            assert_eq!(read("inside-dir/b/f.yaml"), Ok(Some(b"f".to_vec())));
+            assert_eq!(read("a/inside-file"), Ok(Some(b"f".to_vec())));
+            assert!(read("a/out-dir/secret").is_err());
+            assert!(read("a/b/out-file").is_err());
+            assert_eq!(read("a/b/missing"), Ok(None));
+            assert_eq!(read("a/b"), Ok(None));
+            assert_eq!(tree.list("a/b/f.yaml"), Ok(None));
+        }
+        let names: Vec<(String, EntryKind)> = tree
+            .list("a")
+            .unwrap()
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.name, e.kind))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("b".to_string(), EntryKind::Dir),
+                ("inside-file".to_string(), EntryKind::File),
+                ("out-dir".to_string(), EntryKind::Dir),
+            ]
+        );
+        assert!(tree.list("a/out-dir").is_err());
+        assert!(tree.list("inside-dir").unwrap().is_some());
     }
 }
