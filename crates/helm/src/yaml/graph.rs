@@ -40,6 +40,16 @@ pub(crate) const MAX_PARSE_NESTING: usize = 1000;
 /// granit wants, and the `\'` escape libyaml allows in double quotes
 /// becomes a plain `'`.
 pub(crate) fn build_lenient(text: &str) -> Result<Graph, YamlError> {
+    // libyaml (YAML 1.1) reads NEL as a line break everywhere, exactly as
+    // it reads LF (normalised to `\n` in content); granit (YAML 1.2) reads
+    // it as an ordinary character. One character for one: positions hold.
+    let nel;
+    let text = if text.contains('\u{85}') {
+        nel = text.replace('\u{85}', "\n");
+        nel.as_str()
+    } else {
+        text
+    };
     let mut owned: Option<String> = None;
     for _ in 0..64 {
         let current = owned.as_deref().unwrap_or(text);
