@@ -13,6 +13,11 @@
 //! Not here: TOML (see [`crate::toml`]), and the manifest stream, which
 //! templates print as text without re-serialisation.
 //!
+//! Known difference: go-yaml reads the raw line separators U+2028 and
+//! U+2029 as line breaks kept in scalar content (the spaces that follow
+//! are dropped, and one starts a new line in block context); capstan reads
+//! them as ordinary characters. NEL (U+0085) is read as go-yaml reads it.
+//!
 //! ```
 //! use capstan_helm::{json, yaml};
 //!
