@@ -71,11 +71,12 @@ fn bench() -> Result<(), String> {
         }
     }
     times.sort_unstable();
-    println!(
-        "{{\"median_ns\": {}, \"apps\": {apps}, \"output_bytes\": {bytes}}}",
+    let line = format!(
+        "{{\"median_ns\": {}, \"apps\": {apps}, \"output_bytes\": {bytes}}}\n",
         times[times.len() / 2]
     );
-    Ok(())
+    std::io::Write::write_all(&mut std::io::stdout().lock(), line.as_bytes())
+        .map_err(|e| e.to_string())
 }
 
 /// The Git repository holding `path` (or `path`'s folder itself).
