@@ -6,7 +6,7 @@
 
 use capstan_gotmpl::Map;
 use capstan_helm::chart::{File, load_files};
-use capstan_helm::render::{RenderOptions, render, side_by_side_renders};
+use capstan_helm::render::{RenderOptions, SideBySide, render, side_by_side_renders};
 
 fn chart(templates: &[(&str, String)]) -> capstan_helm::chart::Chart {
     let mut files = vec![
@@ -34,10 +34,12 @@ fn both(templates: &[(&str, String)]) -> (Rendered, Rendered, bool) {
     let values = capstan_helm::values::coalesce::coalesce_values(&c, &Map::new(), &mut Vec::new())
         .expect("coalesces");
     let mut one = RenderOptions::new("r", "ns");
-    one.side_by_side = false;
+    one.side_by_side = SideBySide::Never;
     let sequential = render(&c, &values, &one).map_err(|e| e.message);
     let before = side_by_side_renders();
-    let two = render(&c, &values, &RenderOptions::new("r", "ns")).map_err(|e| e.message);
+    let mut two = RenderOptions::new("r", "ns");
+    two.side_by_side = SideBySide::Always;
+    let two = render(&c, &values, &two).map_err(|e| e.message);
     (sequential, two, side_by_side_renders() > before)
 }
 

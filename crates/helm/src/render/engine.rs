@@ -61,9 +61,24 @@ pub struct RenderOptions {
     pub strict: bool,
     /// Answers `lookup`; offline by default.
     pub lookup: Arc<dyn Lookup>,
-    /// Lets templates execute on two threads when a worker is free (the
-    /// output is the same either way); on by default.
-    pub side_by_side: bool,
+    /// When templates may execute on two threads (the output is the same
+    /// either way).
+    pub side_by_side: SideBySide,
+}
+
+/// When the templates of a render may execute on two threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SideBySide {
+    /// Always on one thread.
+    Never,
+    /// On two when a worker is free and the chart has work enough for two
+    /// (several templates, or long ones); the default.
+    #[default]
+    WhenWorthIt,
+    /// On two whenever a worker is free and there are at least four
+    /// templates, however short (tests prove the two paths agree with it).
+    Always,
 }
 
 impl RenderOptions {
@@ -75,7 +90,7 @@ impl RenderOptions {
             capabilities: Arc::new(Capabilities::default()),
             strict: false,
             lookup: Arc::new(NoCluster),
-            side_by_side: true,
+            side_by_side: SideBySide::WhenWorthIt,
         }
     }
 }
@@ -219,8 +234,16 @@ fn render_here(chart: &Chart, values: &Map, opts: &RenderOptions) -> Result<Rend
         todo,
         lookup: opts.lookup.clone(),
     });
-    if opts.side_by_side
+    if opts.side_by_side != SideBySide::Never
         && work.todo.len() >= PARALLEL_MIN_TEMPLATES
+        && (opts.side_by_side == SideBySide::Always
+            || work.todo.len() >= PARALLEL_MANY_TEMPLATES
+            || work
+                .todo
+                .iter()
+                .map(|&i| work.templates[i].text.len())
+                .sum::<usize>()
+                >= PARALLEL_MIN_TEXT)
         // Copies of the chart's top-level map stand for it on two threads;
         // only `.Subcharts` could tell (it holds a subchart's own map,
         // whose `.Template` is the last one set there).
@@ -268,6 +291,15 @@ pub fn side_by_side_renders() -> usize {
 /// Charts with fewer templates to print render on one thread: handing
 /// work to a second thread costs more than it saves there.
 const PARALLEL_MIN_TEMPLATES: usize = 4;
+
+/// Nor do a few short templates (a proxy for little work): they are done
+/// before a sleeping worker is awake (tens of microseconds on a virtual
+/// machine). ten-tools' four templates (4 KiB) render 5-10 % faster on one
+/// thread, ten-node's ten (26 KiB) a quarter faster on two.
+const PARALLEL_MIN_TEXT: usize = 8 << 10;
+
+/// However short, this many templates are worth a second thread.
+const PARALLEL_MANY_TEMPLATES: usize = 16;
 
 /// What the templates of one render need, shared by the threads that
 /// execute them.

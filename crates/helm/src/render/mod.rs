@@ -9,6 +9,6 @@ pub mod manifest;
 pub mod objects;
 
 pub(crate) use engine::render_reading_heads;
-pub use engine::{Release, RenderOptions, parse_cache, render, side_by_side_renders};
+pub use engine::{Release, RenderOptions, SideBySide, parse_cache, render, side_by_side_renders};
 pub use errors::RenderError;
 pub use functions::{Lookup, NoCluster, RenderState, helm_functions};

@@ -11,7 +11,7 @@ use std::io::Write;
 
 use capstan_gotmpl::{Map, Value};
 use capstan_helm::chart::{self, File};
-use capstan_helm::render::{self, RenderOptions, manifest};
+use capstan_helm::render::{self, RenderOptions, SideBySide, manifest};
 use capstan_helm::values::strvals::{self, FileReader, Mode};
 use capstan_helm::{json, values, yaml};
 
@@ -219,9 +219,10 @@ fn side_by_side_agrees(input: &[u8]) {
         return;
     };
     let mut one = RenderOptions::new("rel", "ns");
-    one.side_by_side = false;
+    one.side_by_side = SideBySide::Never;
     let sequential = render::render(&first.chart, &first.values, &one).map_err(|e| e.message);
-    let two = RenderOptions::new("rel", "ns");
+    let mut two = RenderOptions::new("rel", "ns");
+    two.side_by_side = SideBySide::Always;
     let parallel = render::render(&prepared.chart, &prepared.values, &two).map_err(|e| e.message);
     assert_eq!(sequential, parallel, "one thread and two threads disagree");
 }
