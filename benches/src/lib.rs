@@ -22,6 +22,17 @@ pub fn read_input(rel: &str) -> String {
     }
 }
 
+/// The value of `--runs N` among the program's arguments (at least 1),
+/// `default` when absent.
+pub fn runs_arg(args: &[String], default: usize) -> usize {
+    args.iter()
+        .position(|a| a == "--runs")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+        .max(1)
+}
+
 /// JSON to a template value as Go's `encoding/json` decodes into
 /// `interface{}`: every number is a float64.
 pub fn json_to_value(json: &serde_json::Value) -> Value {

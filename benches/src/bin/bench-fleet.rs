@@ -31,13 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 fn bench() -> Result<(), String> {
     let args: Vec<String> = std::env::args().collect();
-    let runs: usize = args
-        .iter()
-        .position(|a| a == "--runs")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(30)
-        .max(1);
+    let runs = capstan_benches::runs_arg(&args, 30);
     let Some(input) = args
         .iter()
         .skip(1)

@@ -42,13 +42,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 fn bench() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let args: Vec<String> = std::env::args().collect();
-    let runs: usize = args
-        .iter()
-        .position(|a| a == "--runs")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(50)
-        .max(1);
+    let runs = capstan_benches::runs_arg(&args, 50);
     let print = args.iter().any(|a| a == "--print");
     // For profilers: time only the warm renders.
     let warm_only = args.iter().any(|a| a == "--warm-only");

@@ -277,30 +277,23 @@ fn set_idle(pool: &Pool, delta: isize) {
 mod tests {
     use super::*;
 
+    /// Recurses `n` levels with ~4 KiB of stack each (20,000: 80 MiB).
+    fn depth(n: u32) -> u32 {
+        let pad = std::hint::black_box([0u8; 4096]);
+        if n == 0 {
+            u32::from(pad[0])
+        } else {
+            depth(n - 1) + 1
+        }
+    }
+
     #[test]
     fn jobs_run_on_deep_stacks_and_return() {
-        fn depth(n: u32) -> u32 {
-            // ~4 KiB of stack per level, 20,000 levels: 80 MiB.
-            let pad = std::hint::black_box([0u8; 4096]);
-            if n == 0 {
-                u32::from(pad[0])
-            } else {
-                depth(n - 1) + 1
-            }
-        }
         assert_eq!(run(|| depth(20_000)), Ok(20_000));
     }
 
     #[test]
     fn on_a_deep_stack_jobs_run_inline() {
-        fn depth(n: u32) -> u32 {
-            let pad = std::hint::black_box([0u8; 4096]);
-            if n == 0 {
-                u32::from(pad[0])
-            } else {
-                depth(n - 1) + 1
-            }
-        }
         let outcome = on_deep_stack(|| {
             let here = std::thread::current().id();
             // `run` hands nothing over: the job sees this thread.

@@ -85,3 +85,43 @@ fn every_character_at_every_offset() {
         }
     }
 }
+
+/// Seeded strings where most words hold several escapes and multi-byte
+/// characters, U+2028 among them.
+#[test]
+fn dense_escapes_match_the_reference() {
+    let alphabet = [
+        "\"", "\\", "a", "<", "&", "\n", "\u{1}", "é", "\u{2028}", "€", "😀", " ",
+    ];
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    for _ in 0..2_000 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let len = (seed % 40) as usize;
+        let s: String = (0..len)
+            .map(|k| alphabet[((seed >> (k % 60)) as usize + k * 5) % alphabet.len()])
+            .collect();
+        assert_eq!(json(&Value::str(s.as_str())), reference(&s), "{s:?}");
+    }
+}
+
+/// A special character at every position of the words the encoder reads,
+/// with another after it.
+#[test]
+fn runs_break_at_every_position_of_a_word() {
+    let specials = [
+        "\"", "\\", "<", ">", "&", "=", "\0", "\u{1f}", "\u{7f}", "\u{8}", "\u{c}", "é",
+        "\u{2028}", "\u{2029}", "\u{2027}", "\u{202a}", "\u{20ac}", "\u{e2}", "😀", "'",
+    ];
+    for len in 0..=19 {
+        for at in 0..=len {
+            for a in specials {
+                for b in ["", "<", "\u{2029}", "é"] {
+                    let s = format!("{}{a}{}{b}", "x".repeat(at), "y".repeat(len - at));
+                    assert_eq!(json(&Value::str(s.as_str())), reference(&s), "{s:?}");
+                }
+            }
+        }
+    }
+}
