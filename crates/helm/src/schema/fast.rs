@@ -113,14 +113,14 @@ struct Rules {
     multiple_of: Option<f64>,
     min_length: Option<u64>,
     max_length: Option<u64>,
-    pattern: Option<Regex>,
+    pattern: Option<Arc<Regex>>,
     items: Option<usize>,
     min_items: Option<u64>,
     max_items: Option<u64>,
     unique_items: bool,
     /// Sorted by name for binary search.
     properties: Vec<(String, usize)>,
-    pattern_properties: Vec<(Regex, usize)>,
+    pattern_properties: Vec<(Arc<Regex>, usize)>,
     additional_properties: Option<usize>,
     required: Vec<String>,
     property_names: Option<usize>,
@@ -152,7 +152,6 @@ impl FastSchema {
             draft,
             nodes: Vec::new(),
             track: text.contains("$ref"),
-            regexes: HashMap::new(),
             at: HashMap::new(),
             refs: Vec::new(),
         };
@@ -229,9 +228,6 @@ struct Compiler {
     /// Node of each subschema by the address of its JSON value: a `$ref`
     /// resolves only to a place compiled as a subschema.
     at: HashMap<*const Json, usize>,
-    /// Each distinct pattern compiled once (charts repeat theirs); clones
-    /// share one regex and its match caches.
-    regexes: HashMap<String, Regex>,
     /// `$ref`s to resolve once every node is known: (node, pointer).
     refs: Vec<(usize, String)>,
 }
@@ -272,15 +268,6 @@ impl Compiler {
         }
         self.nodes[idx] = Node::Rules(Box::new(r));
         Some(idx)
-    }
-
-    fn regex(&mut self, pattern: &str) -> Option<Regex> {
-        if let Some(re) = self.regexes.get(pattern) {
-            return Some(re.clone());
-        }
-        let re = shared_regex(pattern)?;
-        self.regexes.insert(pattern.to_string(), re.clone());
-        Some(re)
     }
 
     fn child(&mut self, json: &Json) -> Option<usize> {
@@ -366,12 +353,12 @@ impl Compiler {
             "minProperties" => r.min_properties = Some(v.as_u64()?),
             "maxProperties" => r.max_properties = Some(v.as_u64()?),
             "uniqueItems" => r.unique_items = v.as_bool()?,
-            "pattern" => r.pattern = Some(self.regex(v.as_str()?)?),
+            "pattern" => r.pattern = Some(shared_regex(v.as_str()?)?),
             "items" if !v.is_array() => r.items = Some(self.child(v)?),
             "properties" => r.properties = self.schema_map(v)?,
             "patternProperties" => {
                 for (name, node) in self.schema_map(v)? {
-                    r.pattern_properties.push((self.regex(&name)?, node));
+                    r.pattern_properties.push((shared_regex(&name)?, node));
                 }
             }
             "additionalProperties" => {
@@ -449,8 +436,9 @@ fn types(v: &Json) -> Option<u8> {
 /// repeat their patterns across schemas (the deploy/ charts hold 25
 /// distinct patterns in 103 places), and compiling is most of the cost
 /// of compiling a schema. A compiled regex is a pure function of its text.
-fn shared_regex(pattern: &str) -> Option<Regex> {
-    static SHARED: Mutex<Option<HashMap<String, Option<Regex>>>> = Mutex::new(None);
+/// Shared, not cloned: each clone of a `Regex` makes its own match caches.
+fn shared_regex(pattern: &str) -> Option<Arc<Regex>> {
+    static SHARED: Mutex<Option<HashMap<String, Option<Arc<Regex>>>>> = Mutex::new(None);
     /// Distinct patterns kept before the map is emptied.
     const CAPACITY: usize = 4096;
     if let Ok(guard) = SHARED.lock()
@@ -458,7 +446,7 @@ fn shared_regex(pattern: &str) -> Option<Regex> {
     {
         return found.clone();
     }
-    let re = regex(pattern);
+    let re = regex(pattern).map(Arc::new);
     if let Ok(mut guard) = SHARED.lock() {
         let map = guard.get_or_insert_with(HashMap::new);
         if map.len() >= CAPACITY {

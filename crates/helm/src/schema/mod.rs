@@ -213,15 +213,17 @@ fn cached_slots(schema: &[u8]) -> Option<CompileSlot> {
 }
 
 fn compile_cached(schema: &[u8]) -> CachedCompile {
-    let compile = || {
-        let mut logged = Vec::new();
-        let result = compile::compile(schema, &mut logged);
-        Arc::new((result, logged))
-    };
     match cached_slots(schema) {
-        Some(slot) => Arc::clone(slot.boon.get_or_init(compile)),
-        None => compile(),
+        Some(slot) => Arc::clone(slot.boon.get_or_init(|| compile_boon(schema))),
+        None => compile_boon(schema),
     }
+}
+
+/// boon's compile of `schema` with the lines Helm logs meanwhile.
+fn compile_boon(schema: &[u8]) -> CachedCompile {
+    let mut logged = Vec::new();
+    let result = compile::compile(schema, &mut logged);
+    Arc::new((result, logged))
 }
 
 /// Compiles `schema` into this process's cache on a worker thread and
@@ -244,11 +246,7 @@ pub fn compile_ahead(schema: &[u8]) {
         };
         let fast = slots.fast.get_or_init(|| fast::FastSchema::compile(&bytes));
         if fast.is_none() {
-            slots.boon.get_or_init(|| {
-                let mut logged = Vec::new();
-                let result = compile::compile(&bytes, &mut logged);
-                Arc::new((result, logged))
-            });
+            slots.boon.get_or_init(|| compile_boon(&bytes));
         }
     })));
 }
