@@ -85,3 +85,67 @@ fn every_character_at_every_offset() {
         }
     }
 }
+
+/// A special character at every position of the words the quoting reads,
+/// with another after it; and a long text dense with escapes.
+#[test]
+fn runs_break_at_every_position_of_a_word() {
+    let specials = [
+        "\"",
+        "\\",
+        "\u{7f}",
+        "\0",
+        "\n",
+        "\u{1f}",
+        "é",
+        "\u{a0}",
+        "\u{ad}",
+        "世",
+        "\u{2028}",
+        "\u{feff}",
+        "😀",
+        "\u{e000}",
+        "\u{e0001}",
+        "\u{10ffff}",
+        "'",
+    ];
+    for len in 0..=19 {
+        for at in 0..=len {
+            for a in specials {
+                for b in ["", "\"", "é", "\u{7f}", "😀"] {
+                    let s = format!("{}{a}{}{b}", "x".repeat(at), "y".repeat(len - at));
+                    assert_eq!(quote(&s), reference(&s, false), "{s:?}");
+                    assert_eq!(quote_to_ascii(&s), reference(&s, true), "{s:?}");
+                }
+            }
+        }
+    }
+    // A long text with quotes and backslashes throughout, as a quoted
+    // JSON document is, takes the reserved-capacity path.
+    let doc = "{\"k\":\"a\\nb\",\"é\":[1,\"\u{7f}\"]}".repeat(20);
+    assert_eq!(quote(&doc), reference(&doc, false));
+    let mut out = b"x ".to_vec();
+    append_quote(&mut out, &doc);
+    assert_eq!(out, format!("x {}", reference(&doc, false)).into_bytes());
+}
+
+#[test]
+fn dense_escapes_match_the_reference() {
+    // Seeded strings where most words hold several quotes, backslashes,
+    // controls and multi-byte characters.
+    let alphabet = [
+        "\"", "\\", "a", "b", " ", "\n", "\u{7f}", "é", "😀", "\u{2028}", "'",
+    ];
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    for _ in 0..2_000 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let len = (seed % 40) as usize;
+        let s: String = (0..len)
+            .map(|k| alphabet[((seed >> (k % 60)) as usize + k * 7) % alphabet.len()])
+            .collect();
+        assert_eq!(quote(&s), reference(&s, false), "{s:?}");
+        assert_eq!(quote_to_ascii(&s), reference(&s, true), "{s:?}");
+    }
+}
