@@ -15,27 +15,63 @@ const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
 /// Bytes looked at per step.
 pub(super) const WORD: usize = 8;
 
+/// The (up to) eight bytes of `b` from `at` as a little-endian word, zero
+/// past the end of `b`, and how many of them are text: [`WORD`], fewer at
+/// the end, 0 past it. Read without a copy loop: a short last word is the
+/// text's last eight bytes shifted, or two overlapping loads.
+#[inline]
+pub(super) fn load(b: &[u8], at: usize) -> (u64, usize) {
+    let rest = b.get(at..).unwrap_or_default();
+    if let Some(w) = rest.first_chunk::<WORD>() {
+        return (u64::from_le_bytes(*w), WORD);
+    }
+    let n = rest.len();
+    if n == 0 {
+        return (0, 0);
+    }
+    if let Some(last) = b.last_chunk::<WORD>() {
+        // `rest` is the end of these eight bytes.
+        return (u64::from_le_bytes(*last) >> (8 * (WORD - n)), n);
+    }
+    let word = match (rest.first_chunk::<4>(), rest.last_chunk::<4>()) {
+        (Some(lo), Some(hi)) => {
+            u64::from(u32::from_le_bytes(*lo)) | u64::from(u32::from_le_bytes(*hi)) << (8 * (n - 4))
+        }
+        // One to three bytes: the first, middle and last (some the same).
+        _ => match (rest.first(), rest.get(n / 2), rest.last()) {
+            (Some(&a), Some(&m), Some(&z)) => {
+                u64::from(a) | u64::from(m) << (8 * (n / 2)) | u64::from(z) << (8 * (n - 1))
+            }
+            _ => 0,
+        },
+    };
+    (word, n)
+}
+
+/// The high bit of each byte of `word` equal to `needle` (not zero).
+#[inline]
+pub(super) fn flags(word: u64, needle: u8) -> u64 {
+    !nonzero(word ^ (ONES * u64::from(needle))) & HIGHS
+}
+
+/// The high bit of each byte of `y` that is not zero. A byte's high bit
+/// ends up set when any of its bits is — the low seven through the
+/// addition, which cannot carry into the next byte — so every flag is
+/// exact.
+#[inline]
+pub(super) fn nonzero(y: u64) -> u64 {
+    (((y & LOWS) + LOWS) | y) & HIGHS
+}
+
 /// The bytes of `b` from `at` that are one of `needles` (none of which is
 /// zero), as a mask, and how many bytes it covers: [`WORD`], fewer at the
 /// end, 0 past it.
 #[inline]
 pub(super) fn word_mask<const N: usize>(b: &[u8], at: usize, needles: [u8; N]) -> (u64, usize) {
-    let rest = b.get(at..).unwrap_or_default();
-    let (word, width) = match rest.first_chunk::<WORD>() {
-        Some(w) => (u64::from_le_bytes(*w), WORD),
-        None => {
-            let mut w = [0u8; WORD];
-            w[..rest.len()].copy_from_slice(rest);
-            (u64::from_le_bytes(w), rest.len())
-        }
-    };
-    let mask = needles.iter().fold(0, |acc, &needle| {
-        // Zero where the needle is. A byte's high bit ends up set when
-        // any of its bits is — the low seven through the addition, which
-        // cannot carry into the next byte — so every flag is exact.
-        let y = word ^ (ONES * u64::from(needle));
-        acc | (!(((y & LOWS) + LOWS) | y) & HIGHS)
-    });
+    let (word, width) = load(b, at);
+    let mask = needles
+        .iter()
+        .fold(0, |acc, &needle| acc | flags(word, needle));
     (mask, width)
 }
 
@@ -110,6 +146,21 @@ mod tests {
         }
         assert_eq!(from_byte(0x8000_0080, 1), 0x8000_0000);
         assert_eq!(from_byte(u64::MAX, 7), 0xff << 56);
+    }
+
+    #[test]
+    fn loads_match_a_copy() {
+        let text: Vec<u8> = (1..=40u8).map(|i| i.wrapping_mul(37) | 1).collect();
+        for len in 0..text.len() {
+            let b = &text[..len];
+            for at in 0..len + 3 {
+                let mut expected = [0u8; WORD];
+                let rest = b.get(at..).unwrap_or_default();
+                let n = rest.len().min(WORD);
+                expected[..n].copy_from_slice(&rest[..n]);
+                assert_eq!(load(b, at), (u64::from_le_bytes(expected), n), "{len} {at}");
+            }
+        }
     }
 
     #[test]
