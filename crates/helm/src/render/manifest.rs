@@ -12,11 +12,12 @@
 use std::sync::LazyLock;
 
 use capstan_gotmpl::Value;
-use regex::Regex;
+use memchr::memmem::Finder;
 
-/// Go's `releaseutil` separator `(?:^|\s*\n)---\s*`, with Go's ASCII `\s`.
-static SEPARATOR: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?:^|[\t\n\x0C\r ]*\n)---[\t\n\x0C\r ]*").ok());
+/// What every document separator but one at the very start contains (see
+/// [`split_documents`]); building the searcher costs more than most
+/// searches, so it is built once.
+static SEPARATOR_CORE: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\n---"));
 
 /// Kinds in the order Helm installs them; unknown kinds come after these, in
 /// alphabetical order of kind.
@@ -214,15 +215,50 @@ pub struct Sorted {
 /// Splits a rendered file into documents exactly as Helm's
 /// `SplitManifests`: leading whitespace of the file and of each document is
 /// dropped, empty pieces are skipped, trailing whitespace is kept.
+///
+/// The separator is Go's regular expression `(?:^|\s*\n)---\s*` (`\s`
+/// being ASCII `[\t\n\f\r ]`), matched leftmost-first as Go's
+/// `regexp.Split` does. Every match but one at the very start contains
+/// `\n---`, and the leftmost match around an occurrence of it starts where
+/// the whitespace before that newline starts (no earlier than the end of
+/// the previous match). So the occurrences are found with memchr's
+/// searcher and the whitespace around them taken by hand;
+/// `tests/split_documents.rs` holds this to the regular expression.
 pub fn split_documents(file: &str) -> Vec<&str> {
     let text = file.trim_start();
-    let Some(sep) = SEPARATOR.as_ref() else {
-        return vec![text];
+    let bytes = text.as_bytes();
+    let is_space = |b: u8| matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ');
+    let spaces_from = |mut at: usize| {
+        while at < bytes.len() && is_space(bytes[at]) {
+            at += 1;
+        }
+        at
     };
-    sep.split(text)
-        .filter(|d| !d.is_empty())
-        .map(str::trim_start)
-        .collect()
+    let mut docs = Vec::new();
+    let mut piece = |from: usize, to: usize| {
+        if to > from {
+            docs.push(text[from..to].trim_start());
+        }
+    };
+    // The start of the text's current piece, and where the next
+    // separator may start.
+    let mut from = 0;
+    if bytes.starts_with(b"---") {
+        from = spaces_from(3);
+    }
+    let mut search = from;
+    while let Some(found) = SEPARATOR_CORE.find(&bytes[search..]) {
+        let newline = search + found;
+        let mut start = newline;
+        while start > from && is_space(bytes[start - 1]) {
+            start -= 1;
+        }
+        piece(from, start);
+        from = spaces_from(newline + 4);
+        search = from;
+    }
+    piece(from, bytes.len());
+    docs
 }
 
 /// A document whose YAML does not parse: Helm's `YAML parse error on PATH: ERR`.

@@ -60,7 +60,15 @@ pub fn merge_values(
 /// coalescing, so a template's `set` on `.Values` can never reach the
 /// loaded chart or the caller's map.
 pub fn deep_copy_map(m: &Map) -> Map {
-    m.iter().map(|(k, v)| (k.clone(), deep_copy(v))).collect()
+    // A clone keeps the tree's shape (no sorting, no rebuilding); only the
+    // entries holding maps or lists are then replaced by copies.
+    let mut out = m.clone();
+    for v in out.values_mut() {
+        if matches!(v, Value::Map(_) | Value::List(_)) {
+            *v = deep_copy(v);
+        }
+    }
+    out
 }
 
 fn deep_copy(v: &Value) -> Value {
@@ -68,6 +76,28 @@ fn deep_copy(v: &Value) -> Value {
         Value::Map(r) => Value::map(deep_copy_map(&r.snapshot())),
         Value::List(l) => Value::list(l.iter().map(deep_copy).collect()),
         other => other.clone(),
+    }
+}
+
+/// [`deep_copy_map`] followed by [`clean_nil_values`], in one pass: `null`
+/// entries dropped from every map reached through maps (maps inside lists
+/// are copied as they are, as `clean_nil_values` leaves them).
+fn deep_copy_clean_map(m: &Map) -> Map {
+    let mut out = m.clone();
+    out.retain(|_, v| !v.is_nil());
+    for v in out.values_mut() {
+        if matches!(v, Value::Map(_) | Value::List(_)) {
+            *v = deep_copy_clean(v);
+        }
+    }
+    out
+}
+
+/// A copy of one value as [`deep_copy_clean_map`] copies map entries.
+fn deep_copy_clean(v: &Value) -> Value {
+    match v {
+        Value::Map(r) => Value::map(deep_copy_clean_map(&r.snapshot())),
+        other => deep_copy(other),
     }
 }
 
@@ -286,8 +316,10 @@ fn coalesce_chart_defaults(
     w: &mut Vec<String>,
 ) {
     let sub_prefix = concat_prefix(prefix, chart.name());
-    let defaults = deep_copy_map(&chart.values);
-    for (key, val) in &defaults {
+    // The defaults are read in place; what is taken from them is copied as
+    // it is taken (Helm copies them all first: the same values result, and
+    // nothing the templates get aliases the loaded chart).
+    for (key, val) in chart.values.iter() {
         match v.get(key) {
             Some(Value::Nil) if !merge => {
                 v.remove(key);
@@ -296,12 +328,13 @@ fn coalesce_chart_defaults(
                 Value::Map(src) => {
                     let is_subchart = chart.dependencies.iter().any(|d| d.name() == key);
                     let merge = merge || is_subchart;
-                    let mut src = Map::clone(&src.snapshot());
-                    if !merge {
-                        clean_nil_values(&mut src);
-                    }
                     let mut dest = Map::clone(&dest.snapshot());
-                    coalesce_tables(&mut dest, src, &concat_prefix(&sub_prefix, key), merge, w);
+                    let from = Defaults {
+                        prefix: &concat_prefix(&sub_prefix, key),
+                        merge,
+                        clean: !merge,
+                    };
+                    from.fill(&mut dest, &src.snapshot(), w);
                     v.insert(key.clone(), Value::map(dest));
                 }
                 Value::Nil => {}
@@ -311,18 +344,95 @@ fn coalesce_chart_defaults(
             },
             Some(_) => {}
             None => {
-                let mut val = val.clone();
-                if !merge {
-                    if val.is_nil() {
-                        continue;
-                    }
-                    if let Value::Map(m) = &val {
-                        let mut m = Map::clone(&m.snapshot());
-                        clean_nil_values(&mut m);
-                        val = Value::map(m);
+                let val = if merge {
+                    deep_copy(val)
+                } else if val.is_nil() {
+                    continue;
+                } else {
+                    deep_copy_clean(val)
+                };
+                v.insert(key.clone(), val);
+            }
+        }
+    }
+}
+
+/// [`coalesce_tables`] with a chart's defaults as the source, read where
+/// they are and copied only where taken: the result (warnings included, in
+/// the same order) is that of `coalesce_tables(dst, copy, ..)` where `copy`
+/// is a deep copy of the defaults, without `null`s when `clean`.
+struct Defaults<'a> {
+    prefix: &'a str,
+    merge: bool,
+    /// The source counts as cleaned of `null`s ([`clean_nil_values`]).
+    clean: bool,
+}
+
+impl Defaults<'_> {
+    fn copy(&self, v: &Value) -> Value {
+        if self.clean {
+            deep_copy_clean(v)
+        } else {
+            deep_copy(v)
+        }
+    }
+
+    fn fill(&self, dst: &mut Map, src: &Map, w: &mut Vec<String>) {
+        // A `null` in dst stays, unless (coalescing) src has a value there:
+        // then the key goes. Either way src's value is not taken, and it
+        // never warns.
+        let settled: Vec<String> = if self.merge {
+            Vec::new()
+        } else {
+            dst.iter()
+                .filter(|(k, v)| v.is_nil() && src.get(*k).is_some_and(|s| !s.is_nil()))
+                .map(|(k, _)| k.clone())
+                .collect()
+        };
+        self.take(dst, src, w);
+        for k in settled {
+            dst.remove(&k);
+        }
+    }
+
+    /// Every entry of src that dst lacks, recursing where both hold maps.
+    fn take(&self, dst: &mut Map, src: &Map, w: &mut Vec<String>) {
+        for (key, val) in src.iter() {
+            if self.clean && val.is_nil() {
+                continue;
+            }
+            match dst.get(key) {
+                // Settled by the caller.
+                Some(Value::Nil) => {}
+                None => {
+                    dst.insert(key.clone(), self.copy(val));
+                }
+                Some(dv) => {
+                    let full_key = || concat_prefix(self.prefix, key);
+                    if let Value::Map(sm) = val {
+                        if let Value::Map(dm) = dv {
+                            let mut dm = Map::clone(&dm.snapshot());
+                            let inner = Defaults {
+                                prefix: &full_key(),
+                                ..*self
+                            };
+                            inner.fill(&mut dm, &sm.snapshot(), w);
+                            dst.insert(key.clone(), Value::map(dm));
+                        } else {
+                            w.push(format!(
+                                "warning: cannot overwrite table with non table for {} ({})",
+                                full_key(),
+                                sprint(std::slice::from_ref(&self.copy(val)))
+                            ));
+                        }
+                    } else if matches!(dv, Value::Map(_)) && !val.is_nil() {
+                        w.push(format!(
+                            "warning: destination for {} is a table. Ignoring non-table value ({})",
+                            full_key(),
+                            sprint(std::slice::from_ref(val))
+                        ));
                     }
                 }
-                v.insert(key.clone(), val);
             }
         }
     }
@@ -391,6 +501,127 @@ pub fn clean_nil_values(m: &mut Map) {
             let mut owned = Map::clone(&sub.snapshot());
             clean_nil_values(&mut owned);
             *v = Value::map(owned);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// How the defaults were taken before [`Defaults`]: all of them
+    /// deep-copied first, `null`s cleaned from a copy, then
+    /// [`coalesce_tables`]. The new way must give the same values and the
+    /// same warnings in the same order.
+    fn reference_defaults(
+        chart: &Chart,
+        v: &mut Map,
+        prefix: &str,
+        merge: bool,
+        w: &mut Vec<String>,
+    ) {
+        let sub_prefix = concat_prefix(prefix, chart.name());
+        let defaults = deep_copy_map(&chart.values);
+        for (key, val) in &defaults {
+            match v.get(key) {
+                Some(Value::Nil) if !merge => {
+                    v.remove(key);
+                }
+                Some(Value::Map(dest)) => match val {
+                    Value::Map(src) => {
+                        let is_subchart = chart.dependencies.iter().any(|d| d.name() == key);
+                        let merge = merge || is_subchart;
+                        let mut src = Map::clone(&src.snapshot());
+                        if !merge {
+                            clean_nil_values(&mut src);
+                        }
+                        let mut dest = Map::clone(&dest.snapshot());
+                        coalesce_tables(&mut dest, src, &concat_prefix(&sub_prefix, key), merge, w);
+                        v.insert(key.clone(), Value::map(dest));
+                    }
+                    Value::Nil => {}
+                    _ => w.push(format!(
+                        "warning: skipped value for {sub_prefix}.{key}: Not a table."
+                    )),
+                },
+                Some(_) => {}
+                None => {
+                    let mut val = val.clone();
+                    if !merge {
+                        if val.is_nil() {
+                            continue;
+                        }
+                        if let Value::Map(m) = &val {
+                            let mut m = Map::clone(&m.snapshot());
+                            clean_nil_values(&mut m);
+                            val = Value::map(m);
+                        }
+                    }
+                    v.insert(key.clone(), val);
+                }
+            }
+        }
+    }
+
+    fn value(depth: u32) -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Nil),
+            (0i64..3).prop_map(|i| Value::Float(i as f64)),
+            "[xy]{0,2}".prop_map(Value::from),
+            Just(Value::Bool(true)),
+        ];
+        leaf.prop_recursive(depth, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(Value::list),
+                map(inner).prop_map(Value::map),
+            ]
+        })
+    }
+
+    fn map(v: impl Strategy<Value = Value>) -> impl Strategy<Value = Map> {
+        prop::collection::btree_map(prop_oneof!["[abcd]", Just("sub".to_string())], v, 0..5)
+    }
+
+    /// Maps still aliased to the chart's defaults (there must be none).
+    fn shares_a_map(a: &Value, b: &Value) -> bool {
+        match (a, b) {
+            (Value::Map(x), Value::Map(y)) => {
+                x.ptr_eq(y)
+                    || y.snapshot().values().any(|bv| shares_a_map(a, bv))
+                    || x.snapshot().values().any(|av| shares_a_map(av, b))
+            }
+            (Value::List(l), _) => l.iter().any(|av| shares_a_map(av, b)),
+            (_, Value::List(l)) => l.iter().any(|bv| shares_a_map(a, bv)),
+            _ => false,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn taking_defaults_in_place_equals_copying_them_first(
+            defaults in map(value(3)),
+            user in map(value(3)),
+            merge in any::<bool>(),
+            with_sub in any::<bool>(),
+        ) {
+            let mut chart = Chart::default();
+            chart.metadata.name = "top".into();
+            chart.values = defaults;
+            if with_sub {
+                let mut sub = Chart::default();
+                sub.metadata.name = "sub".into();
+                chart.dependencies.push(sub);
+            }
+            let (mut want, mut want_w) = (deep_copy_map(&user), Vec::new());
+            reference_defaults(&chart, &mut want, "", merge, &mut want_w);
+            let (mut got, mut got_w) = (deep_copy_map(&user), Vec::new());
+            coalesce_chart_defaults(&chart, &mut got, "", merge, &mut got_w);
+            prop_assert_eq!(&got, &want);
+            prop_assert_eq!(got_w, want_w);
+            let (got, defaults) = (Value::map(got), Value::map(chart.values.clone()));
+            prop_assert!(!shares_a_map(&got, &defaults));
         }
     }
 }
