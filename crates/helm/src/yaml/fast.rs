@@ -47,7 +47,7 @@ use capstan_gotmpl::Value;
 use flow::Pos;
 use quoted::{double_quoted, single_quoted};
 use scan::{PlainStop, plain_stop};
-use sink::{GoSink, Sink, ValueSink};
+use sink::{GoSink, Sink, SkipSink, ValueSink};
 
 pub(crate) use head::read_head;
 pub use head::resource_fields;
@@ -320,18 +320,27 @@ impl<'a, S: Sink> Reader<'a, S> {
             let spaces = leading_spaces(after_dash);
             let item_col = indent + 1 + spaces;
             let item_rest = &l[item_col..];
-            let (value, after) = if comment_or_end(item_rest, spaces > 0) {
-                match self.next(cur + 1)? {
-                    Some((n, ind)) if ind > indent => {
-                        self.block_node(n, ind, indent as isize, depth, item_want)?
-                    }
-                    _ => {
-                        self.count()?;
-                        (S::null(item_want), cur + 1)
-                    }
-                }
+            let (value, after) = if S::skips(item_want) {
+                let ((), after) = self.skipping(|r| {
+                    r.item(
+                        cur,
+                        indent,
+                        item_col,
+                        comment_or_end(item_rest, spaces > 0),
+                        depth,
+                        (),
+                    )
+                })?;
+                (S::skipped(item_want), after)
             } else {
-                self.block_node(cur, item_col, indent as isize, depth, item_want)?
+                self.item(
+                    cur,
+                    indent,
+                    item_col,
+                    comment_or_end(item_rest, spaces > 0),
+                    depth,
+                    item_want,
+                )?
             };
             S::push(want, &mut items, value);
             match self.next(after)? {
@@ -377,28 +386,12 @@ impl<'a, S: Sink> Reader<'a, S> {
             };
             self.count()?;
             let value_want = S::value_want(want, &key);
-            let l = self.lines[cur];
-            let spaces = leading_spaces(&l[after_colon..]);
-            let vcol = after_colon + spaces;
-            let (value, after) = if comment_or_end(&l[vcol..], spaces > 0) {
-                match self.next(cur + 1)? {
-                    Some((n, ind)) => {
-                        if ind > indent {
-                            self.block_node(n, ind, indent as isize, depth, value_want)?
-                        } else if ind == indent && is_seq_entry(&self.lines[n][indent..]) {
-                            self.sequence(n, indent, depth + 1, value_want)?
-                        } else {
-                            self.count()?;
-                            (S::null(value_want), cur + 1)
-                        }
-                    }
-                    None => {
-                        self.count()?;
-                        (S::null(value_want), cur + 1)
-                    }
-                }
+            let (value, after) = if S::skips(value_want) {
+                let ((), after) =
+                    self.skipping(|r| r.value(cur, after_colon, indent, depth, ()))?;
+                (S::skipped(value_want), after)
             } else {
-                self.inline_scalar(cur, vcol, indent as isize, depth, value_want)?
+                self.value(cur, after_colon, indent, depth, value_want)?
             };
             S::insert(want, &mut pairs, key, value);
             match self.next(after)? {
@@ -414,6 +407,82 @@ impl<'a, S: Sink> Reader<'a, S> {
                 None => return Some((S::map(want, pairs), after)),
             }
         }
+    }
+
+    /// A sequence item: at `item_col` of `line` (the entry `-` at
+    /// `indent`), or, when the entry's line ends there (`empty`), on the
+    /// next lines or null.
+    fn item(
+        &mut self,
+        line: usize,
+        indent: usize,
+        item_col: usize,
+        empty: bool,
+        depth: usize,
+        want: S::Want,
+    ) -> Option<(S::Node, usize)> {
+        if !empty {
+            return self.block_node(line, item_col, indent as isize, depth, want);
+        }
+        match self.next(line + 1)? {
+            Some((n, ind)) if ind > indent => self.block_node(n, ind, indent as isize, depth, want),
+            _ => {
+                self.count()?;
+                Some((S::null(want), line + 1))
+            }
+        }
+    }
+
+    /// The value of a mapping key at `indent` whose `:` ends before
+    /// `after_colon` on `line`: on the same line, on the next lines, or
+    /// null.
+    fn value(
+        &mut self,
+        line: usize,
+        after_colon: usize,
+        indent: usize,
+        depth: usize,
+        want: S::Want,
+    ) -> Option<(S::Node, usize)> {
+        let l = self.lines[line];
+        let spaces = leading_spaces(&l[after_colon..]);
+        let vcol = after_colon + spaces;
+        if !comment_or_end(&l[vcol..], spaces > 0) {
+            return self.inline_scalar(line, vcol, indent as isize, depth, want);
+        }
+        match self.next(line + 1)? {
+            Some((n, ind)) if ind > indent => self.block_node(n, ind, indent as isize, depth, want),
+            Some((n, ind)) if ind == indent && is_seq_entry(&self.lines[n][indent..]) => {
+                self.sequence(n, indent, depth + 1, want)
+            }
+            _ => {
+                self.count()?;
+                Some((S::null(want), line + 1))
+            }
+        }
+    }
+
+    /// Runs `read` with this reader's state on a reader that builds
+    /// nothing ([`SkipSink`]): the same code reads and checks the subtree,
+    /// counting its nodes into this reader's count.
+    fn skipping<T>(
+        &mut self,
+        read: impl FnOnce(&mut Reader<'a, SkipSink>) -> Option<T>,
+    ) -> Option<T> {
+        let mut skipper = Reader::<SkipSink> {
+            lines: std::mem::take(&mut self.lines),
+            ends_nl: self.ends_nl,
+            nodes: self.nodes,
+            max_nodes: self.max_nodes,
+            max_depth: self.max_depth,
+            last_next: Cell::new(self.last_next.get()),
+            sink: PhantomData,
+        };
+        let out = read(&mut skipper);
+        self.lines = skipper.lines;
+        self.nodes = skipper.nodes;
+        self.last_next.set(skipper.last_next.get());
+        out
     }
 
     /// Whether the text at `col` of `line` is a mapping key (`key:` followed

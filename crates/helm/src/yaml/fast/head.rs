@@ -17,11 +17,10 @@ use std::collections::BTreeMap;
 
 use capstan_gotmpl::{Map, Value};
 
-use super::sink::{Sink, ValueSink, plain_value};
+use super::sink::{Sink, ValueSink, non_finite, plain_value};
 use crate::render::manifest::{Head, key_strings, resource_fields_of, scalar_text};
 use crate::yaml::YamlError;
 use crate::yaml::load::Limits;
-use crate::yaml::scalar::{Resolved, Schema, resolve};
 
 /// A document's head, or the JSON type of its top-level value when that
 /// is neither a mapping nor null (`yaml.Unmarshal` into a struct fails).
@@ -145,6 +144,14 @@ impl Sink for HeadSink {
         want != Want::Skip
     }
 
+    fn skips(want: Want) -> bool {
+        want == Want::Skip
+    }
+
+    fn skipped(_want: Want) -> HeadNode {
+        HeadNode::Skipped
+    }
+
     fn null(want: Want) -> HeadNode {
         match want {
             Want::Skip => HeadNode::Skipped,
@@ -206,26 +213,6 @@ impl Sink for HeadSink {
     }
 }
 
-/// Whether a plain scalar resolves to an infinity or NaN, which the value
-/// reader refuses (JSON has neither), without resolving (and allocating
-/// for) every skipped number: only the YAML 1.1 spellings do — `.inf` with
-/// or without a sign, `.nan` without — since numbers too large for a
-/// float stay strings.
-fn non_finite(text: &str) -> bool {
-    let (signed, unsigned) = match text.as_bytes().first() {
-        Some(b'+' | b'-') => (true, &text[1..]),
-        _ => (false, text),
-    };
-    if !unsigned.starts_with('.') {
-        return false;
-    }
-    match resolve(unsigned, Schema::V2) {
-        Resolved::Float(x) if x.is_infinite() => true,
-        Resolved::Float(x) if x.is_nan() => !signed,
-        _ => false,
-    }
-}
-
 /// The head from the reader's root node, as [`Head::from_document`] reads
 /// it from the whole document.
 fn into_head(root: HeadNode) -> HeadResult {
@@ -280,6 +267,7 @@ fn fields_head(root: &[(String, HeadNode)]) -> Head {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::yaml::scalar::{Resolved, Schema, resolve};
 
     fn head(text: &str) -> Option<HeadResult> {
         fast_head(text, &Limits::default())

@@ -6,6 +6,7 @@ use crate::yaml::load::{self, Limits};
 use crate::yaml::{YamlError, convert};
 
 use super::head::{fast_head, read_head};
+use super::sink::SkipSink;
 use super::{decode_first, unmarshal};
 
 /// Test and fuzz hook: runs the fast reader and, when it answers, the full
@@ -35,9 +36,11 @@ pub fn fast_agrees(text: &str, limits: &Limits) -> Result<bool, String> {
     }
 }
 
-/// Test and fuzz hook for the head reader ([`super::read_head`]): it must
-/// bail exactly where the value reader bails, and when it answers give
-/// what [`Head::from_document`] reads from the full reader's values. Its
+/// Test and fuzz hook for the head reader ([`super::read_head`]): it, and
+/// the reader that builds nothing at all (what the head reader reads
+/// skipped subtrees with), must bail exactly where the value reader
+/// bails, and when it answers give what [`Head::from_document`] reads
+/// from the full reader's values. Its
 /// answer with the full reader behind it must match, errors included, the
 /// head read from `unmarshal_with` (as manifests were sorted before).
 /// `Ok(true)`: the fast reader answered and agrees; `Ok(false)`: it
@@ -45,12 +48,16 @@ pub fn fast_agrees(text: &str, limits: &Limits) -> Result<bool, String> {
 pub fn head_agrees(text: &str, limits: &Limits) -> Result<bool, String> {
     let fast = fast_head(text, limits);
     let answered = unmarshal(text, limits).is_some();
-    if fast.is_some() != answered {
-        return Err(format!(
-            "the head reader {} where the value reader {}",
-            if fast.is_some() { "answered" } else { "bailed" },
-            if answered { "answered" } else { "bailed" },
-        ));
+    // What skipped subtrees are read with, here over the whole document.
+    let checked = super::read::<SkipSink>(text, limits).is_some();
+    for (reader, ok) in [("head", fast.is_some()), ("check-only", checked)] {
+        if ok != answered {
+            return Err(format!(
+                "the {reader} reader {} where the value reader {}",
+                if ok { "answered" } else { "bailed" },
+                if answered { "answered" } else { "bailed" },
+            ));
+        }
     }
     let before = crate::yaml::unmarshal_with(text, limits)
         .map(|v| Head::from_document(&v))

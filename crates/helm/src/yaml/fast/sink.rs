@@ -47,6 +47,17 @@ pub(super) trait Sink {
     fn keeps_text(_want: Self::Want) -> bool {
         true
     }
+    /// Whether nothing at all is kept of a node wanted as `want`: the
+    /// reader then reads and checks it as [`SkipSink`] does (the same
+    /// code, building nothing) and stands [`Sink::skipped`] in for it. By
+    /// default nothing is skipped.
+    fn skips(_want: Self::Want) -> bool {
+        false
+    }
+    /// What stands in for a node [`Sink::skips`].
+    fn skipped(want: Self::Want) -> Self::Node {
+        Self::null(want)
+    }
     fn null(want: Self::Want) -> Self::Node;
     /// A plain scalar, resolved; `None` to bail.
     fn plain(want: Self::Want, text: &str) -> Option<Self::Node>;
@@ -213,4 +224,59 @@ pub(super) fn plain_value(text: &str) -> Option<Value> {
         Resolved::Float(x) => Value::Float(x),
         Resolved::Timestamp | Resolved::Merge | Resolved::Str => Value::from(text),
     })
+}
+
+/// Keeps nothing: reads and checks a subtree that another sink skips.
+/// Plain scalars are still resolved as far as the value reader refuses
+/// them (infinities and NaN, which JSON cannot hold), so a skipped subtree
+/// bails exactly where building it would.
+#[derive(Debug)]
+pub(super) struct SkipSink;
+
+impl Sink for SkipSink {
+    type Node = ();
+    type Seq = ();
+    type Map = ();
+    type Want = ();
+    const ROOT: () = ();
+
+    fn keeps_text((): ()) -> bool {
+        false
+    }
+
+    fn null((): ()) {}
+
+    fn plain((): (), text: &str) -> Option<()> {
+        (!non_finite(text)).then_some(())
+    }
+
+    fn string((): (), _s: Cow<'_, str>) {}
+
+    fn push((): (), (): &mut (), (): ()) {}
+
+    fn seq((): (), (): ()) {}
+
+    fn insert((): (), (): &mut (), _key: Cow<'_, str>, (): ()) {}
+
+    fn map((): (), (): ()) {}
+}
+
+/// Whether a plain scalar resolves to an infinity or NaN, which the value
+/// reader refuses (JSON has neither), without resolving (and allocating
+/// for) every skipped number: only the YAML 1.1 spellings do — `.inf` with
+/// or without a sign, `.nan` without — since numbers too large for a
+/// float stay strings.
+pub(super) fn non_finite(text: &str) -> bool {
+    let (signed, unsigned) = match text.as_bytes().first() {
+        Some(b'+' | b'-') => (true, &text[1..]),
+        _ => (false, text),
+    };
+    if !unsigned.starts_with('.') {
+        return false;
+    }
+    match resolve(unsigned, Schema::V2) {
+        Resolved::Float(x) if x.is_infinite() => true,
+        Resolved::Float(x) if x.is_nan() => !signed,
+        _ => false,
+    }
 }
