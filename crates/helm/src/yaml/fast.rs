@@ -96,6 +96,7 @@ fn read<S: Sink>(text: &str, limits: &Limits) -> Option<S::Node> {
         nodes: 1,
         max_nodes: limits.max_nodes,
         max_depth: limits.max_depth.min(MAX_FAST_DEPTH),
+        tabs: memchr::memchr(b'\t', text.as_bytes()).is_some(),
         last_next: Cell::new((usize::MAX, None)),
         sink: PhantomData,
     };
@@ -174,6 +175,9 @@ struct Reader<'a, S> {
     nodes: usize,
     max_nodes: usize,
     max_depth: usize,
+    /// Whether the text holds a tab anywhere (most hold none, and then
+    /// plain scalars need no looking for them).
+    tabs: bool,
     /// The last question [`Reader::next`] answered, and its answer.
     last_next: Cell<(usize, NextLine)>,
     sink: PhantomData<S>,
@@ -475,6 +479,7 @@ impl<'a, S: Sink> Reader<'a, S> {
             nodes: self.nodes,
             max_nodes: self.max_nodes,
             max_depth: self.max_depth,
+            tabs: self.tabs,
             last_next: Cell::new(self.last_next.get()),
             sink: PhantomData,
         };
@@ -498,7 +503,7 @@ impl<'a, S: Sink> Reader<'a, S> {
                 if !plain_start(rest) {
                     return Some(KeyScan::NotKey);
                 }
-                let end = match plain_stop(rest.as_bytes()) {
+                let end = match plain_stop(rest.as_bytes(), self.tabs) {
                     PlainStop::Colon(end) => end,
                     PlainStop::Comment(_) | PlainStop::End => return Some(KeyScan::NotKey),
                     PlainStop::Tab => return None,
@@ -560,7 +565,7 @@ impl<'a, S: Sink> Reader<'a, S> {
                 if !plain_start(rest) {
                     return None;
                 }
-                let text = plain_in_block(rest)?;
+                let text = plain_in_block(rest, self.tabs)?;
                 self.count()?;
                 Some((S::plain(want, text)?, self.ends_at(line, parent)?))
             }
@@ -577,8 +582,8 @@ fn trailer(tail: &str) -> Option<()> {
 
 /// A plain scalar in block context running to the end of the line or a
 /// comment; `None` when it holds `: `, ends with `:` or has a tab.
-fn plain_in_block(rest: &str) -> Option<&str> {
-    let end = match plain_stop(rest.as_bytes()) {
+fn plain_in_block(rest: &str, tabs: bool) -> Option<&str> {
+    let end = match plain_stop(rest.as_bytes(), tabs) {
         PlainStop::Comment(end) => end,
         PlainStop::End => rest.len(),
         PlainStop::Colon(_) | PlainStop::Tab => return None,
