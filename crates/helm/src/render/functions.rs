@@ -3,6 +3,7 @@
 //! `fail`, the YAML/JSON/TOML codecs, `lookup`, and the DNS override of
 //! `getHostByName`. Sprig's `env` and `expandenv` are removed, as Helm does.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use capstan_gotmpl::{CallContext, FuncError, Function, Map, ParamType as P, Signature, Value};
@@ -64,6 +65,8 @@ pub struct RenderState {
     /// scan finds one faster than a hash would.
     included: Mutex<Vec<(String, usize)>>,
     lookup: Arc<dyn Lookup>,
+    /// What `fromYaml` and `fromYamlArray` read, by text (see [`Decoded`]).
+    decoded: Mutex<Decoded>,
 }
 
 impl RenderState {
@@ -72,8 +75,56 @@ impl RenderState {
         RenderState {
             included: Mutex::default(),
             lookup,
+            decoded: Mutex::default(),
         }
     }
+
+    /// `decode(text)`, or a copy of what it gave for the same text earlier
+    /// in this render.
+    fn decode(&self, kind: Decoder, text: &str, decode: impl FnOnce(&str) -> Value) -> Value {
+        let known = self.decoded.lock().ok().and_then(|memo| {
+            memo.values
+                .get(&(kind, text.to_string()))
+                .map(crate::values::coalesce::deep_copy)
+        });
+        if let Some(v) = known {
+            return v;
+        }
+        let v = decode(text);
+        if let Ok(mut memo) = self.decoded.lock()
+            && memo.bytes + text.len() <= Decoded::MAX_BYTES
+        {
+            memo.bytes += text.len();
+            memo.values.insert(
+                (kind, text.to_string()),
+                crate::values::coalesce::deep_copy(&v),
+            );
+        }
+        v
+    }
+}
+
+/// The functions whose answers [`Decoded`] keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Decoder {
+    Yaml,
+    YamlArray,
+}
+
+/// Charts decode the same text many times in one render (the common
+/// `include "x.list" . | fromYamlArray` in every template that needs the
+/// list), and reading YAML costs far more than copying what it gave. The
+/// answer depends on the text alone; each call still gets maps of its own
+/// (a deep copy), since templates may change them with `set`.
+#[derive(Debug, Default)]
+struct Decoded {
+    values: HashMap<(Decoder, String), Value>,
+    /// Bytes of text kept, bounded by [`Decoded::MAX_BYTES`].
+    bytes: usize,
+}
+
+impl Decoded {
+    const MAX_BYTES: usize = 1 << 20;
 }
 
 /// The render's state; a set without one (a caller that registered the
@@ -197,11 +248,19 @@ pub fn helm_functions() -> Vec<(&'static str, Function)> {
     ));
     out.push((
         "fromYaml",
-        Function::new(text(), |_, a| Ok(yaml::from_yaml(arg_str(a, 0)))),
+        Function::new(text(), |ctx, a| {
+            Ok(with_state(ctx, |state| {
+                state.decode(Decoder::Yaml, arg_str(a, 0), yaml::from_yaml)
+            }))
+        }),
     ));
     out.push((
         "fromYamlArray",
-        Function::new(text(), |_, a| Ok(yaml::from_yaml_array(arg_str(a, 0)))),
+        Function::new(text(), |ctx, a| {
+            Ok(with_state(ctx, |state| {
+                state.decode(Decoder::YamlArray, arg_str(a, 0), yaml::from_yaml_array)
+            }))
+        }),
     ));
     out.push((
         "toJson",

@@ -71,7 +71,7 @@ pub fn deep_copy_map(m: &Map) -> Map {
     out
 }
 
-fn deep_copy(v: &Value) -> Value {
+pub(crate) fn deep_copy(v: &Value) -> Value {
     match v {
         Value::Map(r) => Value::map(deep_copy_map(&r.snapshot())),
         Value::List(l) => Value::list(l.iter().map(deep_copy).collect()),
