@@ -352,10 +352,12 @@ pub fn sort_manifest_heads<'a>(
             });
         }
     }
+    // Each kind is ranked once (not at every comparison); the sorts are
+    // stable, as Helm's.
     out.manifests
-        .sort_by(|a, b| kind_order(&a.head.kind, &b.head.kind));
+        .sort_by_cached_key(|m| kind_rank(&m.head.kind));
     out.hooks
-        .sort_by(|a, b| kind_order(&a.manifest.head.kind, &b.manifest.head.kind));
+        .sort_by_cached_key(|h| kind_rank(&h.manifest.head.kind));
     Ok(out)
 }
 
@@ -368,15 +370,12 @@ fn go_atoi(s: &str) -> Option<i64> {
     s.parse().ok()
 }
 
-/// Helm's `lessByKind` as a total order for a stable sort: known kinds by
+/// Helm's `lessByKind` as a sort key for a stable sort: known kinds by
 /// install order, then unknown kinds alphabetically.
-fn kind_order(a: &str, b: &str) -> std::cmp::Ordering {
-    let pos = |k: &str| INSTALL_ORDER.iter().position(|o| *o == k);
-    match (pos(a), pos(b)) {
-        (Some(x), Some(y)) => x.cmp(&y),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => a.cmp(b),
+fn kind_rank(kind: &str) -> (usize, String) {
+    match INSTALL_ORDER.iter().position(|o| *o == kind) {
+        Some(at) => (at, String::new()),
+        None => (INSTALL_ORDER.len(), kind.to_string()),
     }
 }
 
@@ -408,9 +407,12 @@ mod tests {
 
     #[test]
     fn unknown_kinds_sort_after_known_ones_alphabetically() {
-        let mut kinds = vec!["B", "Deployment", "A", "Namespace", ""];
-        kinds.sort_by(|a, b| kind_order(a, b));
-        assert_eq!(kinds, vec!["Namespace", "Deployment", "", "A", "B"]);
+        let mut kinds = vec!["B", "Deployment", "A", "Namespace", "", "Service", "B"];
+        kinds.sort_by_cached_key(|k| kind_rank(k));
+        assert_eq!(
+            kinds,
+            vec!["Namespace", "Service", "Deployment", "", "A", "B", "B"]
+        );
     }
 
     #[test]
