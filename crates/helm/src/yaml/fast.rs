@@ -497,8 +497,8 @@ impl<'a, S: Sink> Reader<'a, S> {
         let l: &'a str = self.lines[line];
         let rest = &l[col..];
         let (key, after) = match rest.as_bytes().first() {
-            Some(b'"') => double_quoted(rest, keep)?,
-            Some(b'\'') => single_quoted(rest, keep)?,
+            Some(b'"') => double_quoted(rest, keep, self.tabs)?,
+            Some(b'\'') => single_quoted(rest, keep, self.tabs)?,
             _ => {
                 if !plain_start(rest) {
                     return Some(KeyScan::NotKey);
@@ -547,9 +547,9 @@ impl<'a, S: Sink> Reader<'a, S> {
             b'"' | b'\'' => {
                 let keep = S::keeps_text(want);
                 let (s, end) = if rest.starts_with('"') {
-                    double_quoted(rest, keep)?
+                    double_quoted(rest, keep, self.tabs)?
                 } else {
-                    single_quoted(rest, keep)?
+                    single_quoted(rest, keep, self.tabs)?
                 };
                 trailer(&rest[end..])?;
                 self.count()?;

@@ -129,11 +129,11 @@ impl<'a, S: Sink> Reader<'a, S> {
         let (v, len) = match rest.as_bytes().first()? {
             b'[' | b'{' => return self.flow(p, parent, depth + 1, want),
             b'"' => {
-                let (s, end) = double_quoted(rest, S::keeps_text(want))?;
+                let (s, end) = double_quoted(rest, S::keeps_text(want), self.tabs)?;
                 (S::string(want, s), end)
             }
             b'\'' => {
-                let (s, end) = single_quoted(rest, S::keeps_text(want))?;
+                let (s, end) = single_quoted(rest, S::keeps_text(want), self.tabs)?;
                 (S::string(want, s), end)
             }
             _ => {
@@ -159,8 +159,8 @@ impl<'a, S: Sink> Reader<'a, S> {
         let line: &'a str = self.lines[p.line];
         let rest = &line[p.col..];
         let (key, end) = match rest.as_bytes().first()? {
-            b'"' => double_quoted(rest, keep)?,
-            b'\'' => single_quoted(rest, keep)?,
+            b'"' => double_quoted(rest, keep, self.tabs)?,
+            b'\'' => single_quoted(rest, keep, self.tabs)?,
             _ => {
                 if !plain_start(rest) || rest.starts_with(['-', '?']) {
                     return None;

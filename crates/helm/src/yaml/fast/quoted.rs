@@ -15,16 +15,18 @@ use std::borrow::Cow;
 
 use memchr::memchr;
 
-use super::scan::{WORD, first, from_byte, word_mask};
+use super::scan::{WORD, first, flags, from_byte, load, word_mask};
 
 /// A one-line double-quoted scalar at the start of `rest`: its value
 /// (empty when `!keep`) and the byte after the closing quote; `None` for
 /// tabs, unknown escapes and scalars that do not close on this line.
-pub(super) fn double_quoted(rest: &str, keep: bool) -> Option<(Cow<'_, str>, usize)> {
+/// `tabs`: whether the text may hold tabs at all (if not, none is looked
+/// for).
+pub(super) fn double_quoted(rest: &str, keep: bool, tabs: bool) -> Option<(Cow<'_, str>, usize)> {
     let b = rest.as_bytes();
     let end = closing_quote(b)?;
     let body = &b[..end];
-    if memchr(b'\t', body).is_some() {
+    if tabs && memchr(b'\t', body).is_some() {
         return None;
     }
     let value = if !keep {
@@ -41,85 +43,84 @@ pub(super) fn double_quoted(rest: &str, keep: bool) -> Option<(Cow<'_, str>, usi
 /// `None` when an escape before it is not one [`escape`] knows, or when
 /// the text ends first.
 ///
-/// Eight bytes at a time: the quotes and backslashes of a word become
-/// masks (the high bit of each byte), each backslash not itself escaped
-/// escapes the byte after it (possibly the first of the next word), the
-/// first quote not escaped is the end, and only escapes of something other
-/// than a quote or a backslash are looked at one by one.
+/// Sixty-four bytes at a time: the quotes and backslashes of each word
+/// become flags ([`super::scan::flags`]), gathered into one bit per byte; which
+/// bytes a backslash escapes then follows from the parity of the runs of
+/// backslashes, found for all runs at once by an addition whose carries
+/// run along each run (the run starting on an odd byte is cleared, one
+/// starting on an even byte is not; the carry out of the block says
+/// whether its last byte escapes the first of the next). The first quote
+/// not escaped is the end; only escapes of something other than a quote
+/// or a backslash are looked at one by one.
 fn closing_quote(b: &[u8]) -> Option<usize> {
     let body = b.get(1..)?;
-    let mut pairs = body.chunks_exact(2 * WORD);
-    // The flag of the first byte of the next word when a backslash ending
-    // the word before escapes it.
+    let mut blocks = body.chunks_exact(BLOCK);
+    // Whether the first byte of the next block is escaped.
     let mut carry = 0u64;
     let mut base = 1;
-    for pair in &mut pairs {
-        let (low, high) = pair.split_at(WORD);
-        let low = low
-            .first_chunk::<WORD>()
-            .map_or(0, |w| u64::from_le_bytes(*w));
-        let high = high
-            .first_chunk::<WORD>()
-            .map_or(0, |w| u64::from_le_bytes(*w));
-        // The common case first, both words at once: every backslash
-        // escapes a quote, and no quote closes.
-        let (quotes_low, backslashes_low) = (flags(low, b'"'), flags(low, b'\\'));
-        let (quotes_high, backslashes_high) = (flags(high, b'"'), flags(high, b'\\'));
-        let escaped_low = (backslashes_low << 8) | carry;
-        let escaped_high = (backslashes_high << 8) | ((backslashes_low >> 56) & 0x80);
-        if (quotes_low ^ escaped_low) | (quotes_high ^ escaped_high) == 0 {
-            carry = (backslashes_high >> 56) & 0x80;
-        } else {
-            // Anything else (runs of backslashes, other escapes, the end)
-            // a word at a time.
-            if let Some(end) = word_step(low, &mut carry, b, base)? {
-                return Some(end);
-            }
-            if let Some(end) = word_step(high, &mut carry, b, base + WORD)? {
-                return Some(end);
-            }
+    for block in &mut blocks {
+        let mut quotes = 0u64;
+        let mut backslashes = 0u64;
+        for (i, word) in block.chunks_exact(WORD).enumerate() {
+            let word = word
+                .first_chunk::<WORD>()
+                .map_or(0, |w| u64::from_le_bytes(*w));
+            quotes |= gather(flags(word, b'"')) << (i * WORD);
+            backslashes |= gather(flags(word, b'\\')) << (i * WORD);
         }
-        base += 2 * WORD;
-    }
-    // The last bytes: a whole word, then the rest padded with zeros
-    // (neither quote nor backslash); an escape running into the padding is
-    // checked against the text and fails.
-    let mut rest = pairs.remainder();
-    if let Some((word, after)) = rest.split_first_chunk::<WORD>() {
-        if let Some(end) = word_step(u64::from_le_bytes(*word), &mut carry, b, base)? {
+        if let Some(end) = block_step(quotes, backslashes, &mut carry, b, base)? {
             return Some(end);
         }
-        base += WORD;
-        rest = after;
+        base += BLOCK;
     }
+    // The last bytes, each word padded with zeros (neither quote nor
+    // backslash); an escape running into the padding is checked against
+    // the text and fails.
+    let rest = blocks.remainder();
     if rest.is_empty() {
         return None;
     }
-    let mut last = [0u8; WORD];
-    last[..rest.len()].copy_from_slice(rest);
-    word_step(u64::from_le_bytes(last), &mut carry, b, base)?
+    let mut quotes = 0u64;
+    let mut backslashes = 0u64;
+    let mut at = 0;
+    while at < rest.len() {
+        let (word, _) = load(rest, at);
+        quotes |= gather(flags(word, b'"')) << at;
+        backslashes |= gather(flags(word, b'\\')) << at;
+        at += WORD;
+    }
+    block_step(quotes, backslashes, &mut carry, b, base)?
 }
 
-/// One word of [`closing_quote`] at `base`: `Some(Some(end))` at the
-/// closing quote, `Some(None)` to go on, `None` for a bad escape.
+/// Bytes per step of [`closing_quote`]: one bit each in a `u64`.
+const BLOCK: usize = 64;
+
+/// The even bits: bytes at even offsets of a block.
+const EVEN: u64 = 0x5555_5555_5555_5555;
+
+/// One block of [`closing_quote`] at `base`, given its quotes and
+/// backslashes a bit per byte: `Some(Some(end))` at the closing quote,
+/// `Some(None)` to go on, `None` for a bad escape.
 #[inline]
-fn word_step(word: u64, carry: &mut u64, b: &[u8], base: usize) -> Option<Option<usize>> {
-    let quotes = flags(word, b'"');
-    let backslashes = flags(word, b'\\');
-    let mut escaped = (backslashes << 8) | *carry;
-    if backslashes & escaped != 0 {
-        // A run of backslashes: they pair up from its start.
-        escaped = *carry;
-        let mut left = backslashes;
-        while left != 0 {
-            let bit = left & left.wrapping_neg();
-            if bit & escaped == 0 {
-                escaped |= bit << 8;
-            }
-            left ^= bit;
-        }
-    }
-    *carry = ((backslashes & !escaped) >> 56) & 0x80;
+fn block_step(
+    quotes: u64,
+    backslashes: u64,
+    carry: &mut u64,
+    b: &[u8],
+    base: usize,
+) -> Option<Option<usize>> {
+    // A backslash escaped from the block before starts no escape.
+    let starts = backslashes & !*carry;
+    let follows = (starts << 1) | *carry;
+    // Runs starting on an odd byte: adding the run to its start clears it
+    // (the carry runs along it) and leaves a bit after it; runs starting
+    // on an even byte stay as they are.
+    let odd_starts = starts & !EVEN & !follows;
+    let (runs, overflow) = odd_starts.overflowing_add(starts);
+    // In a run from an even byte the odd bytes after a backslash are
+    // escaped, in one from an odd byte the even ones.
+    let escaped = (EVEN ^ (runs << 1)) & follows;
+    *carry = u64::from(overflow);
     let close = quotes & !escaped;
     let odd = escaped & !(quotes | backslashes);
     if close == 0 {
@@ -133,35 +134,31 @@ fn word_step(word: u64, carry: &mut u64, b: &[u8], base: usize) -> Option<Option
     if odd & before != 0 {
         check_escapes(odd & before, b, base)?;
     }
-    // Never in the padding of a short last word.
-    Some(Some(base + (close.trailing_zeros() / 8) as usize))
+    // Never in the padding of a short last block.
+    Some(Some(base + close.trailing_zeros() as usize))
 }
 
-/// Checks the escapes whose first byte after the backslash is flagged in
-/// `odd` (letters and hex codes: a hex code's digits are neither quotes
-/// nor backslashes, so its length does not change what the masks say).
+/// One bit per byte from the high bits of a word's flags: byte `i`'s
+/// flag becomes bit `i`.
+#[inline]
+fn gather(flags: u64) -> u64 {
+    // Each flag, moved to bit 0 of its byte, is copied by the multiplier
+    // into the top byte at a distinct bit; nothing else reaches it.
+    ((flags >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// Checks the escapes whose first byte after the backslash is flagged
+/// (a bit per byte) in `odd` (letters and hex codes: a hex code's digits
+/// are neither quotes nor backslashes, so its length does not change what
+/// the masks say).
 #[cold]
 fn check_escapes(mut odd: u64, b: &[u8], base: usize) -> Option<()> {
     while odd != 0 {
-        escape_len(b.get(base + (odd.trailing_zeros() / 8) as usize..)?)?;
+        escape_len(b.get(base + odd.trailing_zeros() as usize..)?)?;
         odd &= odd - 1;
     }
     Some(())
 }
-
-/// The high bit of each byte of `word` equal to `needle` (not zero).
-#[inline]
-fn flags(word: u64, needle: u8) -> u64 {
-    let y = word ^ (ONES * u64::from(needle));
-    // Zero where the needle is: the high bit of each byte is set when any
-    // of its bits is (the low seven through the addition, which cannot
-    // carry into the next byte).
-    !(((y & LOWS) + LOWS) | y) & HIGHS
-}
-
-const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-const LOWS: u64 = u64::from_le_bytes([0x7f; 8]);
-const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
 
 /// The value of a quoted scalar's text between its quotes, whose escapes
 /// are known to be good.
@@ -254,8 +251,8 @@ fn escape(rest: &[u8]) -> Option<(char, usize)> {
 
 /// A one-line single-quoted scalar at the start of `rest` (`''` is a
 /// quote): its value (empty when `!keep`) and the byte after the closing
-/// quote.
-pub(super) fn single_quoted(rest: &str, keep: bool) -> Option<(Cow<'_, str>, usize)> {
+/// quote; `tabs` as for [`double_quoted`].
+pub(super) fn single_quoted(rest: &str, keep: bool, tabs: bool) -> Option<(Cow<'_, str>, usize)> {
     let b = rest.as_bytes();
     let mut built: Option<String> = None;
     let mut run = 1;
@@ -268,7 +265,7 @@ pub(super) fn single_quoted(rest: &str, keep: bool) -> Option<(Cow<'_, str>, usi
         while hits != 0 {
             let at = base + first(hits);
             if b.get(at + 1) != Some(&b'\'') {
-                if memchr(b'\t', &b[..at]).is_some() {
+                if tabs && memchr(b'\t', &b[..at]).is_some() {
                     return None;
                 }
                 return Some((finish(rest, built, keep, run, at), at + 1));
@@ -296,12 +293,15 @@ mod tests {
     #[test]
     fn quoted_values_are_borrowed_built_or_skipped() {
         let long = format!(r#""{}\"x\u00e9" tail"#, "a".repeat(50));
-        let (v, end) = double_quoted(&long, true).expect("scalar");
+        let (v, end) = double_quoted(&long, true, true).expect("scalar");
         assert_eq!(v, format!("{}\"x\u{e9}", "a".repeat(50)));
         assert_eq!(&long[end..], " tail");
-        assert_eq!(double_quoted(&long, false), Some((Cow::Borrowed(""), end)));
+        assert_eq!(
+            double_quoted(&long, false, true),
+            Some((Cow::Borrowed(""), end))
+        );
         assert!(matches!(
-            double_quoted(r#""plain" x"#, true),
+            double_quoted(r#""plain" x"#, true, true),
             Some((Cow::Borrowed("plain"), 7))
         ));
         // Escapes are checked even when the value is not kept.
@@ -313,19 +313,19 @@ mod tests {
             r#""open"#,
             r#""\"#,
         ] {
-            assert_eq!(double_quoted(bad, false), None, "{bad}");
-            assert_eq!(double_quoted(bad, true), None, "{bad}");
+            assert_eq!(double_quoted(bad, false, true), None, "{bad}");
+            assert_eq!(double_quoted(bad, true, true), None, "{bad}");
         }
         assert_eq!(
-            single_quoted("'it''s ''x''' y", true),
+            single_quoted("'it''s ''x''' y", true, true),
             Some((Cow::Owned("it's 'x'".to_string()), 13))
         );
         assert_eq!(
-            single_quoted("'it''s' y", false),
+            single_quoted("'it''s' y", false, true),
             Some((Cow::Borrowed(""), 7))
         );
-        assert_eq!(single_quoted("'a\tb'", false), None);
-        assert_eq!(single_quoted("'open''", true), None);
+        assert_eq!(single_quoted("'a\tb'", false, true), None);
+        assert_eq!(single_quoted("'open''", true, true), None);
     }
 
     /// The scanners against a byte-by-byte reading, with escapes, doubled
@@ -382,16 +382,25 @@ mod tests {
                         for open in ['"', '\''] {
                             let text = format!("{open}{body}{end}");
                             let (got, want) = if open == '"' {
-                                (double_quoted(&text, true), naive_double(&text))
+                                (double_quoted(&text, true, true), naive_double(&text))
                             } else {
-                                (single_quoted(&text, true), naive_single(&text))
+                                (single_quoted(&text, true, true), naive_single(&text))
                             };
                             let got = got.map(|(v, e)| (v.into_owned(), e));
+                            if !text.contains('\t') {
+                                let without = if open == '"' {
+                                    double_quoted(&text, true, false)
+                                } else {
+                                    single_quoted(&text, true, false)
+                                };
+                                let without = without.map(|(v, e)| (v.into_owned(), e));
+                                assert_eq!(without, got, "{text:?}");
+                            }
                             assert_eq!(got, want, "{text:?}");
                             let skipped = if open == '"' {
-                                double_quoted(&text, false)
+                                double_quoted(&text, false, true)
                             } else {
-                                single_quoted(&text, false)
+                                single_quoted(&text, false, true)
                             };
                             assert_eq!(skipped.map(|(_, e)| e), want.map(|(_, e)| e), "{text:?}");
                             n += 1;
@@ -401,6 +410,56 @@ mod tests {
             }
         }
         assert!(n > 20000);
+    }
+
+    #[test]
+    fn gather_makes_a_bit_per_byte() {
+        for bits in 0..=255u64 {
+            let spread = (0..8).fold(0u64, |acc, i| acc | (((bits >> i) & 1) << (8 * i + 7)));
+            assert_eq!(gather(spread), bits);
+        }
+    }
+
+    /// Runs of backslashes, quotes and other escapes at every offset of a
+    /// block, against a byte-by-byte reading: a seeded generator over a
+    /// small alphabet, so runs of every length cross block boundaries.
+    #[test]
+    fn dense_escapes_agree_with_a_byte_loop() {
+        fn naive_end(b: &[u8]) -> Option<usize> {
+            let mut i = 1;
+            loop {
+                match *b.get(i)? {
+                    b'"' => return Some(i),
+                    b'\\' => i += 1 + escape_len(&b[i + 1..])?,
+                    _ => i += 1,
+                }
+            }
+        }
+        let alphabet: &[&[u8]] = &[b"a", b"\\", b"\"", b"n", b"x4", b"u00e9", b"\\\\"];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 200) as usize;
+            let mut text = vec![b'"'];
+            while text.len() < len {
+                let piece = alphabet[(next() % alphabet.len() as u64) as usize];
+                text.extend_from_slice(piece);
+            }
+            if next() % 2 == 0 {
+                text.push(b'"');
+            }
+            assert_eq!(
+                closing_quote(&text),
+                naive_end(&text),
+                "{:?}",
+                String::from_utf8_lossy(&text)
+            );
+        }
     }
 
     #[test]
