@@ -38,10 +38,15 @@ impl fmt::Display for SharedWrite {
 /// Reads take a cheap snapshot ([`MapRef::snapshot`]); writes
 /// ([`MapRef::update`]) copy the contents only while a snapshot is still
 /// held elsewhere.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct MapRef(Arc<MapCell>);
 
-#[derive(Default)]
+impl Default for MapRef {
+    fn default() -> MapRef {
+        MapRef::new(Map::new())
+    }
+}
+
 struct MapCell {
     contents: RwLock<Arc<Map>>,
     /// The Go type when it is a named map type (Helm's `.Values` is a
@@ -56,27 +61,28 @@ struct MapCell {
 impl MapRef {
     /// A new map holding `map`.
     pub fn new(map: Map) -> MapRef {
-        MapRef(Arc::new(MapCell {
-            contents: RwLock::new(Arc::new(map)),
-            ..MapCell::default()
-        }))
+        MapRef::with_cell(map, None, false)
     }
 
     /// A new map of a named Go map type (`%T` and Sprig's `typeOf` print
     /// `type_name`; it is still a `map` to `kindOf` and every function).
     pub fn named(map: Map, type_name: &'static str) -> MapRef {
-        MapRef(Arc::new(MapCell {
-            contents: RwLock::new(Arc::new(map)),
-            type_name: Some(type_name),
-            ..MapCell::default()
-        }))
+        MapRef::with_cell(map, Some(type_name), false)
     }
 
     /// A typed nil map: empty, but `null` to encoding/json.
     pub fn nil_map() -> MapRef {
+        MapRef::with_cell(Map::new(), None, true)
+    }
+
+    /// Every field spelled out: `..MapCell::default()` would build (and
+    /// free) a second, empty contents allocation per map.
+    fn with_cell(map: Map, type_name: Option<&'static str>, nil: bool) -> MapRef {
         MapRef(Arc::new(MapCell {
-            nil: true,
-            ..MapCell::default()
+            contents: RwLock::new(Arc::new(map)),
+            type_name,
+            nil,
+            frozen: AtomicBool::new(false),
         }))
     }
 
@@ -118,7 +124,7 @@ impl MapRef {
 
     /// The value of one key.
     pub fn get(&self, key: &str) -> Option<Value> {
-        self.read(|m| m.get(key).cloned())
+        self.read(|m| find(m, key).cloned())
     }
 
     /// Whether the map has an entry for `key`.
@@ -163,6 +169,22 @@ impl MapRef {
     pub fn addr(&self) -> usize {
         Arc::as_ptr(&self.0) as *const () as usize
     }
+}
+
+/// Maps with at most this many entries are searched by a scan (see
+/// [`find`]).
+const SCAN_MAX: usize = 16;
+
+/// `map.get(key)`, faster for the small maps templates mostly read (Helm's
+/// top-level objects, `dict`s, values sections): the B-tree's search
+/// orders `key` against each key it passes with a `memcmp` call, while a
+/// scan compares lengths first and calls it only for keys of the same
+/// length.
+pub(crate) fn find<'m>(map: &'m Map, key: &str) -> Option<&'m Value> {
+    if map.len() > SCAN_MAX {
+        return map.get(key);
+    }
+    map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
 }
 
 impl fmt::Debug for MapRef {
