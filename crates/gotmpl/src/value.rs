@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 /// The contents of a Go map with string keys. Go's `text/template` and `fmt`
 /// visit map keys in sorted order, so a sorted map is the natural
@@ -38,6 +38,12 @@ impl fmt::Display for SharedWrite {
 /// Reads take a cheap snapshot ([`MapRef::snapshot`]); writes
 /// ([`MapRef::update`]) copy the contents only while a snapshot is still
 /// held elsewhere.
+///
+/// A [frozen](MapRef::freeze) map is read by templates executing side by
+/// side on several threads: its reads skip the lock (whose counter every
+/// reading core would otherwise write) and see the contents kept at
+/// freezing, until a write (outside [`crate::guard::guarded`]) thaws it for
+/// good; from then on reads take the lock again.
 #[derive(Clone)]
 pub struct MapRef(Arc<MapCell>);
 
@@ -54,8 +60,23 @@ struct MapCell {
     type_name: Option<&'static str>,
     /// A typed nil map (`encoding/json` writes `null`, `fmt` writes `map[]`).
     nil: bool,
-    /// Shared by templates executing side by side (see [`crate::guard`]).
-    frozen: AtomicBool,
+    /// The contents when the map was frozen: it is shared by templates
+    /// executing side by side (see [`crate::guard`]). Set once, it marks
+    /// the map frozen for good.
+    frozen: OnceLock<Arc<Map>>,
+    /// A write changed the map after it was frozen: `frozen` is stale and
+    /// reads go through `contents`.
+    thawed: AtomicBool,
+}
+
+impl MapCell {
+    /// The frozen contents, while they are the current ones.
+    fn frozen(&self) -> Option<&Arc<Map>> {
+        let frozen = self.frozen.get()?;
+        // Acquire pairs with the release in `MapRef::update`: a thread that
+        // sees the write's effects elsewhere also sees the thaw.
+        (!self.thawed.load(Ordering::Acquire)).then_some(frozen)
+    }
 }
 
 impl MapRef {
@@ -82,7 +103,8 @@ impl MapRef {
             contents: RwLock::new(Arc::new(map)),
             type_name,
             nil,
-            frozen: AtomicBool::new(false),
+            frozen: OnceLock::new(),
+            thawed: AtomicBool::new(false),
         }))
     }
 
@@ -98,6 +120,9 @@ impl MapRef {
 
     /// The current contents.
     pub fn snapshot(&self) -> Arc<Map> {
+        if let Some(frozen) = self.0.frozen() {
+            return Arc::clone(frozen);
+        }
         match self.0.contents.read() {
             Ok(guard) => Arc::clone(&guard),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
@@ -110,12 +135,22 @@ impl MapRef {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
+        if self.0.frozen.get().is_some() {
+            // Before the change, under the write lock: a reader that still
+            // takes the frozen contents runs before the write.
+            self.0.thawed.store(true, Ordering::Release);
+        }
         f(Arc::make_mut(&mut guard))
     }
 
-    /// Runs `f` on the current contents under the read lock: a lookup
-    /// needs neither a snapshot (two reference-count updates) nor a copy.
-    fn read<R>(&self, f: impl FnOnce(&Map) -> R) -> R {
+    /// Runs `f` on the current contents (under the read lock unless the
+    /// map is frozen): a lookup needs neither a snapshot (two
+    /// reference-count updates) nor a copy. `f` must not change this map
+    /// (the lock is held).
+    pub fn read<R>(&self, f: impl FnOnce(&Map) -> R) -> R {
+        if let Some(frozen) = self.0.frozen() {
+            return f(frozen);
+        }
         match self.0.contents.read() {
             Ok(guard) => f(&guard),
             Err(poisoned) => f(&poisoned.into_inner()),
@@ -142,11 +177,23 @@ impl MapRef {
         self.read(Map::is_empty)
     }
 
+    /// The contents kept when the map was frozen, borrowed, while no write
+    /// has changed them since: reading them takes no lock and changes no
+    /// reference count, and they stay valid while the caller writes to the
+    /// map (the write changes a copy, as with a snapshot).
+    pub fn frozen_contents(&self) -> Option<&Map> {
+        self.0.frozen().map(|m| &**m)
+    }
+
     /// Marks the map as shared by templates executing side by side: under
     /// [`crate::guard::guarded`], [`MapRef::try_update`] refuses to change
-    /// it. Outside, nothing changes.
+    /// it. Outside, nothing changes. A map thawed by a write stays frozen
+    /// for the guard, its reads taking the lock.
     pub fn freeze(&self) {
-        self.0.frozen.store(true, Ordering::Relaxed);
+        self.0.frozen.get_or_init(|| match self.0.contents.read() {
+            Ok(guard) => Arc::clone(&guard),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        });
     }
 
     /// [`MapRef::update`], unless the map is frozen and this thread runs
@@ -154,7 +201,7 @@ impl MapRef {
     /// recorded for the guard, and `Err(SharedWrite)` returned. Template
     /// functions that change maps (`set`, `unset`, `merge`) write this way.
     pub fn try_update<R>(&self, f: impl FnOnce(&mut Map) -> R) -> Result<R, SharedWrite> {
-        if self.0.frozen.load(Ordering::Relaxed) && crate::guard::refuse_shared_write() {
+        if self.0.frozen.get().is_some() && crate::guard::refuse_shared_write() {
             return Err(SharedWrite);
         }
         Ok(self.update(f))

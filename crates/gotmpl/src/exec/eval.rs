@@ -49,6 +49,66 @@ impl Params<'_> {
     }
 }
 
+/// Fields one [`descend`] reads at most: its recursion stays shallow
+/// whatever the chain's length (the rest is read by the next call).
+const MAX_HOPS: usize = 16;
+
+/// How far [`descend`] got along a chain of fields.
+struct Reached {
+    /// Fields read.
+    hops: usize,
+    /// The value reached (meaningless when `hops` is 0).
+    value: Value,
+    /// The next field is a key the map reached does not have.
+    missing: bool,
+}
+
+impl Reached {
+    const NOWHERE: Reached = Reached {
+        hops: 0,
+        value: Value::Nil,
+        missing: false,
+    };
+}
+
+/// The maps whose read locks [`descend`] holds, innermost first.
+struct Held<'a> {
+    addr: usize,
+    up: Option<&'a Held<'a>>,
+}
+
+/// Reads `fields` one after the other through nested maps, borrowing each
+/// map under its read lock (none for a frozen map) and cloning only the
+/// value reached. Stops at anything else (objects, nil, a map already held
+/// on the way, which is not locked twice) for `eval_field` to handle.
+fn descend(value: &Value, fields: &[Arc<str>], held: Option<&Held<'_>>) -> Reached {
+    let (Some((first, rest)), Value::Map(map)) = (fields.split_first(), value) else {
+        return Reached::NOWHERE;
+    };
+    let addr = map.addr();
+    let mut up = held;
+    while let Some(h) = up {
+        if h.addr == addr {
+            return Reached::NOWHERE;
+        }
+        up = h.up;
+    }
+    map.read(|contents| match crate::value::find(contents, first) {
+        None => Reached {
+            missing: true,
+            ..Reached::NOWHERE
+        },
+        Some(child) => {
+            let mut reached = descend(child, rest, Some(&Held { addr, up: held }));
+            if reached.hops == 0 {
+                reached.value = child.clone();
+            }
+            reached.hops += 1;
+            reached
+        }
+    })
+}
+
 /// What a call invokes.
 enum Callee<'s> {
     Builtin(Builtin),
@@ -168,7 +228,7 @@ impl<'s> Exec<'s> {
         final_: Option<Val>,
     ) -> Result<Val, Error> {
         self.at = At::Arg(arg);
-        self.eval_field_chain(dot, dot.clone(), At::Arg(arg), fields, args, final_)
+        self.eval_field_chain(dot, dot, At::Arg(arg), fields, args, final_)
     }
 
     pub(super) fn eval_chain_node(
@@ -188,7 +248,7 @@ impl<'s> Exec<'s> {
             return Err(self.fail(|| format!("indirection through explicit nil in {arg}")));
         }
         let receiver = self.eval_arg(dot, Param::Reflect, inner)?;
-        self.eval_field_chain(dot, receiver, At::Arg(arg), fields, args, final_)
+        self.eval_field_chain(dot, &receiver, At::Arg(arg), fields, args, final_)
     }
 
     pub(super) fn eval_variable_node(
@@ -206,25 +266,61 @@ impl<'s> Exec<'s> {
             self.not_a_function(args, &final_)?;
             return Ok(value);
         }
-        self.eval_field_chain(dot, value, At::Arg(arg), fields, args, final_)
+        self.eval_field_chain(dot, &value, At::Arg(arg), fields, args, final_)
     }
 
+    /// Go's field chain `.a.b.c` on `receiver`. Runs of fields that are
+    /// plain map lookups are read in place (see [`descend`]): only the
+    /// value reached is cloned, not every map on the way.
     fn eval_field_chain(
         &mut self,
         dot: &Val,
-        mut receiver: Val,
+        receiver: &Val,
         node: At<'s>,
         fields: &'s [Arc<str>],
         args: &'s [Arg],
-        final_: Option<Val>,
+        mut final_: Option<Val>,
     ) -> Result<Val, Error> {
-        let Some((last, init)) = fields.split_last() else {
-            return Ok(receiver);
+        let has_args = args.len() > 1 || final_.is_some();
+        // The last field of a call (`.a.b arg`) must reach `eval_field`,
+        // which reports a map's field given arguments.
+        let plain = if has_args {
+            fields.len().saturating_sub(1)
+        } else {
+            fields.len()
         };
-        for field in init {
-            receiver = self.eval_field(dot, field, node, &[], None, receiver)?;
+        let mut current = Cow::Borrowed(receiver);
+        let mut i = 0;
+        while i < fields.len() {
+            if i < plain {
+                let end = plain.min(i + MAX_HOPS);
+                let reached = match &*current {
+                    Val::Con(v) | Val::Iface(v) => descend(v, &fields[i..end], None),
+                    Val::Missing => Reached::NOWHERE,
+                };
+                if reached.hops > 0 {
+                    current = Cow::Owned(Val::Iface(reached.value));
+                    i += reached.hops;
+                }
+                if reached.missing {
+                    current = Cow::Owned(self.missing_entry(&fields[i])?);
+                    i += 1;
+                    continue;
+                }
+                if reached.hops > 0 {
+                    continue;
+                }
+            }
+            let (args, final_) = if i + 1 == fields.len() {
+                (args, final_.take())
+            } else {
+                (&[][..], None)
+            };
+            let receiver = current.into_owned();
+            current = Cow::Owned(self.eval_field(dot, &fields[i], node, args, final_, receiver)?);
+            i += 1;
         }
-        self.eval_field(dot, last, node, args, final_, receiver)
+        Ok(current.into_owned())
     }
 
     pub(super) fn eval_function(
@@ -293,14 +389,7 @@ impl<'s> Exec<'s> {
                 }
                 return match map.get(name) {
                     Some(v) => Ok(Val::Iface(v)),
-                    None => {
-                        match self.set.missing_key() {
-                            MissingKey::Default => Ok(Val::Missing),
-                            MissingKey::Zero => Ok(Val::Iface(Value::Nil)),
-                            MissingKey::Error => Err(self
-                                .fail(|| format!("map has no entry for key {}", go_quote(name)))),
-                        }
-                    }
+                    None => self.missing_entry(name),
                 };
             }
             _ => {}
@@ -311,6 +400,18 @@ impl<'s> Exec<'s> {
                 receiver.static_type()
             )
         }))
+    }
+
+    /// What reading the absent key `name` of a map gives, by the set's
+    /// `missingkey` option.
+    fn missing_entry(&self, name: &str) -> Result<Val, Error> {
+        match self.set.missing_key() {
+            MissingKey::Default => Ok(Val::Missing),
+            MissingKey::Zero => Ok(Val::Iface(Value::Nil)),
+            MissingKey::Error => {
+                Err(self.fail(|| format!("map has no entry for key {}", go_quote(name))))
+            }
+        }
     }
 
     /// Go's `evalCall`: checks the argument count, evaluates and converts
