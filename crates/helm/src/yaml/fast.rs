@@ -512,9 +512,11 @@ impl<'a, S: Sink> Reader<'a, S> {
                 if text.len() > MAX_KEY_LEN || text.len() != end || text == "<<" {
                     return None;
                 }
-                match resolve(text, Schema::V2) {
-                    Resolved::Str | Resolved::Timestamp => {}
-                    _ => return None,
+                if !surely_string(text) {
+                    match resolve(text, Schema::V2) {
+                        Resolved::Str | Resolved::Timestamp => {}
+                        _ => return None,
+                    }
                 }
                 return Some(KeyScan::Key(Cow::Borrowed(text), col + end + 1));
             }
@@ -573,6 +575,19 @@ impl<'a, S: Sink> Reader<'a, S> {
     }
 }
 
+/// Whether a plain scalar resolves to a string without asking
+/// [`resolve`]: most keys. Starting with a letter, it is a number or
+/// timestamp never, and one of the YAML 1.1 booleans and nulls (none
+/// longer than five bytes, each starting with one of `yYnNtTfFoO`) at
+/// most.
+fn surely_string(text: &str) -> bool {
+    match text.as_bytes().first() {
+        Some(b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O') => text.len() > 5,
+        Some(c) => c.is_ascii_alphabetic(),
+        None => false,
+    }
+}
+
 /// After a closed scalar or flow collection: spaces, then the end of the
 /// line or a comment.
 fn trailer(tail: &str) -> Option<()> {
@@ -594,6 +609,84 @@ fn plain_in_block(rest: &str, tabs: bool) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    use crate::yaml::scalar::{Resolved, Schema, resolve};
+
+    #[test]
+    fn surely_strings_resolve_to_strings() {
+        let mut words: Vec<String> = [
+            "",
+            "y",
+            "Y",
+            "yes",
+            "Yes",
+            "YES",
+            "n",
+            "N",
+            "no",
+            "No",
+            "NO",
+            "on",
+            "On",
+            "ON",
+            "off",
+            "Off",
+            "OFF",
+            "true",
+            "True",
+            "TRUE",
+            "false",
+            "False",
+            "FALSE",
+            "null",
+            "Null",
+            "NULL",
+            "~",
+            "<<",
+            ".inf",
+            "-.inf",
+            ".nan",
+            "1",
+            "0x1f",
+            "2001-12-14",
+            "1e3",
+            "nan",
+            "inf",
+            "name",
+            "namespace",
+            "targetPort",
+            "offset",
+            "yellow",
+            "onion",
+            "falsey",
+            "nullable",
+            "_x",
+            "Z",
+        ]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+        // Every word of up to three bytes over letters that start the
+        // special words, and digits.
+        let alphabet = [
+            "y", "e", "s", "n", "o", "f", "a", "l", "t", "r", "u", "1", "N", "O",
+        ];
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    words.push(format!("{a}{b}{c}"));
+                    words.push(format!("{a}{b}"));
+                }
+            }
+        }
+        for w in &words {
+            if super::surely_string(w) {
+                assert_eq!(resolve(w, Schema::V2), Resolved::Str, "{w:?}");
+            }
+        }
+        assert!(super::surely_string("namespace"));
+        assert!(!super::surely_string("no"));
+    }
+
     #[test]
     fn lines_split_as_str_split() {
         for text in [
