@@ -90,8 +90,45 @@ pub(crate) struct Exec<'s> {
     /// The same for the operands of built-ins.
     val_pool: Vec<Vec<Val>>,
     /// Emptied output buffers of finished embedder template calls
-    /// (`include`), reused by the next ones.
+    /// (`include`), reused by the next ones (and by the next executions
+    /// on this thread, see [`spare`]).
     out_pool: Vec<String>,
+}
+
+/// Output buffers kept by the thread between executions: a chart's
+/// templates execute one after the other on a thread, each including the
+/// same helpers, and a buffer grown once (doubling from empty, a
+/// reallocation and copy each time) serves the next execution at its size.
+mod spare {
+    use std::cell::RefCell;
+
+    /// Buffers kept per thread, and the capacity of each at most: what a
+    /// worker holds between renders stays small.
+    const MAX_BUFFERS: usize = 8;
+    const MAX_CAPACITY: usize = 256 << 10;
+
+    thread_local! {
+        static BUFFERS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// The buffers the thread kept (an execution nested in another, Helm's
+    /// `tpl`, finds those its caller has not taken).
+    pub(super) fn take() -> Vec<String> {
+        BUFFERS.with(|b| b.take())
+    }
+
+    /// Gives emptied buffers back to the thread, keeping the largest few.
+    pub(super) fn give(mut pool: Vec<String>) {
+        pool.retain(|b| b.capacity() <= MAX_CAPACITY);
+        BUFFERS.with(|b| {
+            let mut kept = b.borrow_mut();
+            kept.append(&mut pool);
+            if kept.len() > MAX_BUFFERS {
+                kept.sort_unstable_by_key(|b| std::cmp::Reverse(b.capacity()));
+                kept.truncate(MAX_BUFFERS);
+            }
+        });
+    }
 }
 
 impl std::fmt::Debug for Exec<'_> {
@@ -163,10 +200,12 @@ impl<'s> Exec<'s> {
         budget: Budget,
     ) -> (Result<String, Error>, u64) {
         let mut ex = Exec::new(set, overlay, root_name, tree, budget);
+        ex.out_pool = spare::take();
         ex.vars.push(("$", data.clone()));
         let result = ex
             .walk_list(&tree.root, &data)
             .map(|_| std::mem::take(&mut ex.out));
+        spare::give(std::mem::take(&mut ex.out_pool));
         (result, ex.fuel)
     }
 
