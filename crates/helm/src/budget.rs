@@ -127,9 +127,11 @@ impl Measure {
                 }
             }
             Value::Map(m) => {
-                for (k, item) in m.snapshot().iter() {
-                    total = total.add(self.size(item, depth + 1)?).add(one(k.len()));
-                }
+                total = m.read(|m| {
+                    m.iter().try_fold(total, |total, (k, item)| {
+                        Ok(total.add(self.size(item, depth + 1)?).add(one(k.len())))
+                    })
+                })?;
             }
             _ => {}
         }
@@ -172,12 +174,14 @@ fn plain_size(v: &Value, depth: usize, budget: &mut usize) -> Option<Size> {
         Value::List(items) => items.iter().try_fold(one(0), |total, item| {
             Some(total.add(plain_size(item, depth + 1, budget)?).add(one(0)))
         }),
-        Value::Map(m) => m.snapshot().iter().try_fold(one(0), |total, (k, item)| {
-            Some(
-                total
-                    .add(plain_size(item, depth + 1, budget)?)
-                    .add(one(k.len())),
-            )
+        Value::Map(m) => m.read(|m| {
+            m.iter().try_fold(one(0), |total, (k, item)| {
+                Some(
+                    total
+                        .add(plain_size(item, depth + 1, budget)?)
+                        .add(one(k.len())),
+                )
+            })
         }),
         _ => Some(one(0)),
     }

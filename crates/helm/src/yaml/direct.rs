@@ -64,8 +64,9 @@ impl Walk {
                     self.e.end(saved);
                 }
             }
-            Value::Map(m) => {
-                let map = m.snapshot();
+            // Read in place (no snapshot: a frozen map shared by two
+            // threads is then read without touching its counters).
+            Value::Map(m) => m.read(|map| -> Result<(), YamlError> {
                 let in_go_order = check_v2_keys(map.keys())?;
                 if map.is_empty() {
                     if live {
@@ -79,14 +80,15 @@ impl Walk {
                         self.entry(k, v, depth, live)?;
                     }
                 } else {
-                    for (k, v) in go_order(&map, Schema::V2) {
+                    for (k, v) in go_order(map, Schema::V2) {
                         self.entry(k, v, depth, live)?;
                     }
                 }
                 if let Some(saved) = saved {
                     self.e.end(saved);
                 }
-            }
+                Ok(())
+            })?,
             scalar => {
                 let (text, style) = v2_scalar(scalar, &mut self.scratch)?;
                 if live {
