@@ -36,7 +36,9 @@ impl<'s> Exec<'s> {
             })),
             Val::Con(v) | Val::Iface(v) => {
                 if assignable(v, ty) {
-                    Ok(Val::Con(v.clone()))
+                    // The value moves: a clone would update a shared
+                    // reference count only for the original to drop it.
+                    Ok(Val::Con(value.into_value()))
                 } else {
                     Err(self.fail(|| {
                         format!(
