@@ -226,6 +226,7 @@ impl<'a, S: Sink> Reader<'a, S> {
 
     /// The kind of line `i`; `None` (bail) for tabs in indentation and for
     /// document markers and directives.
+    #[inline]
     fn kind(&self, i: usize) -> Option<LineKind> {
         let line = self.lines[i];
         let s = leading_spaces(line);
@@ -245,6 +246,7 @@ impl<'a, S: Sink> Reader<'a, S> {
     /// The next content line at or after `from` and its indentation;
     /// `Some(None)` when no content follows, `None` for a line the reader
     /// does not handle.
+    #[inline]
     fn next(&self, from: usize) -> NextLine {
         // A value's end is found by looking at the next line, and then its
         // collection looks again from the same line: answer that twice.
@@ -297,6 +299,7 @@ impl<'a, S: Sink> Reader<'a, S> {
     /// After a value that ended on line `line`: the next content line must
     /// not be indented past `parent` (that would continue a plain scalar, or
     /// be an error).
+    #[inline]
     fn ends_at(&self, line: usize, parent: isize) -> Option<usize> {
         match self.next(line + 1)? {
             Some((_, ind)) if ind as isize > parent => None,

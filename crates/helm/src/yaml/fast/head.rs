@@ -56,7 +56,7 @@ pub fn resource_fields(text: &str) -> Result<Option<[Option<Value>; 4]>, YamlErr
 }
 
 /// The resource fields under a root the reader kept as fields.
-fn root_fields(root: &[(String, HeadNode)]) -> [Option<Value>; 4] {
+fn root_fields(root: &[(Key, HeadNode)]) -> [Option<Value>; 4] {
     let whole = |node: Option<&HeadNode>| match node {
         Some(HeadNode::Whole(v)) => Some(v.clone()),
         _ => None,
@@ -94,6 +94,22 @@ pub(super) enum Want {
     Skip,
 }
 
+/// A kept key: the head's own keys need no copy.
+pub(super) type Key = Cow<'static, str>;
+
+/// `key` as kept: one of the head's own keys borrowed, any other copied.
+fn kept_key(key: Cow<'_, str>) -> Key {
+    match &*key {
+        "apiVersion" => Cow::Borrowed("apiVersion"),
+        "kind" => Cow::Borrowed("kind"),
+        "metadata" => Cow::Borrowed("metadata"),
+        "name" => Cow::Borrowed("name"),
+        "namespace" => Cow::Borrowed("namespace"),
+        "annotations" => Cow::Borrowed("annotations"),
+        _ => Cow::Owned(key.into_owned()),
+    }
+}
+
 /// What the reader gives back under [`HeadSink`].
 #[derive(Debug)]
 pub(super) enum HeadNode {
@@ -105,7 +121,7 @@ pub(super) enum HeadNode {
     Whole(Value),
     /// A mapping on the way to the head's fields: the pairs that matter,
     /// repeats included (the last one counts, as in a Go map).
-    Fields(Vec<(String, HeadNode)>),
+    Fields(Vec<(Key, HeadNode)>),
 }
 
 /// Keeps the head and skips the rest.
@@ -115,7 +131,7 @@ pub(super) struct HeadSink;
 impl Sink for HeadSink {
     type Node = HeadNode;
     type Seq = Vec<Value>;
-    type Map = Vec<(String, HeadNode)>;
+    type Map = Vec<(Key, HeadNode)>;
     type Want = Want;
     const ROOT: Want = Want::Root;
 
@@ -188,13 +204,13 @@ impl Sink for HeadSink {
         }
     }
 
-    fn insert(want: Want, map: &mut Vec<(String, HeadNode)>, key: Cow<'_, str>, value: HeadNode) {
+    fn insert(want: Want, map: &mut Vec<(Key, HeadNode)>, key: Cow<'_, str>, value: HeadNode) {
         if want != Want::Skip && Self::value_want(want, &key) != Want::Skip {
-            map.push((key.into_owned(), value));
+            map.push((kept_key(key), value));
         }
     }
 
-    fn map(want: Want, pairs: Vec<(String, HeadNode)>) -> HeadNode {
+    fn map(want: Want, pairs: Vec<(Key, HeadNode)>) -> HeadNode {
         match want {
             Want::Skip => HeadNode::Skipped,
             Want::Whole => {
@@ -202,7 +218,7 @@ impl Sink for HeadSink {
                 let map: Map = pairs
                     .into_iter()
                     .filter_map(|(k, v)| match v {
-                        HeadNode::Whole(v) => Some((k, v)),
+                        HeadNode::Whole(v) => Some((k.into_owned(), v)),
                         _ => None,
                     })
                     .collect();
@@ -225,7 +241,7 @@ fn into_head(root: HeadNode) -> HeadResult {
     }
 }
 
-fn last<'p>(pairs: &'p [(String, HeadNode)], key: &str) -> Option<&'p HeadNode> {
+fn last<'p>(pairs: &'p [(Key, HeadNode)], key: &str) -> Option<&'p HeadNode> {
     pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
@@ -236,7 +252,22 @@ fn text(node: Option<&HeadNode>) -> String {
     }
 }
 
-fn fields_head(root: &[(String, HeadNode)]) -> Head {
+/// [`key_strings`] of the resource fields; strings (nearly always) are
+/// copied directly rather than through `Display`.
+fn key_texts(fields: [Option<Value>; 4]) -> [String; 4] {
+    let simple = fields
+        .iter()
+        .all(|f| matches!(f, None | Some(Value::Nil | Value::String(_))));
+    if !simple {
+        return key_strings(fields);
+    }
+    fields.map(|f| match f {
+        Some(Value::String(s)) => String::from(&*s),
+        _ => String::new(),
+    })
+}
+
+fn fields_head(root: &[(Key, HeadNode)]) -> Head {
     let metadata = match last(root, "metadata") {
         Some(HeadNode::Fields(m)) => m.as_slice(),
         _ => &[],
@@ -244,8 +275,7 @@ fn fields_head(root: &[(String, HeadNode)]) -> Head {
     let annotations = match last(metadata, "annotations") {
         Some(HeadNode::Fields(a)) if !a.is_empty() => {
             // In key order, the last of repeated keys, as the map holds them.
-            let unique: BTreeMap<&str, &HeadNode> =
-                a.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            let unique: BTreeMap<&str, &HeadNode> = a.iter().map(|(k, v)| (&**k, v)).collect();
             Some(
                 unique
                     .into_iter()
@@ -260,7 +290,7 @@ fn fields_head(root: &[(String, HeadNode)]) -> Head {
         kind: text(last(root, "kind")),
         name: text(last(metadata, "name")),
         annotations,
-        key: Some(key_strings(root_fields(root))),
+        key: Some(key_texts(root_fields(root))),
     }
 }
 
