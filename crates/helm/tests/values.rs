@@ -209,3 +209,24 @@ fn coalesced_values_share_no_map_with_the_chart_or_the_user() {
     assert_eq!(c.values, yaml("d: {k: {x: 1}}\n"));
     assert_eq!(user, yaml("u: {k: {y: 2}}\n"));
 }
+
+#[test]
+fn values_files_read_again_are_fresh_copies_of_the_same_values() {
+    use capstan_helm::chart::load::load_values;
+    let text = b"a:\n  b: 1\n  c: [x, {d: 2}]\ne: yes\n";
+    let first = load_values(text).expect("values");
+    // Change the first answer in place, as merging and `set` do.
+    if let Some(Value::Map(a)) = first.get("a") {
+        a.update(|m| m.insert("b".into(), Value::from("changed")));
+    }
+    let again = load_values(text).expect("values");
+    assert_eq!(again, yaml("a:\n  b: 1\n  c: [x, {d: 2}]\ne: yes\n"));
+    let (Some(Value::Map(x)), Some(Value::Map(y))) = (first.get("a"), again.get("a")) else {
+        panic!("maps expected");
+    };
+    assert!(!x.ptr_eq(y), "a second read shares a map with the first");
+    // Errors are not remembered as values: each read reports them.
+    for _ in 0..2 {
+        assert!(load_values(b"a: [").is_err());
+    }
+}

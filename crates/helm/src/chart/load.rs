@@ -16,6 +16,7 @@ use super::{Chart, File, Files};
 use capstan_gotmpl::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Mutex;
 
 /// Directory nesting (symbolic links followed) beyond which loading stops,
 /// so a link cycle cannot recurse forever.
@@ -316,9 +317,67 @@ fn load_files_at(files: Vec<File>, depth: usize) -> Result<Chart, LoadError> {
 /// as float64) and later documents merged over earlier ones (Helm's
 /// `LoadValues` with `MergeMaps`). The error is the part Helm prints after
 /// `cannot load values.yaml: `.
+///
+/// A process reads the same values files again and again (every app of an
+/// environment names its shared files; a controller re-reads a revision on
+/// every pass), so what each text decoded to is kept, by content, and
+/// handed out as a deep copy: the caller may merge into it.
 pub fn load_values(data: &[u8]) -> Result<Map, String> {
+    if let Some(known) = PARSED_VALUES.lock().ok().and_then(|c| c.get(data)) {
+        return Ok(known);
+    }
     let text = String::from_utf8_lossy(data);
-    crate::yaml::parse_values(&text).map_err(|e| e.message().to_string())
+    let parsed = crate::yaml::parse_values(&text).map_err(|e| e.message().to_string())?;
+    if let Ok(mut cache) = PARSED_VALUES.lock() {
+        cache.keep(data, &parsed);
+    }
+    Ok(parsed)
+}
+
+/// Decoded values files by content: [`load_values`]'s memory.
+static PARSED_VALUES: Mutex<ParsedValues> = Mutex::new(ParsedValues {
+    entries: Vec::new(),
+    bytes: 0,
+});
+
+struct ParsedValues {
+    /// Texts with what they decoded to (a private copy), by sampled hash.
+    entries: Vec<(u64, Vec<u8>, Map)>,
+    /// Bytes of text kept.
+    bytes: usize,
+}
+
+impl ParsedValues {
+    /// Texts larger than this are decoded every time.
+    const MAX_TEXT: usize = 256 << 10;
+    /// Past this many bytes or entries, the memory starts over.
+    const MAX_BYTES: usize = 4 << 20;
+    const MAX_ENTRIES: usize = 256;
+
+    fn get(&self, data: &[u8]) -> Option<Map> {
+        if data.len() > Self::MAX_TEXT {
+            return None;
+        }
+        let hash = capstan_gotmpl::sample_hash(data);
+        self.entries
+            .iter()
+            .find(|(h, text, _)| *h == hash && text.as_slice() == data)
+            .map(|(_, _, map)| crate::values::coalesce::deep_copy_map(map))
+    }
+
+    fn keep(&mut self, data: &[u8], parsed: &Map) {
+        if data.len() > Self::MAX_TEXT {
+            return;
+        }
+        if self.bytes + data.len() > Self::MAX_BYTES || self.entries.len() >= Self::MAX_ENTRIES {
+            self.entries.clear();
+            self.bytes = 0;
+        }
+        self.bytes += data.len();
+        let copy = crate::values::coalesce::deep_copy_map(parsed);
+        self.entries
+            .push((capstan_gotmpl::sample_hash(data), data.to_vec(), copy));
+    }
 }
 
 /// Helm's `MergeMaps`: maps merge recursively, anything else in `b` wins.
