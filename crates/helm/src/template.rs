@@ -389,7 +389,7 @@ fn render_chart_here(
         )));
     }
 
-    let (files, heads) =
+    let (files, mut heads) =
         crate::render::render_reading_heads(&prepared.chart, &prepared.values, &render_opts)
             .map_err(|e| TemplateError::late(e.message))?;
     let notes_name = format!("{}/templates/NOTES.txt", prepared.chart.name());
@@ -397,9 +397,10 @@ fn render_chart_here(
     let manifests_only = files.iter().filter(|(k, _)| !k.ends_with("NOTES.txt"));
     let sorted = manifest::sort_manifest_heads(
         manifests_only.map(|(k, v)| (k.as_str(), v.as_str())),
-        // Heads read on the render's second thread are taken as read.
-        &|doc: &str| match heads.get(&(doc.as_ptr() as usize, doc.len())) {
-            Some(head) => head.clone(),
+        // Heads read on the render's second thread are taken as read (each
+        // document is met once: the head moves).
+        &mut |doc: &str| match heads.remove(&(doc.as_ptr() as usize, doc.len())) {
+            Some(head) => head,
             None => parse_head_document(doc),
         },
     )

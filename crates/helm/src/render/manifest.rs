@@ -288,7 +288,7 @@ pub fn sort_manifests<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
     parse: &dyn Fn(&str) -> Result<Value, String>,
 ) -> Result<Sorted, ParseFailure> {
-    sort_manifest_heads(files, &|doc| parse(doc).map(|v| Head::from_value(&v)))
+    sort_manifest_heads(files, &mut |doc| parse(doc).map(|v| Head::from_value(&v)))
 }
 
 /// [`sort_manifests`] with `read_head` reading each document's head (or
@@ -296,7 +296,7 @@ pub fn sort_manifests<'a>(
 /// built whole.
 pub fn sort_manifest_heads<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
-    read_head: &dyn Fn(&str) -> Result<Head, String>,
+    read_head: &mut dyn FnMut(&str) -> Result<Head, String>,
 ) -> Result<Sorted, ParseFailure> {
     let mut files: Vec<(&str, &str)> = files.into_iter().collect();
     files.sort_by(|a, b| a.0.cmp(b.0));
