@@ -65,18 +65,15 @@ pub fn deep_copy_map(m: &Map) -> Map {
     let mut out = m.clone();
     for v in out.values_mut() {
         if matches!(v, Value::Map(_) | Value::List(_)) {
-            *v = deep_copy(v);
+            *v = v.deep_copy();
         }
     }
     out
 }
 
+/// A copy of one value sharing no map with it (Sprig's `deepCopy`).
 pub(crate) fn deep_copy(v: &Value) -> Value {
-    match v {
-        Value::Map(r) => Value::map(deep_copy_map(&r.snapshot())),
-        Value::List(l) => Value::list(l.iter().map(deep_copy).collect()),
-        other => other.clone(),
-    }
+    v.deep_copy()
 }
 
 /// [`deep_copy_map`] followed by [`clean_nil_values`], in one pass: `null`
