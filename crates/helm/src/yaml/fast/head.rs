@@ -8,9 +8,10 @@
 //! is kept: the head's fields whole (as [`ValueSink`] builds them, so a
 //! field holding a list or a number prints as before), the mappings on the
 //! way to them as lists of the pairs that matter, and nothing at all of the
-//! rest. The reader still reads and checks every node, so it bails on
-//! exactly the documents it bails on when it builds everything, and the
-//! full reader decides those (errors included).
+//! rest. The reader still reads and checks every node (the skipped
+//! subtrees by the same code on [`super::sink::SkipSink`], which builds
+//! nothing), so it bails on exactly the documents it bails on when it
+//! builds everything, and the full reader decides those (errors included).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

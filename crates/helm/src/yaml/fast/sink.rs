@@ -1,7 +1,8 @@
 //! What the fast reader builds: go-yaml's decoded values ([`GoSink`], to be
 //! compared with the full reader) or template values directly
 //! ([`ValueSink`], what Helm's readers return after sigs.k8s.io/yaml's JSON
-//! round trip), skipping the intermediate values and their conversion.
+//! round trip), skipping the intermediate values and their conversion; or
+//! nothing at all ([`SkipSink`], for the subtrees another sink skips).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
