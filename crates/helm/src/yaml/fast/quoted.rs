@@ -2,14 +2,14 @@
 //! their escapes, and building their value only when asked.
 //!
 //! Rendered manifests hold long quoted strings (a chart's values as JSON in
-//! a ConfigMap, `\"` every few bytes), so the few bytes that matter are
-//! found eight at a time: for double quotes by quote and backslash masks
-//! that pair each backslash with the byte it escapes (sixteen bytes per
-//! step when every backslash escapes a quote), for single quotes by
-//! [`super::scan`]. A value without escapes is borrowed from the text
-//! instead of copied. When the value is not wanted (`keep == false`) the
-//! escapes are still checked, so the reader bails on exactly the same text
-//! either way.
+//! a ConfigMap, `\"` and `\\n` every few bytes), so the few bytes that
+//! matter are found many at a time: for double quotes by quote and
+//! backslash masks of a bit per byte, sixty-four bytes per step, in which
+//! the bytes every run of backslashes escapes are found at once by carry
+//! arithmetic; for single quotes eight at a time by [`super::scan`]. A
+//! value without escapes is borrowed from the text instead of copied.
+//! When the value is not wanted (`keep == false`) the escapes are still
+//! checked, so the reader bails on exactly the same text either way.
 
 use std::borrow::Cow;
 
