@@ -4,7 +4,7 @@
 //! checkout). Paths are `/`-separated and relative to the repository root;
 //! symbolic links are followed only while they stay inside the repository.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -85,6 +85,11 @@ pub struct WorkTree {
     /// `canonicalize` (a system call per path component) to be known
     /// inside the repository. Shared by clones: they read the same tree.
     real_dirs: Arc<Mutex<HashSet<String>>>,
+    /// Files read, by repository path: one tree is one reading of the
+    /// working tree (a command, a resolve), and the apps of a tree read the
+    /// same values files and app folders many times over (five system
+    /// calls each). Shared by clones. A new `WorkTree` reads afresh.
+    read_files: Arc<Mutex<HashMap<String, Arc<[u8]>>>>,
 }
 
 impl WorkTree {
@@ -97,6 +102,7 @@ impl WorkTree {
             root: root.to_path_buf(),
             canonical_root,
             real_dirs: Arc::default(),
+            read_files: Arc::default(),
         })
     }
 
@@ -168,15 +174,22 @@ impl WorkTree {
 
 impl FileTree for WorkTree {
     fn read(&self, path: &str) -> Result<Option<Arc<[u8]>>, TreeError> {
+        if let Some(known) = self.read_files.lock().ok().and_then(|m| m.get(path).cloned()) {
+            return Ok(Some(known));
+        }
         let Some((p, meta)) = self.locate(path)? else {
             return Ok(None);
         };
         if !meta.is_file() {
             return Ok(None);
         }
-        std::fs::read(&p)
-            .map(|b| Some(b.into()))
-            .map_err(|e| TreeError::new(path, e.to_string()))
+        let data: Arc<[u8]> = std::fs::read(&p)
+            .map_err(|e| TreeError::new(path, e.to_string()))?
+            .into();
+        if let Ok(mut m) = self.read_files.lock() {
+            m.insert(path.to_string(), Arc::clone(&data));
+        }
+        Ok(Some(data))
     }
 
     fn list(&self, path: &str) -> Result<Option<Vec<DirEntry>>, TreeError> {
@@ -468,5 +481,22 @@ mod tests {
         );
         assert!(tree.list("a/out-dir").is_err());
         assert!(tree.list("inside-dir").unwrap().is_some());
+    }
+
+    #[test]
+    #[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+    fn a_work_tree_is_one_reading_of_the_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("v.yaml"), "a: 1").unwrap();
+        let tree = WorkTree::new(dir.path()).unwrap();
+        let clone = tree.clone();
+        let first = tree.read("v.yaml").unwrap().unwrap();
+        std::fs::write(dir.path().join("v.yaml"), "a: 2").unwrap();
+        // The same tree (and its clones) answer as they first read it...
+        assert_eq!(&*tree.read("v.yaml").unwrap().unwrap(), b"a: 1");
+        assert!(Arc::ptr_eq(&first, &clone.read("v.yaml").unwrap().unwrap()));
+        // ...a new tree reads the files again.
+        let fresh = WorkTree::new(dir.path()).unwrap();
+        assert_eq!(&*fresh.read("v.yaml").unwrap().unwrap(), b"a: 2");
     }
 }
