@@ -90,6 +90,8 @@ pub struct WorkTree {
     /// same values files and app folders many times over (five system
     /// calls each). Shared by clones. A new `WorkTree` reads afresh.
     read_files: Arc<Mutex<HashMap<String, Arc<[u8]>>>>,
+    /// Directories listed, likewise.
+    listed_dirs: Arc<Mutex<HashMap<String, Vec<DirEntry>>>>,
 }
 
 impl WorkTree {
@@ -103,6 +105,7 @@ impl WorkTree {
             canonical_root,
             real_dirs: Arc::default(),
             read_files: Arc::default(),
+            listed_dirs: Arc::default(),
         })
     }
 
@@ -174,7 +177,12 @@ impl WorkTree {
 
 impl FileTree for WorkTree {
     fn read(&self, path: &str) -> Result<Option<Arc<[u8]>>, TreeError> {
-        if let Some(known) = self.read_files.lock().ok().and_then(|m| m.get(path).cloned()) {
+        if let Some(known) = self
+            .read_files
+            .lock()
+            .ok()
+            .and_then(|m| m.get(path).cloned())
+        {
             return Ok(Some(known));
         }
         let Some((p, meta)) = self.locate(path)? else {
@@ -193,6 +201,14 @@ impl FileTree for WorkTree {
     }
 
     fn list(&self, path: &str) -> Result<Option<Vec<DirEntry>>, TreeError> {
+        if let Some(known) = self
+            .listed_dirs
+            .lock()
+            .ok()
+            .and_then(|m| m.get(path).cloned())
+        {
+            return Ok(Some(known));
+        }
         let Some((p, meta)) = self.locate(path)? else {
             return Ok(None);
         };
@@ -222,6 +238,9 @@ impl FileTree for WorkTree {
             out.push(DirEntry { name, kind });
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
+        if let Ok(mut m) = self.listed_dirs.lock() {
+            m.insert(path.to_string(), out.clone());
+        }
         Ok(Some(out))
     }
 
@@ -495,8 +514,20 @@ mod tests {
         // The same tree (and its clones) answer as they first read it...
         assert_eq!(&*tree.read("v.yaml").unwrap().unwrap(), b"a: 1");
         assert!(Arc::ptr_eq(&first, &clone.read("v.yaml").unwrap().unwrap()));
+        let names = |t: &WorkTree| -> Vec<String> {
+            t.list("")
+                .unwrap()
+                .unwrap()
+                .into_iter()
+                .map(|e| e.name)
+                .collect()
+        };
+        assert_eq!(names(&tree), ["v.yaml"]);
+        std::fs::write(dir.path().join("w.yaml"), "b: 1").unwrap();
+        assert_eq!(names(&clone), ["v.yaml"]);
         // ...a new tree reads the files again.
         let fresh = WorkTree::new(dir.path()).unwrap();
         assert_eq!(&*fresh.read("v.yaml").unwrap().unwrap(), b"a: 2");
+        assert_eq!(names(&fresh), ["v.yaml", "w.yaml"]);
     }
 }
