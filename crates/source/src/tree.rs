@@ -175,14 +175,20 @@ impl WorkTree {
     }
 }
 
+/// What a [`WorkTree`] already read at `path`.
+fn recall<T: Clone>(memory: &Mutex<HashMap<String, T>>, path: &str) -> Option<T> {
+    memory.lock().ok().and_then(|m| m.get(path).cloned())
+}
+
+fn keep<T: Clone>(memory: &Mutex<HashMap<String, T>>, path: &str, what: &T) {
+    if let Ok(mut m) = memory.lock() {
+        m.insert(path.to_string(), what.clone());
+    }
+}
+
 impl FileTree for WorkTree {
     fn read(&self, path: &str) -> Result<Option<Arc<[u8]>>, TreeError> {
-        if let Some(known) = self
-            .read_files
-            .lock()
-            .ok()
-            .and_then(|m| m.get(path).cloned())
-        {
+        if let Some(known) = recall(&self.read_files, path) {
             return Ok(Some(known));
         }
         let Some((p, meta)) = self.locate(path)? else {
@@ -194,19 +200,12 @@ impl FileTree for WorkTree {
         let data: Arc<[u8]> = std::fs::read(&p)
             .map_err(|e| TreeError::new(path, e.to_string()))?
             .into();
-        if let Ok(mut m) = self.read_files.lock() {
-            m.insert(path.to_string(), Arc::clone(&data));
-        }
+        keep(&self.read_files, path, &data);
         Ok(Some(data))
     }
 
     fn list(&self, path: &str) -> Result<Option<Vec<DirEntry>>, TreeError> {
-        if let Some(known) = self
-            .listed_dirs
-            .lock()
-            .ok()
-            .and_then(|m| m.get(path).cloned())
-        {
+        if let Some(known) = recall(&self.listed_dirs, path) {
             return Ok(Some(known));
         }
         let Some((p, meta)) = self.locate(path)? else {
@@ -238,9 +237,7 @@ impl FileTree for WorkTree {
             out.push(DirEntry { name, kind });
         }
         out.sort_by(|a, b| a.name.cmp(&b.name));
-        if let Ok(mut m) = self.listed_dirs.lock() {
-            m.insert(path.to_string(), out.clone());
-        }
+        keep(&self.listed_dirs, path, &out);
         Ok(Some(out))
     }
 
