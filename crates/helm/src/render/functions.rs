@@ -82,11 +82,11 @@ impl RenderState {
     /// `decode(text)`, or a copy of what it gave for the same text earlier
     /// in this render.
     fn decode(&self, kind: Decoder, text: &str, decode: impl FnOnce(&str) -> Value) -> Value {
-        let known = self.decoded.lock().ok().and_then(|memo| {
-            memo.values
-                .get(&(kind, text.to_string()))
-                .map(crate::values::coalesce::deep_copy)
-        });
+        let known = self
+            .decoded
+            .lock()
+            .ok()
+            .and_then(|memo| memo.of(kind).get(text).map(Value::deep_copy));
         if let Some(v) = known {
             return v;
         }
@@ -95,17 +95,15 @@ impl RenderState {
             && memo.bytes + text.len() <= Decoded::MAX_BYTES
         {
             memo.bytes += text.len();
-            memo.values.insert(
-                (kind, text.to_string()),
-                crate::values::coalesce::deep_copy(&v),
-            );
+            let copy = v.deep_copy();
+            memo.of_mut(kind).insert(text.to_string(), copy);
         }
         v
     }
 }
 
 /// The functions whose answers [`Decoded`] keeps.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Decoder {
     Yaml,
     YamlArray,
@@ -118,13 +116,29 @@ enum Decoder {
 /// (a deep copy), since templates may change them with `set`.
 #[derive(Debug, Default)]
 struct Decoded {
-    values: HashMap<(Decoder, String), Value>,
+    /// By text, for `fromYaml` and for `fromYamlArray`.
+    yaml: HashMap<String, Value>,
+    yaml_array: HashMap<String, Value>,
     /// Bytes of text kept, bounded by [`Decoded::MAX_BYTES`].
     bytes: usize,
 }
 
 impl Decoded {
     const MAX_BYTES: usize = 1 << 20;
+
+    fn of(&self, kind: Decoder) -> &HashMap<String, Value> {
+        match kind {
+            Decoder::Yaml => &self.yaml,
+            Decoder::YamlArray => &self.yaml_array,
+        }
+    }
+
+    fn of_mut(&mut self, kind: Decoder) -> &mut HashMap<String, Value> {
+        match kind {
+            Decoder::Yaml => &mut self.yaml,
+            Decoder::YamlArray => &mut self.yaml_array,
+        }
+    }
 }
 
 /// The render's state; a set without one (a caller that registered the

@@ -71,11 +71,6 @@ pub fn deep_copy_map(m: &Map) -> Map {
     out
 }
 
-/// A copy of one value sharing no map with it (Sprig's `deepCopy`).
-pub(crate) fn deep_copy(v: &Value) -> Value {
-    v.deep_copy()
-}
-
 /// [`deep_copy_map`] followed by [`clean_nil_values`], in one pass: `null`
 /// entries dropped from every map reached through maps (maps inside lists
 /// are copied as they are, as `clean_nil_values` leaves them).
@@ -94,7 +89,7 @@ fn deep_copy_clean_map(m: &Map) -> Map {
 fn deep_copy_clean(v: &Value) -> Value {
     match v {
         Value::Map(r) => Value::map(deep_copy_clean_map(&r.snapshot())),
-        other => deep_copy(other),
+        other => other.deep_copy(),
     }
 }
 
@@ -342,7 +337,7 @@ fn coalesce_chart_defaults(
             Some(_) => {}
             None => {
                 let val = if merge {
-                    deep_copy(val)
+                    val.deep_copy()
                 } else if val.is_nil() {
                     continue;
                 } else {
@@ -370,7 +365,7 @@ impl Defaults<'_> {
         if self.clean {
             deep_copy_clean(v)
         } else {
-            deep_copy(v)
+            v.deep_copy()
         }
     }
 
