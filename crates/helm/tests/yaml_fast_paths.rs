@@ -10,27 +10,8 @@
 //! `head_agrees` (head reader, check-only reader and value reader against
 //! the full reader) and `fast_agrees`.
 
+use capstan_helm::test_inputs::Xorshift as Rng;
 use capstan_helm::yaml::{Limits, fast_agrees, head_agrees};
-
-/// A small xorshift generator: the same documents on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'p>(&mut self, pool: &[&'p str]) -> &'p str {
-        pool[self.below(pool.len())]
-    }
-}
 
 /// Keys that resolve to strings, some of which look like other things.
 const KEYS: &[&str] = &[

@@ -396,13 +396,7 @@ mod tests {
 
     #[test]
     fn digits_parse_as_the_wide_parser_parses_them() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::test_inputs::Xorshift(0x9e37_79b9_7f4a_7c15);
         let alphabet = b"0123456789abcdefABCDEFxz_-";
         for radix in [2, 8, 10, 16] {
             for len in 0..=70 {
@@ -410,7 +404,7 @@ mod tests {
                     // Mostly digits of the base, sometimes zeros or others.
                     let digits: String = (0..len)
                         .map(|_| {
-                            let r = next();
+                            let r = rng.next();
                             let pick = match r % 8 {
                                 0 => alphabet[(r >> 8) as usize % alphabet.len()],
                                 1 => b'0',

@@ -33,16 +33,7 @@ fn texts() -> Vec<String> {
     let alphabet = [
         "a", "-", "?", ":", "#", ",", "[", "}", "&", "'", "\"", "\\", ".", " ", "\t", "\n", "é",
     ];
-    let mut all = vec![String::new()];
-    let mut last = vec![String::new()];
-    for _ in 0..4 {
-        last = last
-            .iter()
-            .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
-            .collect();
-        all.extend(last.iter().cloned());
-    }
-    all
+    crate::test_inputs::every_string(&alphabet, 4)
 }
 
 #[test]

@@ -436,21 +436,15 @@ mod tests {
             }
         }
         let alphabet: &[&[u8]] = &[b"a", b"\\", b"\"", b"n", b"x4", b"u00e9", b"\\\\"];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = crate::test_inputs::Xorshift(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
-            let len = (next() % 200) as usize;
+            let len = rng.below(200);
             let mut text = vec![b'"'];
             while text.len() < len {
-                let piece = alphabet[(next() % alphabet.len() as u64) as usize];
+                let piece = alphabet[rng.below(alphabet.len())];
                 text.extend_from_slice(piece);
             }
-            if next() % 2 == 0 {
+            if rng.next().is_multiple_of(2) {
                 text.push(b'"');
             }
             assert_eq!(
