@@ -28,6 +28,8 @@ mod namehash;
 mod parse;
 mod print;
 mod set;
+#[doc(hidden)]
+pub mod test_inputs;
 mod value;
 
 pub use cache::{ParseCache, sample_hash};

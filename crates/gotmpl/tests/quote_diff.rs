@@ -6,6 +6,7 @@
 //! cross the buffer's flushes.
 
 use capstan_gotmpl::format::{append_quote, is_print, quote, quote_to_ascii};
+use capstan_gotmpl::test_inputs::{Xorshift, sampled_chars};
 use proptest::prelude::*;
 
 /// `strconv.Quote` one character at a time (Go's `appendEscapedRune`).
@@ -74,10 +75,7 @@ proptest! {
 /// plain runs that put it at each offset of a word.
 #[test]
 fn every_character_at_every_offset() {
-    let chars = (0u32..0x3000)
-        .chain((0x3000..0x11_0000).step_by(97))
-        .filter_map(char::from_u32);
-    for c in chars {
+    for c in sampled_chars() {
         for pad in 0..9 {
             let s = format!("{}{c}\"{}", "x".repeat(pad), "y".repeat(9 - pad));
             assert_eq!(quote(&s), reference(&s, false), "{s:?}");
@@ -136,11 +134,9 @@ fn dense_escapes_match_the_reference() {
     let alphabet = [
         "\"", "\\", "a", "b", " ", "\n", "\u{7f}", "é", "😀", "\u{2028}", "'",
     ];
-    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut rng = Xorshift(0x2545_f491_4f6c_dd1d);
     for _ in 0..2_000 {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
+        let seed = rng.next();
         let len = (seed % 40) as usize;
         let s: String = (0..len)
             .map(|k| alphabet[((seed >> (k % 60)) as usize + k * 7) % alphabet.len()])

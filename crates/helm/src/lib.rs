@@ -14,8 +14,6 @@ pub mod render;
 pub mod schema;
 pub mod sprig;
 pub mod template;
-#[doc(hidden)]
-pub mod test_inputs;
 pub mod toml;
 pub mod values;
 pub mod worker;

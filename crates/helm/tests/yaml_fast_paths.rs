@@ -10,7 +10,7 @@
 //! `head_agrees` (head reader, check-only reader and value reader against
 //! the full reader) and `fast_agrees`.
 
-use capstan_helm::test_inputs::Xorshift as Rng;
+use capstan_gotmpl::test_inputs::Xorshift as Rng;
 use capstan_helm::yaml::{Limits, fast_agrees, head_agrees};
 
 /// Keys that resolve to strings, some of which look like other things.

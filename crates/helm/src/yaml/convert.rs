@@ -610,7 +610,7 @@ mod tests {
     #[test]
     fn keys_said_to_be_in_go_order_are_in_byte_order() {
         let alphabet = ["a", "A", "Z", "_", "^", "-", " ", "0", "1", "~", "{", "é"];
-        let keys = crate::test_inputs::every_string(&alphabet, 3);
+        let keys = capstan_gotmpl::test_inputs::every_string(&alphabet, 3);
         let mut skipped = 0;
         for a in &keys {
             for b in &keys {

@@ -396,7 +396,7 @@ mod tests {
 
     #[test]
     fn digits_parse_as_the_wide_parser_parses_them() {
-        let mut rng = crate::test_inputs::Xorshift(0x9e37_79b9_7f4a_7c15);
+        let mut rng = capstan_gotmpl::test_inputs::Xorshift(0x9e37_79b9_7f4a_7c15);
         let alphabet = b"0123456789abcdefABCDEFxz_-";
         for radix in [2, 8, 10, 16] {
             for len in 0..=70 {

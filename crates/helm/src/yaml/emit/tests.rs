@@ -33,7 +33,7 @@ fn texts() -> Vec<String> {
     let alphabet = [
         "a", "-", "?", ":", "#", ",", "[", "}", "&", "'", "\"", "\\", ".", " ", "\t", "\n", "é",
     ];
-    crate::test_inputs::every_string(&alphabet, 4)
+    capstan_gotmpl::test_inputs::every_string(&alphabet, 4)
 }
 
 #[test]

@@ -436,7 +436,7 @@ mod tests {
             }
         }
         let alphabet: &[&[u8]] = &[b"a", b"\\", b"\"", b"n", b"x4", b"u00e9", b"\\\\"];
-        let mut rng = crate::test_inputs::Xorshift(0x2545_f491_4f6c_dd1d);
+        let mut rng = capstan_gotmpl::test_inputs::Xorshift(0x2545_f491_4f6c_dd1d);
         for _ in 0..20_000 {
             let len = rng.below(200);
             let mut text = vec![b'"'];

@@ -1,7 +1,8 @@
-//! Inputs of the differential tests (unit and integration): a seeded
-//! generator (xorshift64, so every run draws the same inputs and a failure
-//! replays) and every string over a small alphabet. Not for anything but
-//! tests: the generator is neither random nor secure.
+//! Inputs of the differential tests of capstan-gotmpl and the crates above
+//! it (unit and integration): a seeded generator (xorshift64, so every run
+//! draws the same inputs and a failure replays), every string over a small
+//! alphabet, and a sample of all characters. Not for anything but tests:
+//! the generator is neither random nor secure.
 
 /// Xorshift64 (13, 7, 17) from a non-zero seed.
 #[doc(hidden)]
@@ -45,4 +46,12 @@ pub fn every_string(alphabet: &[&str], max_len: usize) -> Vec<String> {
         all.extend(last.iter().cloned());
     }
     all
+}
+
+/// Every character below U+3000 (where every escaping rule of Go and JSON
+/// lives) and every 97th above it.
+pub fn sampled_chars() -> impl Iterator<Item = char> {
+    (0u32..0x3000)
+        .chain((0x3000..0x11_0000).step_by(97))
+        .filter_map(char::from_u32)
 }
