@@ -10,6 +10,7 @@ mod budget;
 pub mod chart;
 pub mod deps;
 pub mod json;
+mod memo;
 pub mod render;
 pub mod schema;
 pub mod sprig;

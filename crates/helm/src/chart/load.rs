@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Mutex;
 
+use crate::memo::ByContent;
+
 /// Directory nesting (symbolic links followed) beyond which loading stops,
 /// so a link cycle cannot recurse forever.
 const MAX_DIR_DEPTH: usize = 64;
@@ -334,49 +336,27 @@ pub fn load_values(data: &[u8]) -> Result<Map, String> {
     Ok(parsed)
 }
 
-/// Decoded values files by content: [`load_values`]'s memory.
-static PARSED_VALUES: Mutex<ParsedValues> = Mutex::new(ParsedValues {
-    entries: Vec::new(),
-    bytes: 0,
-});
+/// Decoded values files by content: [`load_values`]'s memory (private
+/// copies; texts over 256 KiB are decoded every time).
+static PARSED_VALUES: Mutex<ParsedValues> = Mutex::new(ParsedValues(ByContent::new(256, 4 << 20)));
 
-struct ParsedValues {
-    /// Texts with what they decoded to (a private copy), by sampled hash.
-    entries: Vec<(u64, Vec<u8>, Map)>,
-    /// Bytes of text kept.
-    bytes: usize,
-}
+struct ParsedValues(ByContent<Map>);
 
 impl ParsedValues {
-    /// Texts larger than this are decoded every time.
     const MAX_TEXT: usize = 256 << 10;
-    /// Past this many bytes or entries, the memory starts over.
-    const MAX_BYTES: usize = 4 << 20;
-    const MAX_ENTRIES: usize = 256;
 
     fn get(&self, data: &[u8]) -> Option<Map> {
         if data.len() > Self::MAX_TEXT {
             return None;
         }
-        let hash = capstan_gotmpl::sample_hash(data);
-        self.entries
-            .iter()
-            .find(|(h, text, _)| *h == hash && text.as_slice() == data)
-            .map(|(_, _, map)| crate::values::coalesce::deep_copy_map(map))
+        self.0.get(data).map(crate::values::coalesce::deep_copy_map)
     }
 
     fn keep(&mut self, data: &[u8], parsed: &Map) {
-        if data.len() > Self::MAX_TEXT {
-            return;
+        if data.len() <= Self::MAX_TEXT {
+            self.0
+                .insert(data, crate::values::coalesce::deep_copy_map(parsed));
         }
-        if self.bytes + data.len() > Self::MAX_BYTES || self.entries.len() >= Self::MAX_ENTRIES {
-            self.entries.clear();
-            self.bytes = 0;
-        }
-        self.bytes += data.len();
-        let copy = crate::values::coalesce::deep_copy_map(parsed);
-        self.entries
-            .push((capstan_gotmpl::sample_hash(data), data.to_vec(), copy));
     }
 }
 

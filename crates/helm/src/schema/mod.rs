@@ -24,13 +24,13 @@ mod literals;
 mod message;
 mod text;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use capstan_gotmpl::{Map, Value};
 
 use crate::chart::Chart;
+use crate::memo::ByContent;
 
 /// Helm's heading for every schema failure.
 pub const HEADING: &str =
@@ -162,54 +162,20 @@ struct Slots {
 /// (the others wait for it).
 type CompileSlot = Arc<Slots>;
 
-/// The cache: entries bucketed by [`capstan_gotmpl::sample_hash`], found by their whole
-/// bytes. Hashing every byte of a large schema on each validation cost a
-/// tenth of compiling it.
-#[derive(Default)]
-struct CompileCache {
-    buckets: HashMap<u64, Vec<(Vec<u8>, CompileSlot)>>,
-    len: usize,
-}
-
-impl CompileCache {
-    fn get(&self, schema: &[u8]) -> Option<&CompileSlot> {
-        let bucket = self.buckets.get(&capstan_gotmpl::sample_hash(schema))?;
-        bucket
-            .iter()
-            .find(|(bytes, _)| bytes.as_slice() == schema)
-            .map(|(_, slot)| slot)
-    }
-
-    fn get_or_insert(&mut self, schema: &[u8]) -> CompileSlot {
-        if let Some(slot) = self.get(schema) {
-            return Arc::clone(slot);
-        }
-        if self.len >= CACHE_CAPACITY {
-            self.buckets.clear();
-            self.len = 0;
-        }
-        let slot = CompileSlot::default();
-        self.buckets
-            .entry(capstan_gotmpl::sample_hash(schema))
-            .or_default()
-            .push((schema.to_vec(), Arc::clone(&slot)));
-        self.len += 1;
-        slot
-    }
-}
-
-static COMPILED: Mutex<Option<CompileCache>> = Mutex::new(None);
-
-/// Distinct schemas kept before the cache is emptied.
-const CACHE_CAPACITY: usize = 64;
+/// The compiled schemas, at most 64 (found by a sampled hash and their
+/// whole bytes: hashing every byte of a large schema on each validation
+/// cost a tenth of compiling it).
+static COMPILED: Mutex<ByContent<CompileSlot>> = Mutex::new(ByContent::new(64, 64 << 20));
 
 /// The cache entry for `schema` (`None` if the cache lock is poisoned).
 fn cached_slots(schema: &[u8]) -> Option<CompileSlot> {
-    COMPILED.lock().ok().map(|mut cache| {
-        cache
-            .get_or_insert_with(CompileCache::default)
-            .get_or_insert(schema)
-    })
+    COMPILED
+        .lock()
+        .ok()
+        .map(|mut cache| match cache.get(schema) {
+            Some(slot) => Arc::clone(slot),
+            None => Arc::clone(cache.insert(schema, CompileSlot::default())),
+        })
 }
 
 fn compile_cached(schema: &[u8]) -> CachedCompile {
@@ -234,7 +200,7 @@ fn compile_boon(schema: &[u8]) -> CachedCompile {
 /// boon is then compiled only if some values fail it.
 pub fn compile_ahead(schema: &[u8]) {
     if let Ok(cache) = COMPILED.lock()
-        && cache.as_ref().is_some_and(|c| c.get(schema).is_some())
+        && cache.get(schema).is_some()
     {
         return;
     }
