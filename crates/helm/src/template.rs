@@ -5,6 +5,7 @@
 //! coalescing, the `kubeVersion` check, rendering, notes, sorting, CRDs and
 //! hooks, then `--show-only` / `--output-dir`.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
@@ -389,20 +390,23 @@ fn render_chart_here(
         )));
     }
 
-    let (files, mut heads) =
-        crate::render::render_reading_heads(&prepared.chart, &prepared.values, &render_opts)
+    let mut files =
+        crate::render::render_outputs(&prepared.chart, &prepared.values, &render_opts, true)
             .map_err(|e| TemplateError::late(e.message))?;
     let notes_name = format!("{}/templates/NOTES.txt", prepared.chart.name());
-    let notes = files.get(&notes_name).cloned();
-    let manifests_only = files.iter().filter(|(k, _)| !k.ends_with("NOTES.txt"));
-    let sorted = manifest::sort_manifest_heads(
-        manifests_only.map(|(k, v)| (k.as_str(), v.as_str())),
-        // Heads read on the render's second thread are taken as read (each
-        // document is met once: the head moves).
-        &mut |doc: &str| match heads.remove(&(doc.as_ptr() as usize, doc.len())) {
-            Some(head) => head,
-            None => parse_head_document(doc),
-        },
+    let notes = files.remove(&notes_name).map(|o| o.text);
+    // In path order (the map's); documents not made where their template
+    // executed are made here, each file's text moved into its document.
+    let sorted = manifest::sort_documents(
+        files
+            .into_iter()
+            .filter(|(name, _)| !name.ends_with("NOTES.txt"))
+            .map(|(name, out)| {
+                let docs = out.docs.unwrap_or_else(|| {
+                    manifest::documents(Cow::Owned(out.text), &mut parse_head_document)
+                });
+                (name, docs)
+            }),
     )
     .map_err(|e| TemplateError::late(e.to_string()))?;
     let crds = prepared

@@ -2,7 +2,8 @@
 //! parsed into one template set, then each non-partial executed with its
 //! chart's scoped objects (Helm's `pkg/engine`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
@@ -14,7 +15,7 @@ const COMMON_VALUES: &str = "common.Values";
 
 use super::errors::{RenderError, exec_error, parse_error};
 use super::functions::{Lookup, NoCluster, RenderState, helm_functions};
-use super::manifest::{Head, split_documents};
+use super::manifest::{Document, documents};
 use super::objects::{Capabilities, FilesObject};
 use crate::chart::Chart;
 
@@ -152,44 +153,54 @@ pub fn render(
     values: &Map,
     opts: &RenderOptions,
 ) -> Result<BTreeMap<String, String>, RenderError> {
-    render_reading_heads(chart, values, opts).map(|(out, _)| out)
+    render_outputs(chart, values, opts, false)
+        .map(|out| out.into_iter().map(|(name, o)| (name, o.text)).collect())
 }
 
-/// The heads of rendered documents read while rendering, by the address
-/// and length of the document in its template's output (as
-/// [`super::manifest::split_documents`] slices it), each as
-/// `read_head` gave it.
-pub(crate) type DocHeads = HashMap<(usize, usize), Result<Head, String>>;
+/// What one template rendered: its text or, when the render was asked for
+/// documents, the documents the thread that executed it split the text
+/// into and read the heads of (the text moved into them). Sorting the
+/// documents of templates executed side by side then takes no time of
+/// the thread that sorts.
+#[derive(Debug)]
+pub(crate) struct Output {
+    /// The text (empty once moved into `docs`; NOTES.txt keeps it).
+    pub(crate) text: String,
+    pub(crate) docs: Option<Vec<Document>>,
+}
 
-/// The outputs of a render by template name, and the heads read with them.
-pub(crate) type Rendered = (BTreeMap<String, String>, DocHeads);
-
-/// [`render`], also returning the heads of the documents of the templates
-/// executed on a second thread (read there, while this thread renders):
-/// sorting them then takes no time of this thread. The outputs' buffers
-/// are the ones the addresses point into.
-pub(crate) fn render_reading_heads(
+/// [`render`], the documents of each template made where it executed when
+/// `documents` is set (see [`Output`]).
+pub(crate) fn render_outputs(
     chart: &Chart,
     values: &Map,
     opts: &RenderOptions,
-) -> Result<Rendered, RenderError> {
+    documents: bool,
+) -> Result<BTreeMap<String, Output>, RenderError> {
     // Rendering recurses deeply (Helm lets `include` nest 1000 deep), so it
     // runs on a worker thread with a deep stack (see `crate::worker`).
     let (chart, values, opts) = (chart.clone(), values.clone(), opts.clone());
-    crate::worker::run(move || render_here(&chart, &values, &opts)).unwrap_or_else(|failure| {
-        Err(RenderError {
-            template: String::new(),
-            message: match failure {
-                crate::worker::Failure::Spawn(e) => e,
-                crate::worker::Failure::Panicked => {
-                    "rendering template failed: internal error".into()
-                }
-            },
-        })
-    })
+    crate::worker::run(move || render_here(&chart, &values, &opts, documents)).unwrap_or_else(
+        |failure| {
+            Err(RenderError {
+                template: String::new(),
+                message: match failure {
+                    crate::worker::Failure::Spawn(e) => e,
+                    crate::worker::Failure::Panicked => {
+                        "rendering template failed: internal error".into()
+                    }
+                },
+            })
+        },
+    )
 }
 
-fn render_here(chart: &Chart, values: &Map, opts: &RenderOptions) -> Result<Rendered, RenderError> {
+fn render_here(
+    chart: &Chart,
+    values: &Map,
+    opts: &RenderOptions,
+    documents: bool,
+) -> Result<BTreeMap<String, Output>, RenderError> {
     let mut scopes: Vec<MapRef> = Vec::new();
     let mut templates: Vec<Renderable> = Vec::new();
     let release = opts.release.to_value();
@@ -233,6 +244,7 @@ fn render_here(chart: &Chart, values: &Map, opts: &RenderOptions) -> Result<Rend
         scopes,
         todo,
         lookup: opts.lookup.clone(),
+        documents,
     });
     if opts.side_by_side != SideBySide::Never
         && work.todo.len() >= PARALLEL_MIN_TEMPLATES
@@ -263,9 +275,10 @@ fn render_here(chart: &Chart, values: &Map, opts: &RenderOptions) -> Result<Rend
         let scope = &work.scopes[t.scope];
         scope.update(|m| m.insert("Template".into(), t.template_value()));
         let data = Value::Map(scope.clone());
-        out.insert(t.name.clone(), execute_one(&set, t, &data)?);
+        let text = execute_one(&set, t, &data)?;
+        out.insert(t.name.clone(), Output { text, docs: None });
     }
-    Ok((out, DocHeads::new()))
+    Ok(out)
 }
 
 impl Work {
@@ -312,6 +325,8 @@ struct Work {
     /// Indices of the templates to execute (not partials), in Helm's order.
     todo: Vec<usize>,
     lookup: Arc<dyn Lookup>,
+    /// Make each template's documents where it executes (see [`Output`]).
+    documents: bool,
 }
 
 /// One template executed with `data` as dot.
@@ -349,7 +364,7 @@ fn scope_copy(scope: &MapRef, t: &Renderable) -> Value {
 /// Helm. Otherwise no template can see another's work, so the output is
 /// exactly the sequential one; errors are reported as Helm reports them,
 /// the first in Helm's order.
-fn render_side_by_side(work: &Arc<Work>) -> Option<Result<Rendered, RenderError>> {
+fn render_side_by_side(work: &Arc<Work>) -> Option<Result<BTreeMap<String, Output>, RenderError>> {
     let mut seen = HashSet::new();
     for scope in &work.scopes {
         freeze_maps(&Value::Map(scope.clone()), &mut seen);
@@ -357,7 +372,7 @@ fn render_side_by_side(work: &Arc<Work>) -> Option<Result<Rendered, RenderError>
     let queue = Arc::new(Queue {
         next: AtomicUsize::new(0),
         refused: AtomicBool::new(false),
-        results: Mutex::new(vec![None; work.todo.len()]),
+        results: Mutex::new((0..work.todo.len()).map(|_| None).collect()),
         finished: Condvar::new(),
     });
     let helped = {
@@ -378,38 +393,29 @@ fn render_side_by_side(work: &Arc<Work>) -> Option<Result<Rendered, RenderError>
         return None;
     }
     let mut out = BTreeMap::new();
-    let mut heads = DocHeads::new();
     for (slot, &i) in results.iter_mut().zip(&work.todo) {
         match slot.take()? {
-            Ok((text, read)) => {
-                heads.extend(read);
-                // The text moves; its buffer, which the heads' addresses
-                // point into, does not.
-                out.insert(work.templates[i].name.clone(), text);
+            Ok(output) => {
+                out.insert(work.templates[i].name.clone(), output);
             }
             Err(e) => return Some(Err(e)),
         }
     }
-    Some(Ok((out, heads)))
+    Some(Ok(out))
 }
 
-/// The heads of a template's documents, read as sorting reads them (see
-/// `sort_manifest_heads`: NOTES.txt and blank outputs are not sorted).
-fn read_heads(t: &Renderable, text: &str) -> Vec<((usize, usize), Result<Head, String>)> {
-    if t.name.ends_with("NOTES.txt") || text.trim().is_empty() {
-        return Vec::new();
+/// A template's output as [`Output`] wants it: split into documents when
+/// asked (NOTES.txt, never sorted, keeps its text).
+fn output(work: &Work, t: &Renderable, text: String) -> Output {
+    if !work.documents || t.name.ends_with("NOTES.txt") {
+        return Output { text, docs: None };
     }
-    split_documents(text)
-        .into_iter()
-        .map(|doc| {
-            let at = (doc.as_ptr() as usize, doc.len());
-            (at, crate::template::parse_head_document(doc))
-        })
-        .collect()
+    let docs = documents(Cow::Owned(text), &mut crate::template::parse_head_document);
+    Output {
+        text: String::new(),
+        docs: Some(docs),
+    }
 }
-
-/// A template's output and the heads of its documents.
-type Executed = (String, Vec<((usize, usize), Result<Head, String>)>);
 
 /// The shared queue of [`render_side_by_side`].
 struct Queue {
@@ -417,7 +423,7 @@ struct Queue {
     next: AtomicUsize,
     /// A template wrote to a shared map.
     refused: AtomicBool,
-    results: Mutex<Vec<Option<Result<Executed, RenderError>>>>,
+    results: Mutex<Vec<Option<Result<Output, RenderError>>>>,
     finished: Condvar,
 }
 
@@ -447,10 +453,7 @@ impl Queue {
                         if refused {
                             self.refused.store(true, Ordering::Relaxed);
                         }
-                        result.map(|text| {
-                            let heads = read_heads(t, &text);
-                            (text, heads)
-                        })
+                        result.map(|text| output(work, t, text))
                     }
                     Err(_) => Err(RenderError {
                         template: t.name.clone(),

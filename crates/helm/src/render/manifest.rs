@@ -9,6 +9,7 @@
 //! events drop the document silently — so each is reproduced here and
 //! checked against real Helm by the golden chart suite.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use capstan_gotmpl::Value;
@@ -298,22 +299,95 @@ pub fn sort_manifest_heads<'a>(
     files: impl IntoIterator<Item = (&'a str, &'a str)>,
     read_head: &mut dyn FnMut(&str) -> Result<Head, String>,
 ) -> Result<Sorted, ParseFailure> {
-    let mut files: Vec<(&str, &str)> = files.into_iter().collect();
+    let mut files: Vec<(&str, &str)> = files
+        .into_iter()
+        .filter(|(path, _)| !is_partial(path))
+        .collect();
     files.sort_by(|a, b| a.0.cmp(b.0));
+    // Lazily: documents after the first that fails are never read.
+    sort_documents(
+        files
+            .into_iter()
+            .map(|(path, text)| (path.to_string(), documents(Cow::Borrowed(text), read_head))),
+    )
+}
+
+/// A partial (`_helpers.tpl`): parsed, never printed.
+fn is_partial(path: &str) -> bool {
+    path.rsplit('/').next().unwrap_or(path).starts_with('_')
+}
+
+/// One document of a rendered file, split as Helm splits it, with its head
+/// as read (or the error text Helm prints).
+#[derive(Debug)]
+pub(crate) struct Document {
+    /// The document text, leading whitespace removed, trailing kept.
+    pub(crate) content: String,
+    pub(crate) head: Result<Head, String>,
+}
+
+/// The documents of one rendered file as sorting takes them (none for a
+/// blank file), each head read with `read_head`. A file that is one
+/// document ending where the file ends (most templates) is moved into it
+/// when owned, its leading whitespace removed in place: no copy.
+pub(crate) fn documents(
+    text: Cow<'_, str>,
+    read_head: &mut dyn FnMut(&str) -> Result<Head, String>,
+) -> Vec<Document> {
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    let base = text.as_ptr() as usize;
+    let ranges: Vec<(usize, usize)> = split_documents(&text)
+        .into_iter()
+        .map(|doc| {
+            let start = doc.as_ptr() as usize - base;
+            (start, start + doc.len())
+        })
+        .collect();
+    match (ranges.as_slice(), text) {
+        ([(start, end)], Cow::Owned(mut text)) if *end == text.len() => {
+            let head = read_head(&text[*start..]);
+            text.drain(..*start);
+            vec![Document {
+                content: text,
+                head,
+            }]
+        }
+        (_, text) => ranges
+            .iter()
+            .map(|&(start, end)| {
+                let doc = &text[start..end];
+                Document {
+                    content: doc.to_string(),
+                    head: read_head(doc),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Sorts the documents of rendered files given in path order: partials
+/// (`_*`) skipped, the first document whose head failed reported, hooks
+/// separated (documents with an unknown hook event dropped), both lists
+/// stably ordered by kind. Files are taken one at a time, so the
+/// documents of files after a failure are never made.
+pub(crate) fn sort_documents(
+    files: impl IntoIterator<Item = (String, Vec<Document>)>,
+) -> Result<Sorted, ParseFailure> {
     let mut out = Sorted::default();
-    for (path, text) in files {
-        let base = path.rsplit('/').next().unwrap_or(path);
-        if base.starts_with('_') || text.trim().is_empty() {
+    for (path, docs) in files {
+        if is_partial(&path) {
             continue;
         }
-        for doc in split_documents(text) {
-            let head = read_head(doc).map_err(|message| ParseFailure {
-                path: path.to_string(),
+        for doc in docs {
+            let head = doc.head.map_err(|message| ParseFailure {
+                path: path.clone(),
                 message,
             })?;
             let manifest = Manifest {
-                path: path.to_string(),
-                content: doc.to_string(),
+                path: path.clone(),
+                content: doc.content,
                 head,
             };
             let Some(hook_spec) = manifest.head.annotation("helm.sh/hook").map(str::to_string)
@@ -412,6 +486,95 @@ mod tests {
         assert_eq!(
             kinds,
             vec!["Namespace", "Service", "Deployment", "", "A", "B", "B"]
+        );
+    }
+
+    #[test]
+    fn documents_are_split_and_read_as_sorting_reads_them() {
+        let seen = std::cell::RefCell::new(Vec::new());
+        let mut read = |doc: &str| {
+            seen.borrow_mut().push(doc.to_string());
+            if doc.contains("bad") {
+                Err(format!("cannot read {doc:?}"))
+            } else {
+                Ok(Head::default())
+            }
+        };
+        let texts = [
+            "\n\nkind: A\n",
+            "kind: A\n---\nkind: B\n",
+            "---\nkind: A",
+            "kind: A\n---\n",
+            "  \n\t\n",
+            "bad: 1\n---\nkind: B",
+        ];
+        for text in texts {
+            let want: Vec<&str> = split_documents(text);
+            for owned in [false, true] {
+                seen.borrow_mut().clear();
+                let cow = if owned {
+                    Cow::Owned(text.to_string())
+                } else {
+                    Cow::Borrowed(text)
+                };
+                let docs = documents(cow, &mut read);
+                let got: Vec<&str> = docs.iter().map(|d| d.content.as_str()).collect();
+                let want = if text.trim().is_empty() {
+                    vec![]
+                } else {
+                    want.clone()
+                };
+                assert_eq!(got, want, "{text:?}");
+                assert_eq!(
+                    *seen.borrow(),
+                    want,
+                    "every document read once, in order: {text:?}"
+                );
+                for d in &docs {
+                    assert_eq!(d.head.is_err(), d.content.contains("bad"));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_one_document_moves_into_it() {
+        let text = String::from("\n  \nkind: A\nmetadata:\n  name: x\n");
+        let buffer = text.as_ptr();
+        let docs = documents(Cow::Owned(text), &mut |_| Ok(Head::default()));
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].content, "kind: A\nmetadata:\n  name: x\n");
+        assert_eq!(docs[0].content.as_ptr(), buffer, "the text's own buffer");
+    }
+
+    #[test]
+    fn sorting_reports_the_first_failing_document_in_path_order() {
+        let doc = |content: &str, head: Result<Head, String>| Document {
+            content: content.to_string(),
+            head,
+        };
+        let files = vec![
+            (
+                "c/_helpers.tpl".to_string(),
+                vec![doc("x", Err("partials are never read".into()))],
+            ),
+            (
+                "c/a.yaml".to_string(),
+                vec![doc("kind: A", Ok(Head::default()))],
+            ),
+            (
+                "c/b.yaml".to_string(),
+                vec![doc("oops", Err("first".into()))],
+            ),
+            (
+                "c/c.yaml".to_string(),
+                vec![doc("oops", Err("second".into()))],
+            ),
+        ];
+        let err = sort_documents(files).unwrap_err();
+        assert_eq!(
+            (err.path.as_str(), err.message.as_str()),
+            ("c/b.yaml", "first")
         );
     }
 

@@ -8,7 +8,7 @@ pub mod glob;
 pub mod manifest;
 pub mod objects;
 
-pub(crate) use engine::render_reading_heads;
+pub(crate) use engine::render_outputs;
 pub use engine::{Release, RenderOptions, SideBySide, parse_cache, render, side_by_side_renders};
 pub use errors::RenderError;
 pub use functions::{Lookup, NoCluster, RenderState, helm_functions};
