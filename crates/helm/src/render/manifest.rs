@@ -571,11 +571,13 @@ mod tests {
                 vec![doc("oops", Err("second".into()))],
             ),
         ];
-        let err = sort_documents(files).unwrap_err();
-        assert_eq!(
-            (err.path.as_str(), err.message.as_str()),
-            ("c/b.yaml", "first")
-        );
+        match sort_documents(files) {
+            Err(err) => assert_eq!(
+                (err.path.as_str(), err.message.as_str()),
+                ("c/b.yaml", "first")
+            ),
+            Ok(sorted) => panic!("sorted despite a failing document: {sorted:?}"),
+        }
     }
 
     #[test]
