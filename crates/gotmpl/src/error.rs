@@ -27,8 +27,15 @@ pub enum ErrorKind {
 }
 
 /// A template error.
+///
+/// Boxed: every step of the evaluator returns `Result<_, Error>`, and a
+/// pointer-sized error keeps those results small (`Result<(), Error>` is
+/// one register) on the path where nothing fails.
+#[derive(Clone)]
+pub struct Error(Box<Inner>);
+
 #[derive(Debug, Clone)]
-pub struct Error {
+struct Inner {
     kind: ErrorKind,
     /// The complete message in Go's wording.
     text: String,
@@ -37,23 +44,34 @@ pub struct Error {
     /// The error this one wraps, as Go's `%w` does for
     /// `error calling NAME: %w`: Helm walks this chain to print its
     /// multi-line trace of nested `include` failures.
-    cause: Option<Box<Error>>,
+    cause: Option<Error>,
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.0.kind)
+            .field("text", &self.0.text)
+            .field("snippet", &self.0.snippet)
+            .field("cause", &self.0.cause)
+            .finish()
+    }
 }
 
 impl Error {
     /// An error with its complete Go-worded text.
     pub fn new(kind: ErrorKind, text: impl Into<String>) -> Error {
-        Error {
+        Error(Box::new(Inner {
             kind,
             text: text.into(),
             snippet: None,
             cause: None,
-        }
+        }))
     }
 
     /// Records the error this one wraps (see [`Error::cause`]).
     pub fn with_cause(mut self, cause: Error) -> Error {
-        self.cause = Some(Box::new(cause));
+        self.0.cause = Some(cause);
         self
     }
 
@@ -61,36 +79,36 @@ impl Error {
     /// error (a nested template error for Helm's `include`, otherwise an
     /// error of kind [`ErrorKind::Function`]). Go's `errors.Unwrap` chain.
     pub fn cause(&self) -> Option<&Error> {
-        self.cause.as_deref()
+        self.0.cause.as_ref()
     }
 
     /// Attaches a human-readable source snippet.
     pub fn with_snippet(mut self, snippet: impl Into<String>) -> Error {
-        self.snippet = Some(snippet.into());
+        self.0.snippet = Some(snippet.into());
         self
     }
 
     /// The kind of error.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The Go-worded message.
     pub fn text(&self) -> &str {
-        &self.text
+        &self.0.text
     }
 
     /// The source snippet, if any.
     pub fn snippet(&self) -> Option<&str> {
-        self.snippet.as_deref()
+        self.0.snippet.as_deref()
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)?;
+        f.write_str(&self.0.text)?;
         if f.alternate()
-            && let Some(snippet) = &self.snippet
+            && let Some(snippet) = &self.0.snippet
         {
             write!(f, "\n{snippet}")?;
         }
@@ -100,8 +118,9 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.cause
-            .as_deref()
+        self.0
+            .cause
+            .as_ref()
             .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
