@@ -4,6 +4,13 @@
 //! by a number of entries and of bytes kept, past which the memory starts
 //! over. Hashing every byte of a large text on each look-up would cost a
 //! fair part of what is remembered.
+//!
+//! [`ByBuffer`] finds answers about a shared buffer by the buffer itself,
+//! without reading a byte: for the files of a chart loaded once and
+//! rendered many times.
+
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A bounded memory from byte strings to answers.
 pub(crate) struct ByContent<V> {
@@ -50,9 +57,87 @@ impl<V> ByContent<V> {
     }
 }
 
+/// A bounded memory of answers about shared byte buffers, found by the
+/// buffer's address. Each entry holds the buffer, so no other buffer can
+/// be at that address while the entry lives: the same address is the same
+/// bytes.
+pub(crate) struct ByBuffer<V> {
+    entries: HashMap<usize, (Arc<[u8]>, V)>,
+    /// Bytes of the buffers held.
+    bytes: usize,
+    max_bytes: usize,
+}
+
+impl<V> ByBuffer<V> {
+    /// An empty memory holding buffers of at most `max_bytes` together.
+    pub(crate) fn new(max_bytes: usize) -> ByBuffer<V> {
+        ByBuffer {
+            entries: HashMap::new(),
+            bytes: 0,
+            max_bytes,
+        }
+    }
+
+    fn address(buffer: &Arc<[u8]>) -> usize {
+        Arc::as_ptr(buffer).cast::<u8>() as usize
+    }
+
+    /// The answer kept for this very buffer.
+    pub(crate) fn get(&self, buffer: &Arc<[u8]>) -> Option<&V> {
+        self.entries
+            .get(&Self::address(buffer))
+            .filter(|(held, _)| Arc::ptr_eq(held, buffer))
+            .map(|(_, v)| v)
+    }
+
+    /// Keeps `value` for `buffer`, first forgetting everything when the
+    /// bound would be passed (a buffer larger than the bound is not kept).
+    pub(crate) fn insert(&mut self, buffer: &Arc<[u8]>, value: V) {
+        if buffer.len() > self.max_bytes {
+            return;
+        }
+        if self.bytes + buffer.len() > self.max_bytes {
+            self.entries.clear();
+            self.bytes = 0;
+        }
+        let old = self
+            .entries
+            .insert(Self::address(buffer), (Arc::clone(buffer), value));
+        self.bytes += buffer.len();
+        if let Some((held, _)) = old {
+            self.bytes -= held.len();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn buffers_are_told_apart_by_identity_not_content() {
+        let mut m: ByBuffer<&str> = ByBuffer::new(10);
+        let a: Arc<[u8]> = Arc::from(&b"abc"[..]);
+        let same_bytes: Arc<[u8]> = Arc::from(&b"abc"[..]);
+        m.insert(&a, "a");
+        assert_eq!(m.get(&a), Some(&"a"));
+        assert_eq!(m.get(&Arc::clone(&a)), Some(&"a"), "a clone is the buffer");
+        assert_eq!(
+            m.get(&same_bytes),
+            None,
+            "equal bytes elsewhere are another buffer"
+        );
+        // Kept again: replaced, not counted twice.
+        m.insert(&a, "a2");
+        assert_eq!((m.get(&a), m.bytes), (Some(&"a2"), 3));
+        // Past the bound the memory starts over; too large is never kept.
+        let b: Arc<[u8]> = Arc::from(&b"12345678"[..]);
+        m.insert(&b, "b");
+        assert_eq!((m.get(&a), m.get(&b), m.bytes), (None, Some(&"b"), 8));
+        let huge: Arc<[u8]> = Arc::from(&[0u8; 11][..]);
+        m.insert(&huge, "huge");
+        assert_eq!((m.get(&huge), m.get(&b)), (None, Some(&"b")));
+    }
 
     #[test]
     fn answers_are_found_by_their_whole_bytes_within_bounds() {

@@ -6,7 +6,16 @@
 
 use capstan_gotmpl::Map;
 use capstan_helm::chart::{File, load_files};
-use capstan_helm::render::{RenderOptions, SideBySide, render, side_by_side_renders};
+use capstan_helm::render::{
+    RenderOptions, SideBySide, kept_texts_given, render, side_by_side_renders,
+};
+
+/// `big` encodes to more than the few hundred bytes a render keeps the
+/// `toJson`/`toYaml` texts of.
+const VALUES: &str = "shared:\n  n: 1\nlist: [a, b]\nbig:\n  inner:\n    k: original\n  text: \"\
+    a long text that makes the section worth keeping, a long text that makes the section worth keeping, \
+    a long text that makes the section worth keeping, a long text that makes the section worth keeping, \
+    and more: the section encodes to well over the few hundred bytes that are kept\"\n";
 
 fn chart(templates: &[(&str, String)]) -> capstan_helm::chart::Chart {
     let mut files = vec![
@@ -14,7 +23,7 @@ fn chart(templates: &[(&str, String)]) -> capstan_helm::chart::Chart {
             "Chart.yaml",
             b"apiVersion: v2\nname: c\nversion: 0.1.0\n".to_vec(),
         ),
-        File::new("values.yaml", b"shared:\n  n: 1\nlist: [a, b]\n".to_vec()),
+        File::new("values.yaml", VALUES.as_bytes().to_vec()),
     ];
     for (name, text) in templates {
         files.push(File::new(
@@ -31,15 +40,20 @@ type Rendered = Result<std::collections::BTreeMap<String, String>, String>;
 /// two-thread path finished (it may fall back to one thread).
 fn both(templates: &[(&str, String)]) -> (Rendered, Rendered, bool) {
     let c = chart(templates);
-    let values = capstan_helm::values::coalesce::coalesce_values(&c, &Map::new(), &mut Vec::new())
-        .expect("coalesces");
+    // Values of their own for each render, as every render coalesces
+    // afresh: a template's write into a nested map must not reach the
+    // next render.
+    let values = || {
+        capstan_helm::values::coalesce::coalesce_values(&c, &Map::new(), &mut Vec::new())
+            .expect("coalesces")
+    };
     let mut one = RenderOptions::new("r", "ns");
     one.side_by_side = SideBySide::Never;
-    let sequential = render(&c, &values, &one).map_err(|e| e.message);
+    let sequential = render(&c, &values(), &one).map_err(|e| e.message);
     let before = side_by_side_renders();
     let mut two = RenderOptions::new("r", "ns");
     two.side_by_side = SideBySide::Always;
-    let two = render(&c, &values, &two).map_err(|e| e.message);
+    let two = render(&c, &values(), &two).map_err(|e| e.message);
     (sequential, two, side_by_side_renders() > before)
 }
 
@@ -117,6 +131,71 @@ fn two_threads_print_what_one_thread_prints() {
         assert!(!side);
         assert_eq!(Ok(one.clone()), two);
         assert_eq!(one["c/templates/a-reads-dot.yaml"], "dot: yes\n");
+    }
+
+    // Sections encoded by every template: the texts of unchanged frozen
+    // maps are given back (on two threads), and after a write (which
+    // sends the render back to one thread) the new contents are encoded.
+    let encoders: Vec<(String, String)> = (0..12)
+        .map(|i| {
+            (
+                format!("e{i:02}.yaml"),
+                "json: {{ toJson .Values.big | quote }}\nyaml: {{ toYaml .Values | quote }}\n\
+                 inner: {{ mustToJson .Values.big.inner }}\n"
+                    .to_string(),
+            )
+        })
+        .collect();
+    let mut given = false;
+    for _ in 0..50 {
+        let before = kept_texts_given();
+        let (one, two, side) = both(&refs(&encoders));
+        assert!(one.is_ok(), "{one:?}");
+        assert_eq!(one, two);
+        if side && kept_texts_given() > before {
+            given = true;
+            break;
+        }
+    }
+    assert!(given, "no kept text was ever given back");
+    let mut written = encoders.clone();
+    written.push((
+        "m-writes.yaml".into(),
+        "{{- $_ := set .Values.big.inner \"k\" \"changed\" }}\nname: m\n".into(),
+    ));
+    for _ in 0..10 {
+        let (one, two, side) = both(&refs(&written));
+        let one = one.expect("renders");
+        assert!(!side);
+        assert_eq!(Ok(one.clone()), two);
+        // Helm executes in reverse name order: m-writes before every eNN,
+        // which all see the change.
+        assert!(one["c/templates/e00.yaml"].contains("changed"), "{one:?}");
+    }
+    let mut late_write = encoders.clone();
+    late_write.push((
+        "a-writes.yaml".into(),
+        "{{- $_ := set .Values.big.inner \"k\" \"changed\" }}\n\
+         after: {{ toJson .Values.big | quote }}\n"
+            .into(),
+    ));
+    late_write.push((
+        "0-reads.yaml".into(),
+        "last: {{ toJson .Values.big }}\n".into(),
+    ));
+    for _ in 0..10 {
+        let (one, two, _) = both(&refs(&late_write));
+        let one = one.expect("renders");
+        assert_eq!(Ok(one.clone()), two);
+        assert!(one["c/templates/e00.yaml"].contains("original"), "{one:?}");
+        assert!(
+            one["c/templates/a-writes.yaml"].contains("changed"),
+            "{one:?}"
+        );
+        assert!(
+            one["c/templates/0-reads.yaml"].contains("changed"),
+            "{one:?}"
+        );
     }
 
     // Errors: the first in Helm's order, whichever thread met it first.

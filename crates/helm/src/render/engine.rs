@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, LazyLock, Mutex, OnceLock};
 
 use capstan_gotmpl::{Map, MapRef, MissingKey, ParseCache, TemplateSet, Value};
 
@@ -18,6 +18,7 @@ use super::functions::{Lookup, NoCluster, RenderState, helm_functions};
 use super::manifest::{Document, documents};
 use super::objects::{Capabilities, FilesObject};
 use crate::chart::Chart;
+use crate::memo::ByBuffer;
 
 /// `.Release`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -490,6 +491,30 @@ fn freeze_maps(v: &Value, seen: &mut HashSet<usize>) {
     }
 }
 
+/// A template file's text (invalid UTF-8 replaced, as Helm's string
+/// conversion does), made once per file buffer: a chart loaded once and
+/// rendered many times is not validated and copied again on every render
+/// (a megabyte on a large chart).
+fn template_text(data: &Arc<[u8]>) -> Arc<str> {
+    static TEXTS: LazyLock<Mutex<ByBuffer<Arc<str>>>> =
+        LazyLock::new(|| Mutex::new(ByBuffer::new(64 << 20)));
+    if let Ok(texts) = TEXTS.lock()
+        && let Some(text) = texts.get(data)
+    {
+        return Arc::clone(text);
+    }
+    // Validating is much cheaper than the lossy conversion, and templates
+    // are nearly always valid UTF-8.
+    let text: Arc<str> = match std::str::from_utf8(data) {
+        Ok(text) => Arc::from(text),
+        Err(_) => Arc::from(String::from_utf8_lossy(data).as_ref()),
+    };
+    if let Ok(mut texts) = TEXTS.lock() {
+        texts.insert(data, Arc::clone(&text));
+    }
+    text
+}
+
 /// Builds the objects of `chart` and its subcharts (Helm's `recAllTpls`):
 /// returns this chart's top-level map, which the parent lists under
 /// `.Subcharts`.
@@ -553,12 +578,7 @@ fn collect(
         }
         templates.push(Renderable {
             name: crate::chart::archive::clean_path(&format!("{full_path}/{}", t.name)),
-            // Validating is much cheaper than the lossy conversion, and
-            // templates are nearly always valid UTF-8.
-            text: match std::str::from_utf8(&t.data) {
-                Ok(text) => Arc::from(text),
-                Err(_) => Arc::from(String::from_utf8_lossy(&t.data).as_ref()),
-            },
+            text: template_text(&t.data),
             base_path: format!("{full_path}/templates"),
             scope,
         });

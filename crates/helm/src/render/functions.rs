@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use capstan_gotmpl::{CallContext, FuncError, Function, Map, ParamType as P, Signature, Value};
 
+use super::encoded::{Encoded, Encoder};
 use crate::{json, yaml};
 
 /// Helm's limit on nested `include`s of one template name.
@@ -67,6 +68,8 @@ pub struct RenderState {
     lookup: Arc<dyn Lookup>,
     /// What `fromYaml` and `fromYamlArray` read, by text (see [`Decoded`]).
     decoded: Mutex<Decoded>,
+    /// What `toJson` and `toYaml` wrote for frozen maps (see [`Encoded`]).
+    encoded: Mutex<Encoded>,
 }
 
 impl RenderState {
@@ -76,6 +79,7 @@ impl RenderState {
             included: Mutex::default(),
             lookup,
             decoded: Mutex::default(),
+            encoded: Mutex::default(),
         }
     }
 
@@ -144,6 +148,36 @@ impl Decoded {
 /// The render's state; a set without one (a caller that registered the
 /// functions without attaching it) gets an offline state of its own per
 /// call, which still bounds `include` through the engine's depth limit.
+/// `encode(v)`, or the text it gave for the same unchanged map earlier in
+/// this render (see [`Encoded`]).
+fn encode_kept(
+    ctx: &dyn CallContext,
+    encoder: Encoder,
+    v: &Value,
+    encode: impl FnOnce(&Value) -> Result<Value, FuncError>,
+) -> Result<Value, FuncError> {
+    if !super::encoded::may_be_kept(v) {
+        return encode(v);
+    }
+    let kept = with_state(ctx, |state| {
+        state
+            .encoded
+            .lock()
+            .ok()
+            .and_then(|memo| memo.get(encoder, v))
+    });
+    if let Some(text) = kept {
+        return Ok(text);
+    }
+    let text = encode(v)?;
+    with_state(ctx, |state| {
+        if let Ok(mut memo) = state.encoded.lock() {
+            memo.keep(encoder, v, &text);
+        }
+    });
+    Ok(text)
+}
+
 fn with_state<R>(ctx: &dyn CallContext, f: impl FnOnce(&RenderState) -> R) -> R {
     match ctx.state().and_then(|s| s.downcast_ref::<RenderState>()) {
         Some(state) => f(state),
@@ -237,18 +271,29 @@ pub fn helm_functions() -> Vec<(&'static str, Function)> {
     // (Capstan's size limit, see crate::budget) is reported instead.
     out.push((
         "toYaml",
-        Function::new(one(), |_, a| match yaml::must_to_yaml(&arg(a, 0)) {
-            Ok(text) => Ok(Value::from(text)),
-            Err(e) if e.kind() == yaml::YamlErrorKind::Limit => Err(FuncError::msg(e.message())),
-            Err(_) => Ok(Value::from("")),
+        Function::new(one(), |ctx, a| {
+            encode_kept(
+                ctx,
+                Encoder::Yaml,
+                &arg(a, 0),
+                |v| match yaml::must_to_yaml(v) {
+                    Ok(text) => Ok(Value::from(text)),
+                    Err(e) if e.kind() == yaml::YamlErrorKind::Limit => {
+                        Err(FuncError::msg(e.message()))
+                    }
+                    Err(_) => Ok(Value::from("")),
+                },
+            )
         }),
     ));
     out.push((
         "mustToYaml",
-        Function::new(one(), |_, a| {
-            yaml::must_to_yaml(&arg(a, 0))
-                .map(Value::from)
-                .map_err(|e| FuncError::msg(e.to_string()))
+        Function::new(one(), |ctx, a| {
+            encode_kept(ctx, Encoder::Yaml, &arg(a, 0), |v| {
+                yaml::must_to_yaml(v)
+                    .map(Value::from)
+                    .map_err(|e| FuncError::msg(e.to_string()))
+            })
         }),
     ));
     out.push((
@@ -278,18 +323,22 @@ pub fn helm_functions() -> Vec<(&'static str, Function)> {
     ));
     out.push((
         "toJson",
-        Function::new(one(), |_, a| match json::to_json(&arg(a, 0)) {
-            Ok(text) => Ok(Value::from(text)),
-            Err(e) if e.is_limit() => Err(FuncError::msg(e.message())),
-            Err(_) => Ok(Value::from("")),
+        Function::new(one(), |ctx, a| {
+            encode_kept(ctx, Encoder::Json, &arg(a, 0), |v| match json::to_json(v) {
+                Ok(text) => Ok(Value::from(text)),
+                Err(e) if e.is_limit() => Err(FuncError::msg(e.message())),
+                Err(_) => Ok(Value::from("")),
+            })
         }),
     ));
     out.push((
         "mustToJson",
-        Function::new(one(), |_, a| {
-            json::to_json(&arg(a, 0))
-                .map(Value::from)
-                .map_err(|e| FuncError::msg(e.message()))
+        Function::new(one(), |ctx, a| {
+            encode_kept(ctx, Encoder::Json, &arg(a, 0), |v| {
+                json::to_json(v)
+                    .map(Value::from)
+                    .map_err(|e| FuncError::msg(e.message()))
+            })
         }),
     ));
     out.push((

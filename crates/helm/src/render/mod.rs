@@ -1,6 +1,7 @@
 //! Rendering a loaded chart: the engine wiring (built-in objects, Helm's
 //! functions, Helm's error texts) and the `helm template` output stream.
 
+mod encoded;
 mod engine;
 mod errors;
 mod functions;
@@ -8,6 +9,8 @@ pub mod glob;
 pub mod manifest;
 pub mod objects;
 
+#[doc(hidden)]
+pub use encoded::kept_texts_given;
 pub(crate) use engine::render_outputs;
 pub use engine::{Release, RenderOptions, SideBySide, parse_cache, render, side_by_side_renders};
 pub use errors::RenderError;
