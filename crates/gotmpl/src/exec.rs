@@ -15,6 +15,7 @@
 mod args;
 mod context;
 mod eval;
+mod memo;
 pub(crate) mod val;
 
 use std::sync::Arc;
@@ -93,6 +94,8 @@ pub(crate) struct Exec<'s> {
     /// (`include`), reused by the next ones (and by the next executions
     /// on this thread, see [`spare`]).
     out_pool: Vec<String>,
+    /// Templates this execution has looked up by name.
+    memo: memo::Memo<'s>,
 }
 
 /// Output buffers kept by the thread between executions: a chart's
@@ -174,6 +177,7 @@ impl<'s> Exec<'s> {
             arg_pool: Vec::new(),
             val_pool: Vec::new(),
             out_pool: Vec::new(),
+            memo: memo::Memo::new(),
         }
     }
 
@@ -182,11 +186,18 @@ impl<'s> Exec<'s> {
     }
 
     /// The template called `name`: the overlay's latest, else the set's.
-    fn lookup(&self, name: &str) -> Option<&'s Tree> {
-        match self.overlay.iter().rev().find(|t| &*t.name == name) {
-            Some(tree) => Some(tree),
-            None => self.set.lookup(name),
+    fn lookup(&mut self, name: &str) -> Option<&'s Tree> {
+        if let Some(tree) = self.memo.template(name) {
+            return Some(tree);
         }
+        let found = match self.overlay.iter().rev().find(|t| &*t.name == name) {
+            Some(tree) => Some(&**tree),
+            None => self.set.lookup(name),
+        };
+        if let Some(tree) = found {
+            self.memo.keep(tree);
+        }
+        found
     }
 
     /// Runs `tree` with `data` as dot and `$`. Returns the output and the

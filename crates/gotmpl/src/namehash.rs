@@ -25,6 +25,21 @@ impl NameHasher {
     }
 }
 
+/// The last 1 to 7 bytes as one word, read with fixed-size loads (a copy of
+/// a variable length into a buffer is a `memcpy` call, the largest part of
+/// hashing a short name). The two loads may overlap: equal inputs still
+/// give equal words, and the length is mixed in by `str`'s hash anyway.
+fn tail_word(rest: &[u8]) -> u64 {
+    let n = rest.len();
+    if n >= 4 {
+        let lo = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+        let hi = u32::from_le_bytes([rest[n - 4], rest[n - 3], rest[n - 2], rest[n - 1]]);
+        u64::from(lo) | u64::from(hi) << 32
+    } else {
+        u64::from(rest[0]) | u64::from(rest[n / 2]) << 8 | u64::from(rest[n - 1]) << 16
+    }
+}
+
 impl Hasher for NameHasher {
     fn write(&mut self, bytes: &[u8]) {
         let mut chunks = bytes.chunks_exact(8);
@@ -35,9 +50,7 @@ impl Hasher for NameHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
+            self.add(tail_word(rest));
         }
     }
 
@@ -73,5 +86,24 @@ mod tests {
             assert_eq!(map.get(n.as_str()), Some(&i));
         }
         assert_eq!(map.get("g"), None);
+    }
+    #[test]
+    fn short_names_of_one_length_hash_apart() {
+        use std::hash::BuildHasher;
+        let letters = b"abcdefgh";
+        for len in 1..8u32 {
+            // The first 4096 names of `len` letters over `letters`, each
+            // number written in base 8.
+            let count = 8usize.pow(len).min(4096);
+            let seen: std::collections::HashSet<u64> = (0..count)
+                .map(|n| {
+                    let name: String = (0..len)
+                        .map(|d| char::from(letters[n / 8usize.pow(d) % 8]))
+                        .collect();
+                    NameHash::default().hash_one(name.as_str())
+                })
+                .collect();
+            assert_eq!(seen.len(), count, "names of {len} bytes collide");
+        }
     }
 }
