@@ -128,6 +128,50 @@ fn empty_set() -> &'static TemplateSet {
     })
 }
 
+/// The template set of `templates` (in parsing order): Helm's options and
+/// functions, every template parsed into it.
+///
+/// The set depends on the names and texts alone, so the sets of the last
+/// few template lists are kept: a chart rendered again (a fleet of apps
+/// sharing charts, a controller, a benchmark) takes its set whole instead
+/// of looking each text up in the parse cache and adding its trees one by
+/// one. Texts are matched by identity: each template file's text is made
+/// once per file buffer ([`template_text`]), and an entry holds its texts,
+/// so the same address is the same text. Parse errors are never kept.
+fn parsed_set(templates: &[Renderable]) -> Result<TemplateSet, RenderError> {
+    type Parsed = Vec<(Vec<(String, Arc<str>)>, TemplateSet)>;
+    static SETS: LazyLock<Mutex<Parsed>> = LazyLock::new(Mutex::default);
+    const KEPT: usize = 32;
+    let same = |key: &[(String, Arc<str>)]| {
+        key.len() == templates.len()
+            && key
+                .iter()
+                .zip(templates)
+                .all(|((name, text), t)| Arc::ptr_eq(text, &t.text) && *name == t.name)
+    };
+    if let Ok(sets) = SETS.lock()
+        && let Some((_, set)) = sets.iter().find(|(key, _)| same(key))
+    {
+        return Ok(set.clone());
+    }
+    let mut set = empty_set().clone();
+    for t in templates {
+        set.parse(&t.name, &t.text)
+            .map_err(|e| parse_error(&t.name, &e))?;
+    }
+    if let Ok(mut sets) = SETS.lock() {
+        if sets.len() >= KEPT {
+            sets.remove(0);
+        }
+        let key = templates
+            .iter()
+            .map(|t| (t.name.clone(), Arc::clone(&t.text)))
+            .collect();
+        sets.push((key, set.clone()));
+    }
+    Ok(set)
+}
+
 struct Renderable {
     name: String,
     text: Arc<str>,
@@ -224,13 +268,9 @@ fn render_here(
         cb.cmp(&ca).then_with(|| b.name.cmp(&a.name))
     });
 
-    let mut set = empty_set().clone();
+    let mut set = parsed_set(&templates)?;
     if opts.strict {
         set.set_missing_key(MissingKey::Error);
-    }
-    for t in &templates {
-        set.parse(&t.name, &t.text)
-            .map_err(|e| parse_error(&t.name, &e))?;
     }
 
     let todo: Vec<usize> = (0..templates.len())
@@ -584,4 +624,62 @@ fn collect(
         });
     }
     next
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+mod tests {
+    use super::*;
+
+    fn renderable(name: &str, text: &Arc<str>) -> Renderable {
+        Renderable {
+            name: name.to_string(),
+            text: Arc::clone(text),
+            base_path: String::new(),
+            scope: 0,
+        }
+    }
+
+    #[test]
+    fn a_template_list_parsed_before_gives_its_set_and_any_other_list_is_parsed() {
+        let helpers: Arc<str> = Arc::from(r#"{{ define "kept.x" }}x{{ end }}"#);
+        let main: Arc<str> = Arc::from(r#"a: {{ include "kept.x" . }}"#);
+        let list = [
+            renderable("c/templates/_h.tpl", &helpers),
+            renderable("c/templates/a.yaml", &main),
+        ];
+        let first = parsed_set(&list).unwrap();
+        let again = parsed_set(&list).unwrap();
+        assert_eq!(first.template_names(), again.template_names());
+        assert!(again.has_template("kept.x"));
+        let out = |set: &TemplateSet| set.execute("c/templates/a.yaml", &Value::Nil).unwrap();
+        assert_eq!(out(&again), "a: x");
+
+        // The same bytes in another buffer are parsed (and give the same
+        // set); a changed text gives its own.
+        let changed: Arc<str> = Arc::from(r#"{{ define "kept.x" }}y{{ end }}"#);
+        let other = [
+            renderable("c/templates/_h.tpl", &changed),
+            renderable("c/templates/a.yaml", &main),
+        ];
+        assert_eq!(out(&parsed_set(&other).unwrap()), "a: y");
+        assert_eq!(out(&parsed_set(&list).unwrap()), "a: x");
+
+        // The same texts under other names are another list.
+        let renamed = [
+            renderable("c/templates/_h.tpl", &helpers),
+            renderable("c/templates/b.yaml", &main),
+        ];
+        let set = parsed_set(&renamed).unwrap();
+        assert!(set.has_template("c/templates/b.yaml"));
+        assert!(!set.has_template("c/templates/a.yaml"));
+
+        // Errors are reported every time, never kept.
+        let broken: Arc<str> = Arc::from("{{ if }}");
+        let bad = [renderable("c/templates/bad.yaml", &broken)];
+        for _ in 0..2 {
+            let err = parsed_set(&bad).err().unwrap();
+            assert!(err.message.contains("bad.yaml"), "{}", err.message);
+        }
+    }
 }
