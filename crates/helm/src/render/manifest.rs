@@ -428,10 +428,8 @@ pub(crate) fn sort_documents(
     }
     // Each kind is ranked once (not at every comparison); the sorts are
     // stable, as Helm's.
-    out.manifests
-        .sort_by_cached_key(|m| kind_rank(&m.head.kind));
-    out.hooks
-        .sort_by_cached_key(|h| kind_rank(&h.manifest.head.kind));
+    out.manifests = sort_by_kind(std::mem::take(&mut out.manifests), |m| &m.head.kind);
+    out.hooks = sort_by_kind(std::mem::take(&mut out.hooks), |h| &h.manifest.head.kind);
     Ok(out)
 }
 
@@ -444,13 +442,30 @@ fn go_atoi(s: &str) -> Option<i64> {
     s.parse().ok()
 }
 
-/// Helm's `lessByKind` as a sort key for a stable sort: known kinds by
-/// install order, then unknown kinds alphabetically.
-fn kind_rank(kind: &str) -> (usize, String) {
-    match INSTALL_ORDER.iter().position(|o| *o == kind) {
-        Some(at) => (at, String::new()),
-        None => (INSTALL_ORDER.len(), kind.to_string()),
+/// Helm's stable sort by `lessByKind`: known kinds in install order, then
+/// unknown kinds alphabetically, equal kinds in their given order. Each
+/// kind is ranked once and the items dealt into one bucket per rank (a
+/// chart's documents are a few kinds, many times over); only unknown kinds
+/// are compared.
+fn sort_by_kind<T>(items: Vec<T>, kind: impl Fn(&T) -> &str) -> Vec<T> {
+    let unknown = INSTALL_ORDER.len();
+    let mut buckets: Vec<Vec<T>> = Vec::new();
+    buckets.resize_with(unknown + 1, Vec::new);
+    let total = items.len();
+    for item in items {
+        let rank = INSTALL_ORDER
+            .iter()
+            .position(|o| *o == kind(&item))
+            .unwrap_or(unknown);
+        buckets[rank].push(item);
     }
+    // Stable: unknown kinds of one name keep their order.
+    buckets[unknown].sort_by(|a, b| kind(a).cmp(kind(b)));
+    let mut sorted = Vec::with_capacity(total);
+    for bucket in buckets {
+        sorted.extend(bucket);
+    }
+    sorted
 }
 
 /// Appends one document as Helm prints it.
@@ -481,11 +496,34 @@ mod tests {
 
     #[test]
     fn unknown_kinds_sort_after_known_ones_alphabetically() {
-        let mut kinds = vec!["B", "Deployment", "A", "Namespace", "", "Service", "B"];
-        kinds.sort_by_cached_key(|k| kind_rank(k));
+        let kinds = vec!["B", "Deployment", "A", "Namespace", "", "Service", "B"];
         assert_eq!(
-            kinds,
+            sort_by_kind(kinds, |k| k),
             vec!["Namespace", "Service", "Deployment", "", "A", "B", "B"]
+        );
+        // Stable within a kind, known or not.
+        let items = vec![
+            ("Z", 1),
+            ("Service", 1),
+            ("Z", 2),
+            ("Deployment", 1),
+            ("Service", 2),
+            ("Y", 1),
+            ("Z", 3),
+            ("Service", 3),
+        ];
+        assert_eq!(
+            sort_by_kind(items, |(k, _)| k),
+            vec![
+                ("Service", 1),
+                ("Service", 2),
+                ("Service", 3),
+                ("Deployment", 1),
+                ("Y", 1),
+                ("Z", 1),
+                ("Z", 2),
+                ("Z", 3)
+            ]
         );
     }
 
