@@ -146,6 +146,14 @@ fn helm_name(raw: &str) -> Result<String, ArchiveError> {
 
 /// Go's `path.Clean` for a relative path.
 pub(crate) fn clean_path(p: &str) -> String {
+    if is_clean(p) {
+        return p.to_string();
+    }
+    clean_parts(p)
+}
+
+/// [`clean_path`] part by part.
+fn clean_parts(p: &str) -> String {
     let rooted = p.starts_with('/');
     let mut out: Vec<&str> = Vec::new();
     for part in p.split('/') {
@@ -167,6 +175,14 @@ pub(crate) fn clean_path(p: &str) -> String {
         (false, true) => ".".to_string(),
         (false, false) => body,
     }
+}
+
+/// Whether [`clean_path`] would give `p` back as it is: relative, no empty,
+/// `.` or `..` part (most paths; checked without building anything).
+fn is_clean(p: &str) -> bool {
+    !p.is_empty()
+        && !p.starts_with('/')
+        && p.split('/').all(|part| !matches!(part, "" | "." | ".."))
 }
 
 struct Entry {
@@ -433,6 +449,21 @@ mod tests {
         assert!(helm_name("c").is_err());
         assert!(helm_name("Chart.yaml").is_err());
         assert_eq!(clean_path("a/./b/../c"), "a/c");
+        // Paths taken as they are clean to themselves.
+        let parts = ["", ".", "..", "a", "b.yaml", "_x.tpl", ".hidden", "a..b"];
+        for x in parts {
+            for y in parts {
+                for z in parts {
+                    for p in [
+                        format!("{x}/{y}/{z}"),
+                        format!("/{x}/{y}"),
+                        format!("{x}/{y}/"),
+                    ] {
+                        assert_eq!(clean_path(&p), clean_parts(&p), "{p:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -406,7 +406,7 @@ fn scope_copy(scope: &MapRef, t: &Renderable) -> Value {
 /// exactly the sequential one; errors are reported as Helm reports them,
 /// the first in Helm's order.
 fn render_side_by_side(work: &Arc<Work>) -> Option<Result<BTreeMap<String, Output>, RenderError>> {
-    let mut seen = HashSet::new();
+    let mut seen = Seen::default();
     for scope in &work.scopes {
         freeze_maps(&Value::Map(scope.clone()), &mut seen);
     }
@@ -510,17 +510,48 @@ impl Queue {
     }
 }
 
+/// Addresses of maps already frozen by [`freeze_maps`].
+type Seen = HashSet<usize, std::hash::BuildHasherDefault<AddressHasher>>;
+
+/// Hashes a map's address by one multiplication (SipHash, the default,
+/// costs more than the rest of freezing a small map).
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        // Allocations are aligned: the low bits carry little, the
+        // multiplication spreads the rest into the high bits the table
+        // uses.
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 /// Freezes every map reachable from `v` (lists included), each once.
-fn freeze_maps(v: &Value, seen: &mut HashSet<usize>) {
+fn freeze_maps(v: &Value, seen: &mut Seen) {
     match v {
         Value::Map(m) => {
             if !seen.insert(m.addr()) {
                 return;
             }
             m.freeze();
-            for v in m.snapshot().values() {
-                freeze_maps(v, seen);
-            }
+            // Frozen now: read in place, without a snapshot's counter
+            // updates.
+            m.read(|contents| {
+                for v in contents.values() {
+                    freeze_maps(v, seen);
+                }
+            });
         }
         Value::List(items) => {
             for v in items.iter() {
