@@ -102,16 +102,48 @@ pub(crate) struct Exec<'s> {
 /// templates execute one after the other on a thread, each including the
 /// same helpers, and a buffer grown once (doubling from empty, a
 /// reallocation and copy each time) serves the next execution at its size.
+/// The emptied argument vectors of [`Exec::recycle`] are kept the same way.
 mod spare {
     use std::cell::RefCell;
+
+    use super::val::Val;
+    use crate::value::Value;
 
     /// Buffers kept per thread, and the capacity of each at most: what a
     /// worker holds between renders stays small.
     const MAX_BUFFERS: usize = 8;
     const MAX_CAPACITY: usize = 256 << 10;
 
+    /// Argument vectors kept per thread (each of at most 64 items, see
+    /// `Exec::recycle`).
+    const MAX_ARGS: usize = 16;
+
+    /// Emptied argument vectors: of registered functions, of built-ins.
+    type Args = (Vec<Vec<Value>>, Vec<Vec<Val>>);
+
     thread_local! {
         static BUFFERS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+        static ARGS: RefCell<Args> = const { RefCell::new((Vec::new(), Vec::new())) };
+    }
+
+    /// The argument vectors the thread kept, empty.
+    pub(super) fn take_args() -> Args {
+        ARGS.with(|a| a.take())
+    }
+
+    /// Gives emptied argument vectors back to the thread.
+    pub(super) fn give_args(mut values: Vec<Vec<Value>>, mut vals: Vec<Vec<Val>>) {
+        values.truncate(MAX_ARGS);
+        vals.truncate(MAX_ARGS);
+        ARGS.with(|a| {
+            let mut kept = a.borrow_mut();
+            if kept.0.len() < values.len() {
+                kept.0 = values;
+            }
+            if kept.1.len() < vals.len() {
+                kept.1 = vals;
+            }
+        });
     }
 
     /// The buffers the thread kept (an execution nested in another, Helm's
@@ -212,11 +244,18 @@ impl<'s> Exec<'s> {
     ) -> (Result<String, Error>, u64) {
         let mut ex = Exec::new(set, overlay, root_name, tree, budget);
         ex.out_pool = spare::take();
+        (ex.arg_pool, ex.val_pool) = spare::take_args();
         ex.vars.push(("$", data.clone()));
         let result = ex
             .walk_list(&tree.root, &data)
             .map(|_| std::mem::take(&mut ex.out));
         spare::give(std::mem::take(&mut ex.out_pool));
+        // A failed call leaves its vectors out of the pools: those in them
+        // are all empty.
+        spare::give_args(
+            std::mem::take(&mut ex.arg_pool),
+            std::mem::take(&mut ex.val_pool),
+        );
         (result, ex.fuel)
     }
 
@@ -572,7 +611,7 @@ impl<'s> Exec<'s> {
         match self.vars[self.var_base..]
             .iter()
             .rev()
-            .find(|(n, _)| *n == name)
+            .find(|(n, _)| same_var(n, name))
         {
             Some((_, v)) => Ok(v.clone()),
             None => Err(self.fail(|| format!("undefined variable: {name}"))),
@@ -581,7 +620,11 @@ impl<'s> Exec<'s> {
 
     fn set_var(&mut self, name: &str, value: Val) -> Result<(), Error> {
         let base = self.var_base;
-        match self.vars[base..].iter_mut().rev().find(|(n, _)| *n == name) {
+        match self.vars[base..]
+            .iter_mut()
+            .rev()
+            .find(|(n, _)| same_var(n, name))
+        {
             Some(slot) => {
                 slot.1 = value;
                 Ok(())
@@ -591,11 +634,32 @@ impl<'s> Exec<'s> {
     }
 }
 
+/// Whether two variable names are the same. Every name starts with `$`:
+/// lengths and last bytes, compared inline, tell most names apart without
+/// a `memcmp` call.
+fn same_var(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
+}
+
 /// Whether `v` printed with `%v` would take more than `room` bytes, found by
 /// walking it with a budget of `room` steps (every element prints at least
 /// one byte), so the walk itself is bounded even for a value that shares
 /// maps exponentially often.
+#[inline]
 fn printed_size_exceeds(v: &Value, room: usize) -> bool {
+    // Most printed values are strings: measured here, without setting up
+    // the walk (the same sizes as the walk's).
+    match v {
+        Value::String(s) => s.len() > room,
+        Value::List(_) | Value::Map(_) => container_size_exceeds(v, room),
+        Value::Bytes(b) => b.len().saturating_mul(2) > room,
+        _ => 1 > room,
+    }
+}
+
+/// [`printed_size_exceeds`] for a list or a map.
+#[inline(never)]
+fn container_size_exceeds(v: &Value, room: usize) -> bool {
     // Each map or list is measured once and remembered by address, so a
     // value sharing maps exponentially often costs one pass over its
     // distinct parts instead of one per path (fuzzer: `{{ $d }}` of `dict

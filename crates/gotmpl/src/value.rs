@@ -231,7 +231,12 @@ pub(crate) fn find<'m>(map: &'m Map, key: &str) -> Option<&'m Value> {
     if map.len() > SCAN_MAX {
         return map.get(key);
     }
-    map.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    // Keys of one length mostly differ in their first byte: compared
+    // inline, it spares the `memcmp` call for them.
+    let first = key.as_bytes().first();
+    map.iter()
+        .find(|(k, _)| k.len() == key.len() && k.as_bytes().first() == first && k.as_str() == key)
+        .map(|(_, v)| v)
 }
 
 impl fmt::Debug for MapRef {

@@ -232,3 +232,40 @@ fn guarded_writes_to_frozen_maps_are_refused_and_change_nothing() {
     assert!(!refused);
     assert_eq!(out, "mine");
 }
+
+/// Keys (and variables) that share a length and a first or last byte are
+/// told apart: lookups compare those bytes inline before the whole name.
+#[test]
+fn keys_and_variables_alike_in_length_and_ends_are_told_apart() {
+    // Small maps (scanned) and a large one (searched by the tree).
+    for extra in [0, 20] {
+        let mut entries: Vec<(String, Value)> = ["ab", "ac", "bb", "bc", "", "a", "abc", "cbc"]
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.to_string(), Value::Int(i as i64)))
+            .collect();
+        for i in 0..extra {
+            entries.push((format!("z{i:02}"), Value::Int(100 + i)));
+        }
+        let data = Value::map(entries.iter().cloned().collect());
+        let mut set = TemplateSet::new();
+        set.parse(
+            "t",
+            r#"{{.ab}} {{.ac}} {{.bb}} {{.bc}} {{index . ""}} {{.a}} {{.abc}} {{.cbc}} {{.ad}} {{.b}}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            set.execute("t", &data).ok().as_deref(),
+            Some("0 1 2 3 4 5 6 7 <no value> <no value>"),
+            "{extra} extra keys"
+        );
+    }
+    let mut set = TemplateSet::new();
+    set.parse(
+        "v",
+        r#"{{$ab := 1}}{{$cb := 2}}{{$b := 3}}{{$abc := 4}}{{$ab}}{{$cb}}{{$b}}{{$abc}}{{$cb = 5}}{{$ab}}{{$cb}}{{range $xa, $ya := .}}{{$xa}}{{$ya}}{{end}}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let list = Value::list(vec![Value::str("p"), Value::str("q")]);
+    assert_eq!(set.execute("v", &list).ok().as_deref(), Some("1234150p1q"));
+}

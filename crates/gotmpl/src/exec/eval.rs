@@ -53,20 +53,20 @@ impl Params<'_> {
 /// whatever the chain's length (the rest is read by the next call).
 const MAX_HOPS: usize = 16;
 
-/// How far [`descend`] got along a chain of fields.
-struct Reached {
+/// How far [`descend`] got along a chain of fields: a pair of small
+/// numbers, returned in registers (the value reached is written to the
+/// caller's slot once, by the innermost call).
+#[derive(Clone, Copy)]
+struct Hops {
     /// Fields read.
-    hops: usize,
-    /// The value reached (meaningless when `hops` is 0).
-    value: Value,
+    read: usize,
     /// The next field is a key the map reached does not have.
     missing: bool,
 }
 
-impl Reached {
-    const NOWHERE: Reached = Reached {
-        hops: 0,
-        value: Value::Nil,
+impl Hops {
+    const NONE: Hops = Hops {
+        read: 0,
         missing: false,
     };
 }
@@ -79,32 +79,38 @@ struct Held<'a> {
 
 /// Reads `fields` one after the other through nested maps, borrowing each
 /// map under its read lock (none for a frozen map) and cloning only the
-/// value reached. Stops at anything else (objects, nil, a map already held
-/// on the way, which is not locked twice) for `eval_field` to handle.
-fn descend(value: &Value, fields: &[Arc<str>], held: Option<&Held<'_>>) -> Reached {
+/// value reached, into `reached` (left alone when no field is read). Stops
+/// at anything else (objects, nil, a map already held on the way, which is
+/// not locked twice) for `eval_field` to handle.
+fn descend(
+    value: &Value,
+    fields: &[Arc<str>],
+    held: Option<&Held<'_>>,
+    reached: &mut Value,
+) -> Hops {
     let (Some((first, rest)), Value::Map(map)) = (fields.split_first(), value) else {
-        return Reached::NOWHERE;
+        return Hops::NONE;
     };
     let addr = map.addr();
     let mut up = held;
     while let Some(h) = up {
         if h.addr == addr {
-            return Reached::NOWHERE;
+            return Hops::NONE;
         }
         up = h.up;
     }
     map.read(|contents| match crate::value::find(contents, first) {
-        None => Reached {
+        None => Hops {
+            read: 0,
             missing: true,
-            ..Reached::NOWHERE
         },
         Some(child) => {
-            let mut reached = descend(child, rest, Some(&Held { addr, up: held }));
-            if reached.hops == 0 {
-                reached.value = child.clone();
+            let mut hops = descend(child, rest, Some(&Held { addr, up: held }), reached);
+            if hops.read == 0 {
+                *reached = child.clone();
             }
-            reached.hops += 1;
-            reached
+            hops.read += 1;
+            hops
         }
     })
 }
@@ -294,20 +300,21 @@ impl<'s> Exec<'s> {
         while i < fields.len() {
             if i < plain {
                 let end = plain.min(i + MAX_HOPS);
-                let reached = match &*current {
-                    Val::Con(v) | Val::Iface(v) => descend(v, &fields[i..end], None),
-                    Val::Missing => Reached::NOWHERE,
+                let mut reached = Value::Nil;
+                let hops = match &*current {
+                    Val::Con(v) | Val::Iface(v) => descend(v, &fields[i..end], None, &mut reached),
+                    Val::Missing => Hops::NONE,
                 };
-                if reached.hops > 0 {
-                    current = Cow::Owned(Val::Iface(reached.value));
-                    i += reached.hops;
+                if hops.read > 0 {
+                    current = Cow::Owned(Val::Iface(reached));
+                    i += hops.read;
                 }
-                if reached.missing {
+                if hops.missing {
                     current = Cow::Owned(self.missing_entry(&fields[i])?);
                     i += 1;
                     continue;
                 }
-                if reached.hops > 0 {
+                if hops.read > 0 {
                     continue;
                 }
             }

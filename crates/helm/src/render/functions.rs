@@ -63,8 +63,9 @@ fn arg(args: &[Value], i: usize) -> Value {
 pub struct RenderState {
     /// Nested `include`s in progress, by template name: only names with
     /// calls in progress are listed (a few, as deep as includes nest), so a
-    /// scan finds one faster than a hash would.
-    included: Mutex<Vec<(String, usize)>>,
+    /// scan finds one faster than a hash would. A name is the template's
+    /// own string, shared: listing it copies nothing.
+    included: Mutex<Vec<(Arc<str>, usize)>>,
     lookup: Arc<dyn Lookup>,
     /// What `fromYaml` and `fromYamlArray` read, by text (see [`Decoded`]).
     decoded: Mutex<Decoded>,
@@ -203,7 +204,7 @@ pub fn helm_functions() -> Vec<(&'static str, Function)> {
                     .included
                     .lock()
                     .map_err(|_| FuncError::msg("include: poisoned"))?;
-                if let Some((_, count)) = counts.iter_mut().find(|(n, _)| n == name) {
+                if let Some((_, count)) = counts.iter_mut().find(|(n, _)| &**n == name) {
                     if *count > INCLUDE_RECURSION_MAX {
                         return Err(FuncError::msg(format!(
                             "rendering template has a nested reference name: {name}: unable to execute template"
@@ -211,14 +212,18 @@ pub fn helm_functions() -> Vec<(&'static str, Function)> {
                     }
                     *count += 1;
                 } else {
-                    counts.push((name.to_string(), 1));
+                    let shared = match args.first() {
+                        Some(Value::String(s)) => Arc::clone(s),
+                        _ => Arc::from(name),
+                    };
+                    counts.push((shared, 1));
                 }
                 Ok(())
             })?;
             let result = ctx.execute_template_value(name, arg(args, 1));
             with_state(ctx, |state| {
                 if let Ok(mut counts) = state.included.lock()
-                    && let Some(at) = counts.iter().position(|(n, _)| n == name)
+                    && let Some(at) = counts.iter().position(|(n, _)| &**n == name)
                 {
                     counts[at].1 -= 1;
                     if counts[at].1 == 0 {

@@ -244,17 +244,26 @@ fn repeat(s: &str, count: i64) -> Result<String, FuncError> {
 /// `lead`, then `v` with `spaces` spaces before every line (Sprig's
 /// `indent`; `nindent` leads with a newline), built in one pass.
 fn indent(lead: &str, spaces: i64, v: &str) -> Result<String, FuncError> {
-    let pad = repeat(" ", spaces)?;
+    // Charts indent by a few spaces: cut from a constant, not allocated.
+    const SPACES: &str = "                                                                ";
+    let repeated;
+    let pad = match usize::try_from(spaces) {
+        Ok(n) if n <= SPACES.len() => &SPACES[..n],
+        _ => {
+            repeated = repeat(" ", spaces)?;
+            repeated.as_str()
+        }
+    };
     let breaks = memchr::memchr_iter(b'\n', v.as_bytes());
     let lines = 1 + breaks.count();
     let mut out = String::with_capacity(lead.len() + v.len() + pad.len().saturating_mul(lines));
     out.push_str(lead);
-    out.push_str(&pad);
+    out.push_str(pad);
     // Each line is copied with its line break, then the next line's pad.
     let mut start = 0;
     for at in memchr::memchr_iter(b'\n', v.as_bytes()) {
         out.push_str(&v[start..=at]);
-        out.push_str(&pad);
+        out.push_str(pad);
         start = at + 1;
     }
     out.push_str(&v[start..]);
@@ -596,6 +605,14 @@ mod tests {
         assert_eq!(call_str("nindent", &[i(1), s("")]), "\n ");
         assert_eq!(call_str("indent", &[i(1), s("\na\n")]), " \n a\n ");
         assert_eq!(call_str("nindent", &[i(0), s("a\nb")]), "\na\nb");
+        // Pads up to 64 spaces are cut from a constant, longer ones built.
+        for n in [63, 64, 65, 200] {
+            let pad = " ".repeat(n);
+            assert_eq!(
+                call_str("nindent", &[i(n as i64), s("a\nb")]),
+                format!("\n{pad}a\n{pad}b")
+            );
+        }
         assert_eq!(call_str("replace", &[s(""), s("-"), s("ab")]), "-a-b-");
         assert!(call("indent", &[i(-1), s("a")]).is_err());
     }
