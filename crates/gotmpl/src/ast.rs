@@ -12,6 +12,8 @@
 
 use std::sync::Arc;
 
+pub use crate::functable::FuncHint;
+
 /// Byte offset of a node in its [`Source`].
 pub type Pos = usize;
 
@@ -159,8 +161,13 @@ pub enum Arg {
         name: Arc<str>,
         fields: Vec<Arc<str>>,
     },
-    /// A function name (`printf`).
-    Identifier { pos: Pos, name: Arc<str> },
+    /// A function name (`printf`), with where the parser found its
+    /// function (checked again by the set that executes it).
+    Identifier {
+        pos: Pos,
+        name: Arc<str>,
+        hint: FuncHint,
+    },
     /// `(pipeline)`.
     Pipe(Box<Pipe>),
     /// `(pipeline).a.b` or `$x.a` after a non-field operand: an operand with a
@@ -218,7 +225,8 @@ pub fn parse(
     text: &str,
     is_func: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<Tree>, crate::Error> {
-    crate::parse::parse(name, text, is_func).map(|p| p.trees)
+    let resolve = |f: &str| is_func(f).then_some((FuncHint::NONE, None));
+    crate::parse::parse(name, text, &resolve).map(|p| p.trees)
 }
 
 impl Tree {

@@ -52,6 +52,20 @@ const ANY: Param = Param::Go(ParamType::Any);
 const STRING: Param = Param::Go(ParamType::String);
 
 impl Builtin {
+    /// Every built-in, in declaration order: `ALL[b as usize] == b`.
+    const ALL: [Builtin; 19] = {
+        use Builtin::*;
+        [
+            And, Or, Not, Len, Index, Slice, Print, Printf, Println, Html, Js, UrlQuery, Eq, Ne,
+            Lt, Le, Gt, Ge, Call,
+        ]
+    };
+
+    /// The built-in whose discriminant is `index` (see [`crate::functable`]).
+    pub(crate) fn from_index(index: u32) -> Option<Builtin> {
+        Builtin::ALL.get(index as usize).copied()
+    }
+
     /// The built-in called `name`.
     pub(crate) fn lookup(name: &str) -> Option<Builtin> {
         Some(match name {
@@ -456,4 +470,18 @@ fn le(a: &Val, b: &Val) -> Result<bool, String> {
         return Ok(true);
     }
     eq(a, std::slice::from_ref(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Builtin;
+
+    #[test]
+    fn every_builtin_is_found_by_its_index() {
+        for (i, b) in Builtin::ALL.iter().enumerate() {
+            assert_eq!(*b as usize, i);
+            assert_eq!(Builtin::from_index(i as u32), Some(*b));
+        }
+        assert_eq!(Builtin::from_index(Builtin::ALL.len() as u32), None);
+    }
 }

@@ -22,6 +22,7 @@ mod escape;
 mod exec;
 pub mod format;
 mod func;
+mod functable;
 pub mod guard;
 mod lex;
 mod namehash;

@@ -20,6 +20,7 @@ use std::sync::Arc;
 use crate::ast::{Arg, Branch, BranchKind, Command, List, Node, Pipe, Pos, Source, Tree, Variable};
 use crate::error::{Error, ErrorKind};
 use crate::escape::go_quote;
+use crate::functable::FuncHint;
 use crate::lex::literal;
 use crate::lex::{Kind, Lexer, Token};
 
@@ -52,19 +53,25 @@ pub(crate) fn is_empty_list(list: &List) -> bool {
     })
 }
 
+/// What the parser learns of a function name: `None` if it is not
+/// defined, else the hint to leave on the identifier and, when the set
+/// holds the name as a shared string, that string (see
+/// [`crate::functable`]).
+pub(crate) type Resolve<'a> = &'a dyn Fn(&str) -> Option<(FuncHint, Option<Arc<str>>)>;
+
 /// Parses `text` as the template `name`. `is_func` says whether a function
 /// name is defined (Go checks every identifier at parse time).
-pub(crate) fn parse(
-    name: &str,
-    text: &str,
-    is_func: &dyn Fn(&str) -> bool,
-) -> Result<Parsed, Error> {
+pub(crate) fn parse(name: &str, text: &str, is_func: Resolve<'_>) -> Result<Parsed, Error> {
     let source = Arc::new(Source {
         name: Arc::from(name),
         text: Arc::from(text),
     });
     let mut p = Parser {
-        lex: Lexer::new(text, !is_func("break"), !is_func("continue")),
+        lex: Lexer::new(
+            text,
+            is_func("break").is_none(),
+            is_func("continue").is_none(),
+        ),
         source,
         is_func,
         token: [EOF; 3],
@@ -158,7 +165,7 @@ type PResult<T> = Result<T, Error>;
 struct Parser<'a> {
     lex: Lexer<'a>,
     source: Arc<Source>,
-    is_func: &'a dyn Fn(&str) -> bool,
+    is_func: Resolve<'a>,
     /// Go's three-token look-ahead buffer: `token[0]` is always the most
     /// recently lexed token (whose line errors report).
     token: [Token; 3],
@@ -824,12 +831,13 @@ impl<'a> Parser<'a> {
         let text = self.text(&tok);
         let arg = match tok.kind {
             Kind::Identifier => {
-                if !(self.is_func)(text) {
+                let Some((hint, shared)) = (self.is_func)(text) else {
                     return self.errorf(format!("function {} not defined", go_quote(text)));
-                }
+                };
                 Arg::Identifier {
                     pos,
-                    name: Arc::from(text),
+                    name: shared.unwrap_or_else(|| Arc::from(text)),
+                    hint,
                 }
             }
             Kind::Dot => Arg::Dot { pos },

@@ -17,7 +17,7 @@ use crate::escape::go_quote;
 use crate::exec::val::Val;
 use crate::exec::{Budget, Exec};
 use crate::func::Function;
-use crate::namehash::NameHash;
+use crate::functable::FuncTable;
 use crate::value::Value;
 
 /// What a missing map key evaluates to (Go's `missingkey=` option).
@@ -73,7 +73,7 @@ pub struct TemplateSet {
     limits: Limits,
     /// Registered functions; they take precedence over the built-ins, as in
     /// Go.
-    funcs: Arc<HashMap<Arc<str>, Function, NameHash>>,
+    funcs: Arc<FuncTable>,
     templates: Arc<HashMap<Arc<str>, Arc<Tree>>>,
     /// Go's name of the set (`template.New(name)`), quoted by "no template
     /// associated with template" errors.
@@ -137,7 +137,7 @@ impl TemplateSet {
 
     /// Registers a function; must happen before parsing templates that call it.
     pub fn add_function(&mut self, name: &str, function: Function) {
-        Arc::make_mut(&mut self.funcs).insert(Arc::from(name), function);
+        Arc::make_mut(&mut self.funcs).insert(name, function);
         self.funcs_fingerprint = None;
     }
 
@@ -148,7 +148,7 @@ impl TemplateSet {
     pub fn set_parse_cache(&mut self, cache: ParseCache) {
         self.cache = Some(cache);
         if self.funcs_fingerprint.is_none() {
-            self.funcs_fingerprint = Some(fingerprint(self.funcs.keys().map(|k| &**k)));
+            self.funcs_fingerprint = Some(fingerprint(self.funcs.names()));
         }
     }
 
@@ -168,11 +168,12 @@ impl TemplateSet {
 
     /// Whether `name` is a registered or built-in function.
     pub fn has_function(&self, name: &str) -> bool {
-        self.funcs.contains_key(name) || Builtin::lookup(name).is_some()
+        self.funcs.contains(name) || Builtin::lookup(name).is_some()
     }
 
-    pub(crate) fn function(&self, name: &str) -> Option<&Function> {
-        self.funcs.get(name)
+    /// The function table, which resolves calls.
+    pub(crate) fn functions(&self) -> &FuncTable {
+        &self.funcs
     }
 
     /// Whether a template of that name is defined.
@@ -242,7 +243,7 @@ impl TemplateSet {
     /// The trees of `text`, from the cache when it has them.
     fn parse_trees(&mut self, name: &str, text: &str) -> Result<Trees, Error> {
         if self.cache.is_some() && self.funcs_fingerprint.is_none() {
-            self.funcs_fingerprint = Some(fingerprint(self.funcs.keys().map(|k| &**k)));
+            self.funcs_fingerprint = Some(fingerprint(self.funcs.names()));
         }
         self.parse_detached(name, text)
     }
@@ -251,17 +252,17 @@ impl TemplateSet {
     /// executes them over the set's own; see `Exec::execute_text`).
     pub(crate) fn parse_detached(&self, name: &str, text: &str) -> Result<Trees, Error> {
         let Some(cache) = &self.cache else {
-            let parsed = crate::parse::parse(name, text, &|f| self.has_function(f))?;
+            let parsed = crate::parse::parse(name, text, &|f| self.funcs.resolve(f))?;
             return Ok(parsed.trees.into_iter().map(Arc::new).collect());
         };
         let funcs = match self.funcs_fingerprint {
             Some(f) => f,
-            None => fingerprint(self.funcs.keys().map(|k| &**k)),
+            None => fingerprint(self.funcs.names()),
         };
         if let Some(trees) = cache.get(funcs, name, text) {
             return Ok(trees);
         }
-        let parsed = crate::parse::parse(name, text, &|f| self.has_function(f))?;
+        let parsed = crate::parse::parse(name, text, &|f| self.funcs.resolve(f))?;
         let trees: Trees = parsed.trees.into_iter().map(Arc::new).collect();
         cache.put(funcs, name, text, Trees::clone(&trees));
         Ok(trees)

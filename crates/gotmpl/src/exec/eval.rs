@@ -16,6 +16,7 @@ use crate::builtins::{Builtin, Param};
 use crate::error::{Error, ErrorKind};
 use crate::escape::go_quote;
 use crate::func::{FuncError, Function, Signature};
+use crate::functable::Named;
 use crate::set::MissingKey;
 use crate::value::{Object, Value};
 
@@ -340,12 +341,17 @@ impl<'s> Exec<'s> {
         final_: Option<Val>,
     ) -> Result<Val, Error> {
         self.at = At::Arg(ident);
-        let callee = if let Some(f) = self.set.function(name) {
-            Callee::Func(f)
-        } else if let Some(b) = Builtin::lookup(name) {
-            Callee::Builtin(b)
-        } else {
-            return Err(self.fail(|| format!("{} is not a defined function", go_quote(name))));
+        let table = self.set.functions();
+        let named = match ident {
+            Arg::Identifier { name, hint, .. } => table.hinted(*hint, name),
+            _ => None,
+        };
+        let callee = match named.or_else(|| table.lookup(name)) {
+            Some(Named::Func(f)) => Callee::Func(f),
+            Some(Named::Builtin(b)) => Callee::Builtin(b),
+            None => {
+                return Err(self.fail(|| format!("{} is not a defined function", go_quote(name))));
+            }
         };
         self.eval_call(dot, callee, node, name, args, final_)
     }

@@ -130,7 +130,7 @@ fn arg(out: &mut Vec<String>, a: &Arg) {
         Arg::String { pos, text, value } => out.push(format!("string {pos} {text} {}", q(value))),
         Arg::Field { pos, .. } => out.push(format!("field {pos} {a}")),
         Arg::Variable { pos, .. } => out.push(format!("variable {pos} {a}")),
-        Arg::Identifier { pos, name } => out.push(format!("identifier {pos} {name}")),
+        Arg::Identifier { pos, name, .. } => out.push(format!("identifier {pos} {name}")),
         Arg::Pipe(p) => pipe(out, p),
         Arg::Chain { pos, node, .. } => {
             out.push(format!("chain {pos} {a}"));
