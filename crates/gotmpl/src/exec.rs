@@ -243,6 +243,10 @@ impl<'s> Exec<'s> {
         budget: Budget,
     ) -> (Result<String, Error>, u64) {
         let mut ex = Exec::new(set, overlay, root_name, tree, budget);
+        // The output is handed to the caller, so it cannot come from the
+        // pool: sized from the text (helpers included make it longer), it
+        // is grown a few times less on the way.
+        ex.out = String::with_capacity(tree.source.text.len().clamp(128, 32 << 10) * 2);
         ex.out_pool = spare::take();
         (ex.arg_pool, ex.val_pool) = spare::take_args();
         ex.vars.push(("$", data.clone()));

@@ -66,7 +66,16 @@ pub fn sprintln(args: &[Value]) -> String {
 /// `fmt.Sprintf(format, args...)`, with Go's bad-verb and argument-count
 /// markers (`%!d(string=x)`, `%!(EXTRA ...)`, `%!v(MISSING)`).
 pub fn sprintf(format: &str, args: &[Value]) -> String {
-    let mut out = String::with_capacity(format.len() + 8 * args.len());
+    // Most arguments are strings printed whole (`printf "%s-%s" a b`):
+    // their lengths make the buffer's size, so it is not grown on the way.
+    let room: usize = args
+        .iter()
+        .map(|a| match a {
+            Value::String(s) => s.len(),
+            _ => 8,
+        })
+        .sum();
+    let mut out = String::with_capacity(format.len().saturating_add(room.min(64 << 10)));
     write_sprintf(&mut out, format, args);
     out
 }
