@@ -17,12 +17,18 @@ impl<'s> Exec<'s> {
     /// Go's `validateType`: checks that an evaluated value fits the
     /// parameter, converting "no value" to the parameter's zero value when
     /// it can be nil.
+    #[inline]
     pub(super) fn validate_type(&self, value: Val, param: Param) -> Result<Val, Error> {
-        let ty = match param {
-            Param::Reflect => return Ok(value),
-            Param::Go(ParamType::Any) => return Ok(value),
-            Param::Go(ty) => ty,
-        };
+        // Most parameters take anything: no call for them.
+        match param {
+            Param::Reflect | Param::Go(ParamType::Any) => Ok(value),
+            Param::Go(ty) => self.validate_typed(value, ty),
+        }
+    }
+
+    /// [`Exec::validate_type`] for a parameter of a concrete type.
+    #[inline(never)]
+    fn validate_typed(&self, value: Val, ty: ParamType) -> Result<Val, Error> {
         match &value {
             Val::Missing => match zero(ty) {
                 Some(z) => Ok(Val::Con(z)),

@@ -489,8 +489,30 @@ impl<'s> Exec<'s> {
         }
     }
 
-    #[inline(never)]
+    #[inline]
     fn check_arity(
+        &self,
+        sig: &Params<'_>,
+        name: &str,
+        given: usize,
+        has_final: bool,
+    ) -> Result<(), Error> {
+        let num_in = given + usize::from(has_final);
+        let fixed = sig.fixed_len();
+        let fits = if sig.variadic().is_some() {
+            num_in >= fixed
+        } else {
+            num_in == fixed
+        };
+        if fits {
+            return Ok(());
+        }
+        self.arity_error(sig, name, given, has_final)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn arity_error(
         &self,
         sig: &Params<'_>,
         name: &str,
