@@ -695,7 +695,7 @@ impl<'s> Exec<'s> {
         self.finish(node, name, result, true)
     }
 
-    #[inline(never)]
+    #[inline]
     fn finish(
         &mut self,
         node: At<'s>,
@@ -706,21 +706,28 @@ impl<'s> Exec<'s> {
         match result {
             Ok(v) => {
                 // A limit a function ran into and recovered from is over.
-                self.limit_error = None;
+                if self.limit_error.is_some() {
+                    self.limit_error = None;
+                }
                 if built {
                     self.charge(&v)?;
                 }
                 Ok(v)
             }
-            Err(cause) => {
-                if let Some(limit) = self.limit_error.take() {
-                    return Err(limit);
-                }
-                self.at = node;
-                Err(self
-                    .fail(|| format!("error calling {name}: {}", cause.text()))
-                    .with_cause(cause))
-            }
+            Err(cause) => Err(self.call_failed(node, name, cause)),
         }
+    }
+
+    /// The error of a call that failed: a limit it ran into, or Go's
+    /// `error calling NAME: ...` wrapping its cause.
+    #[cold]
+    #[inline(never)]
+    fn call_failed(&mut self, node: At<'s>, name: &'s str, cause: Error) -> Error {
+        if let Some(limit) = self.limit_error.take() {
+            return limit;
+        }
+        self.at = node;
+        self.fail(|| format!("error calling {name}: {}", cause.text()))
+            .with_cause(cause)
     }
 }
