@@ -9,13 +9,24 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
 /// The contents of a Go map with string keys. Go's `text/template` and `fmt`
 /// visit map keys in sorted order, so a sorted map is the natural
 /// representation.
 pub type Map = BTreeMap<String, Value>;
+
+/// Frozen maps thawed in this process (see [`thaws`]).
+static THAWS: AtomicU64 = AtomicU64::new(0);
+
+/// How many frozen maps writes have thawed in this process so far. While
+/// the count is unchanged, every frozen map that was not thawed still holds
+/// what it held when it was frozen: an answer about a frozen tree, checked
+/// once, holds until the count moves (then check the tree again).
+pub fn thaws() -> u64 {
+    THAWS.load(Ordering::Acquire)
+}
 
 /// A write to a frozen map refused under [`crate::guard::guarded`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,7 +149,9 @@ impl MapRef {
         if self.0.frozen.get().is_some() {
             // Before the change, under the write lock: a reader that still
             // takes the frozen contents runs before the write.
-            self.0.thawed.store(true, Ordering::Release);
+            if !self.0.thawed.swap(true, Ordering::AcqRel) {
+                THAWS.fetch_add(1, Ordering::AcqRel);
+            }
         }
         f(Arc::make_mut(&mut guard))
     }

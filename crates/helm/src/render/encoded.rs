@@ -35,7 +35,9 @@ pub(crate) enum Encoder {
 /// One render's (one thread's) kept texts.
 #[derive(Debug, Default)]
 pub(crate) struct Encoded {
-    entries: Vec<(Encoder, MapRef, Value)>,
+    /// Each text with the thaw count when its tree was last found frozen
+    /// (see [`capstan_gotmpl::thaws`]).
+    entries: Vec<(Encoder, MapRef, Value, u64)>,
     /// Bytes of text kept.
     bytes: usize,
 }
@@ -48,16 +50,21 @@ impl Encoded {
 
     /// The text `encoder` gave for `v` earlier in this render, if `v` is a
     /// map kept then and nothing under it changed since.
-    pub(crate) fn get(&self, encoder: Encoder, v: &Value) -> Option<Value> {
+    pub(crate) fn get(&mut self, encoder: Encoder, v: &Value) -> Option<Value> {
         let Value::Map(map) = v else {
             return None;
         };
-        let (_, _, text) = self
+        let (_, _, text, checked) = self
             .entries
-            .iter()
-            .find(|(e, kept, _)| *e == encoder && kept.ptr_eq(map))?;
-        if !unchanged_since_frozen(v, 0) {
-            return None;
+            .iter_mut()
+            .find(|(e, kept, _, _)| *e == encoder && kept.ptr_eq(map))?;
+        // No map thawed since the tree was last found frozen: it still is.
+        let now = capstan_gotmpl::thaws();
+        if *checked != now {
+            if !unchanged_since_frozen(v, 0) {
+                return None;
+            }
+            *checked = now;
         }
         GIVEN.fetch_add(1, Ordering::Relaxed);
         Some(text.clone())
@@ -69,6 +76,8 @@ impl Encoded {
         let (Value::Map(map), Some(len)) = (v, text.as_str().map(str::len)) else {
             return;
         };
+        // Read before the check: a thaw after it moves the count.
+        let checked = capstan_gotmpl::thaws();
         if len < Self::MIN_TEXT
             || self.entries.len() >= Self::MAX_ENTRIES
             || self.bytes + len > Self::MAX_BYTES
@@ -77,7 +86,8 @@ impl Encoded {
             return;
         }
         self.bytes += len;
-        self.entries.push((encoder, map.clone(), text.clone()));
+        self.entries
+            .push((encoder, map.clone(), text.clone(), checked));
     }
 }
 

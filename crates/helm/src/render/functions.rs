@@ -165,7 +165,7 @@ fn encode_kept(
             .encoded
             .lock()
             .ok()
-            .and_then(|memo| memo.get(encoder, v))
+            .and_then(|mut memo| memo.get(encoder, v))
     });
     if let Some(text) = kept {
         return Ok(text);
