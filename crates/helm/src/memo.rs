@@ -10,7 +10,7 @@
 //! rendered many times.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 /// A bounded memory from byte strings to answers.
 pub(crate) struct ByContent<V> {
@@ -58,23 +58,32 @@ impl<V> ByContent<V> {
 }
 
 /// A bounded memory of answers about shared byte buffers, found by the
-/// buffer's address. Each entry holds the buffer, so no other buffer can
-/// be at that address while the entry lives: the same address is the same
-/// bytes.
+/// buffer's address. Entries hold the buffer weakly: the allocation stays
+/// (so no other buffer can be at that address while the entry lives), but
+/// an answer is given only while the buffer is alive elsewhere, and entries
+/// of buffers nobody holds any more are dropped as the memory grows. A
+/// chart loaded afresh on every render (one-shot commands, cold benchmark
+/// runs) therefore leaves nothing behind.
 pub(crate) struct ByBuffer<V> {
-    entries: HashMap<usize, (Arc<[u8]>, V)>,
-    /// Bytes of the buffers held.
+    entries: HashMap<usize, (Weak<[u8]>, V)>,
+    /// Bytes of the buffers of the entries.
     bytes: usize,
     max_bytes: usize,
+    /// Entries at which the next sweep of dead ones happens.
+    sweep_at: usize,
 }
 
 impl<V> ByBuffer<V> {
+    /// Entries before the first sweep.
+    const FIRST_SWEEP: usize = 64;
+
     /// An empty memory holding buffers of at most `max_bytes` together.
     pub(crate) fn new(max_bytes: usize) -> ByBuffer<V> {
         ByBuffer {
             entries: HashMap::new(),
             bytes: 0,
             max_bytes,
+            sweep_at: Self::FIRST_SWEEP,
         }
     }
 
@@ -86,15 +95,28 @@ impl<V> ByBuffer<V> {
     pub(crate) fn get(&self, buffer: &Arc<[u8]>) -> Option<&V> {
         self.entries
             .get(&Self::address(buffer))
-            .filter(|(held, _)| Arc::ptr_eq(held, buffer))
+            .filter(|(held, _)| std::ptr::eq(held.as_ptr(), Arc::as_ptr(buffer)))
             .map(|(_, v)| v)
     }
 
-    /// Keeps `value` for `buffer`, first forgetting everything when the
-    /// bound would be passed (a buffer larger than the bound is not kept).
+    /// Keeps `value` for `buffer`. Entries of dead buffers are dropped
+    /// whenever the entries double; past the bound on bytes, everything is
+    /// forgotten (a buffer larger than the bound is not kept).
     pub(crate) fn insert(&mut self, buffer: &Arc<[u8]>, value: V) {
         if buffer.len() > self.max_bytes {
             return;
+        }
+        if self.entries.len() >= self.sweep_at {
+            let mut freed = 0;
+            self.entries.retain(|_, (held, _)| {
+                let alive = held.strong_count() > 0;
+                if !alive {
+                    freed += held.as_ptr().len();
+                }
+                alive
+            });
+            self.bytes -= freed;
+            self.sweep_at = (2 * self.entries.len()).max(Self::FIRST_SWEEP);
         }
         if self.bytes + buffer.len() > self.max_bytes {
             self.entries.clear();
@@ -102,11 +124,17 @@ impl<V> ByBuffer<V> {
         }
         let old = self
             .entries
-            .insert(Self::address(buffer), (Arc::clone(buffer), value));
+            .insert(Self::address(buffer), (Arc::downgrade(buffer), value));
         self.bytes += buffer.len();
         if let Some((held, _)) = old {
-            self.bytes -= held.len();
+            self.bytes -= held.as_ptr().len();
         }
+    }
+
+    /// Entries kept (tests).
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.entries.len()
     }
 }
 
@@ -137,6 +165,30 @@ mod tests {
         let huge: Arc<[u8]> = Arc::from(&[0u8; 11][..]);
         m.insert(&huge, "huge");
         assert_eq!((m.get(&huge), m.get(&b)), (None, Some(&"b")));
+    }
+
+    #[test]
+    fn entries_of_buffers_nobody_holds_are_dropped() {
+        let mut m: ByBuffer<usize> = ByBuffer::new(1 << 20);
+        let kept: Vec<Arc<[u8]>> = (0..10).map(|i| Arc::from(vec![i as u8; 8])).collect();
+        for (i, b) in kept.iter().enumerate() {
+            m.insert(b, i);
+        }
+        // Buffers loaded and dropped again and again (a chart read afresh
+        // for every render) do not pile up.
+        for round in 0..1_000 {
+            let fresh: Arc<[u8]> = Arc::from(vec![7u8; 16]);
+            m.insert(&fresh, round);
+            assert_eq!(m.get(&fresh), Some(&round));
+        }
+        assert!(
+            m.len() <= 2 * ByBuffer::<usize>::FIRST_SWEEP,
+            "{} entries",
+            m.len()
+        );
+        for (i, b) in kept.iter().enumerate() {
+            assert_eq!(m.get(b), Some(&i), "live buffers keep their answers");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, LazyLock, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, LazyLock, Mutex, OnceLock, Weak};
 
 use capstan_gotmpl::{Map, MapRef, MissingKey, ParseCache, TemplateSet, Value};
 
@@ -136,18 +136,19 @@ fn empty_set() -> &'static TemplateSet {
 /// sharing charts, a controller, a benchmark) takes its set whole instead
 /// of looking each text up in the parse cache and adding its trees one by
 /// one. Texts are matched by identity: each template file's text is made
-/// once per file buffer ([`template_text`]), and an entry holds its texts,
-/// so the same address is the same text. Parse errors are never kept.
+/// once per file buffer ([`template_text`]), and an entry holds its texts
+/// weakly (their allocations stay, so the same address is the same text);
+/// entries whose texts nobody holds any more are dropped. Parse errors are
+/// never kept.
 fn parsed_set(templates: &[Renderable]) -> Result<TemplateSet, RenderError> {
-    type Parsed = Vec<(Vec<(String, Arc<str>)>, TemplateSet)>;
+    type Parsed = Vec<(Vec<(String, Weak<str>)>, TemplateSet)>;
     static SETS: LazyLock<Mutex<Parsed>> = LazyLock::new(Mutex::default);
     const KEPT: usize = 32;
-    let same = |key: &[(String, Arc<str>)]| {
+    let same = |key: &[(String, Weak<str>)]| {
         key.len() == templates.len()
-            && key
-                .iter()
-                .zip(templates)
-                .all(|((name, text), t)| Arc::ptr_eq(text, &t.text) && *name == t.name)
+            && key.iter().zip(templates).all(|((name, text), t)| {
+                std::ptr::eq(text.as_ptr(), Arc::as_ptr(&t.text)) && *name == t.name
+            })
     };
     if let Ok(sets) = SETS.lock()
         && let Some((_, set)) = sets.iter().find(|(key, _)| same(key))
@@ -160,12 +161,13 @@ fn parsed_set(templates: &[Renderable]) -> Result<TemplateSet, RenderError> {
             .map_err(|e| parse_error(&t.name, &e))?;
     }
     if let Ok(mut sets) = SETS.lock() {
+        sets.retain(|(key, _)| key.iter().all(|(_, text)| text.strong_count() > 0));
         if sets.len() >= KEPT {
             sets.remove(0);
         }
         let key = templates
             .iter()
-            .map(|t| (t.name.clone(), Arc::clone(&t.text)))
+            .map(|t| (t.name.clone(), Arc::downgrade(&t.text)))
             .collect();
         sets.push((key, set.clone()));
     }
