@@ -86,8 +86,11 @@ Helm v4.2.3 in-process; the chart loaded once and the values merged before timin
 render is timed). capstan, median of 30 runs of each of:
 - *render*: the same work as Helm's `Chart.render` — the chart loaded once and the values files
   merged once, then per run dependency processing, coalescing, schema validation, rendering,
-  sorting and printing the stream. Parsed templates stay cached by content between runs, as in
-  any capstan process that renders a chart more than once (a fleet, the controller).
+  sorting and printing the stream. What depends on the loaded chart alone stays kept between
+  runs, as in any capstan process that renders a chart more than once (a fleet, the controller):
+  parsed templates by content, each template file's text by its buffer and the chart's parsed
+  template set by its template list (docs/decisions/0009, 0011, 0012). Values, rendering,
+  documents and their heads are made afresh every run.
 - *cold*: the whole `helm template` path from disk (load the chart, read the values files,
   render, sort, print) with the template cache emptied before every run — one `capstan template`.
 
