@@ -4,6 +4,8 @@
 
 /// 0x01 in every byte of a word.
 pub const ONES: u64 = 0x0101_0101_0101_0101;
+/// All bits but the high one in every byte of a word.
+pub const LOWS: u64 = 0x7f7f_7f7f_7f7f_7f7f;
 /// The high bit of every byte of a word.
 pub const HIGHS: u64 = 0x8080_8080_8080_8080;
 /// A space in every byte of a word.
@@ -34,12 +36,18 @@ pub fn word_at(bytes: &[u8], i: usize) -> Option<(u64, usize)> {
 }
 
 /// The 0 to 7 bytes of `rest` as a little-endian word padded with spaces
-/// (all spaces when `rest` is empty), read without a copy loop: two
-/// overlapping loads.
+/// (all spaces when `rest` is empty).
 #[inline]
 pub fn load_tail(rest: &[u8]) -> u64 {
+    load_short(rest) | SPACES.checked_shl(8 * rest.len() as u32).unwrap_or(0)
+}
+
+/// The 0 to 7 bytes of `rest` as a little-endian word padded with zeros,
+/// read without a copy loop: two overlapping loads.
+#[inline]
+pub fn load_short(rest: &[u8]) -> u64 {
     let n = rest.len();
-    let word = match (rest.first_chunk::<4>(), rest.last_chunk::<4>()) {
+    match (rest.first_chunk::<4>(), rest.last_chunk::<4>()) {
         (Some(lo), Some(hi)) => {
             u64::from(u32::from_le_bytes(*lo)) | u64::from(u32::from_le_bytes(*hi)) << (8 * (n - 4))
         }
@@ -50,8 +58,7 @@ pub fn load_tail(rest: &[u8]) -> u64 {
             }
             _ => 0,
         },
-    };
-    word | SPACES.checked_shl(8 * n as u32).unwrap_or(0)
+    }
 }
 
 /// The decimal digits of `n`, written at the end of `buf`.

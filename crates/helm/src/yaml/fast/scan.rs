@@ -8,9 +8,7 @@
 //! bit of each byte set where that byte is one looked for, and the reader
 //! walks the mask's flags, dropping those an escape took.
 
-const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-const LOWS: u64 = u64::from_le_bytes([0x7f; 8]);
-const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+use capstan_gotmpl::format::words::{HIGHS, LOWS, ONES, load_short};
 
 /// Bytes looked at per step.
 pub(super) const WORD: usize = 8;
@@ -18,7 +16,8 @@ pub(super) const WORD: usize = 8;
 /// The (up to) eight bytes of `b` from `at` as a little-endian word, zero
 /// past the end of `b`, and how many of them are text: [`WORD`], fewer at
 /// the end, 0 past it. Read without a copy loop: a short last word is the
-/// text's last eight bytes shifted, or two overlapping loads.
+/// text's last eight bytes shifted, or [`load_short`]'s two overlapping
+/// loads.
 #[inline]
 pub(super) fn load(b: &[u8], at: usize) -> (u64, usize) {
     let rest = b.get(at..).unwrap_or_default();
@@ -33,19 +32,7 @@ pub(super) fn load(b: &[u8], at: usize) -> (u64, usize) {
         // `rest` is the end of these eight bytes.
         return (u64::from_le_bytes(*last) >> (8 * (WORD - n)), n);
     }
-    let word = match (rest.first_chunk::<4>(), rest.last_chunk::<4>()) {
-        (Some(lo), Some(hi)) => {
-            u64::from(u32::from_le_bytes(*lo)) | u64::from(u32::from_le_bytes(*hi)) << (8 * (n - 4))
-        }
-        // One to three bytes: the first, middle and last (some the same).
-        _ => match (rest.first(), rest.get(n / 2), rest.last()) {
-            (Some(&a), Some(&m), Some(&z)) => {
-                u64::from(a) | u64::from(m) << (8 * (n / 2)) | u64::from(z) << (8 * (n - 1))
-            }
-            _ => 0,
-        },
-    };
-    (word, n)
+    (load_short(rest), n)
 }
 
 /// The high bit of each byte of `word` equal to `needle` (not zero).
