@@ -345,12 +345,27 @@ pub fn render_chart(
     })
 }
 
+/// Renders of this process that rendered again from copies of the values
+/// (a template wrote to a map shared with the chart or the user's values).
+static FROM_COPIES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// How many renders of [`render_chart`] rendered again from copies of the
+/// values in this process (tests use it to know which path was taken).
+#[doc(hidden)]
+pub fn renders_from_copies() -> usize {
+    FROM_COPIES.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 fn render_chart_here(
     chart: crate::chart::Chart,
     user: &capstan_gotmpl::Map,
     req: &ChartRequest,
 ) -> Result<RenderedChart, TemplateError> {
-    let prepared = values::prepare(chart, user).map_err(|e| match e {
+    // The values share what they take unchanged from the chart's defaults
+    // (and the user's values) instead of copying it on every render; the
+    // templates execute guarded, and render again from copies in the rare
+    // chart whose templates write to those maps.
+    let mut prepared = values::prepare_shared(chart, user).map_err(|e| match e {
         values::PrepareError::MissingDependencies(msg) => TemplateError::early(format!(
             "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: {msg}"
         )),
@@ -390,9 +405,24 @@ fn render_chart_here(
         )));
     }
 
-    let mut files =
-        crate::render::render_outputs(&prepared.chart, &prepared.values, &render_opts, true)
-            .map_err(|e| TemplateError::late(e.message))?;
+    let shared = crate::render::render_outputs_guarded(
+        &prepared.chart,
+        &prepared.values,
+        &render_opts,
+        true,
+    )
+    .map_err(|e| TemplateError::late(e.message))?;
+    let mut files = match shared {
+        Some(files) => files,
+        None => {
+            FROM_COPIES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            prepared
+                .unshare(user)
+                .map_err(|e| TemplateError::late(e.to_string()))?;
+            crate::render::render_outputs(&prepared.chart, &prepared.values, &render_opts, true)
+                .map_err(|e| TemplateError::late(e.message))?
+        }
+    };
     let notes_name = format!("{}/templates/NOTES.txt", prepared.chart.name());
     let notes = files.remove(&notes_name).map(|o| o.text);
     // In path order (the map's); documents not made where their template

@@ -230,3 +230,93 @@ fn values_files_read_again_are_fresh_copies_of_the_same_values() {
         assert!(load_values(b"a: [").is_err());
     }
 }
+
+/// Renders `c` with `user` as `helm template` does; the documents' texts.
+fn render_texts(c: &Chart, user: &Map) -> Vec<String> {
+    let req = capstan_helm::template::ChartRequest {
+        release: "r".into(),
+        namespace: "ns".into(),
+        ..Default::default()
+    };
+    let out = capstan_helm::template::render_chart(c.clone(), user, &req).expect("renders");
+    out.sorted
+        .manifests
+        .iter()
+        .map(|m| m.content.clone())
+        .collect()
+}
+
+fn chart_with_templates(values: &str, templates: &[(&str, &str)]) -> Chart {
+    let mut files = vec![
+        File::new(
+            "Chart.yaml",
+            b"apiVersion: v2\nname: c\nversion: 1.0.0\n".to_vec(),
+        ),
+        File::new("values.yaml", values.as_bytes().to_vec()),
+    ];
+    for (name, text) in templates {
+        files.push(File::new(
+            format!("templates/{name}"),
+            text.as_bytes().to_vec(),
+        ));
+    }
+    chart::load_files(files).expect("chart")
+}
+
+#[test]
+fn renders_share_the_defaults_and_a_write_renders_again_from_copies() {
+    use capstan_helm::template::renders_from_copies;
+    let defaults = "cfg: {a: 1, nested: {b: 2}}\nlist: [{m: 1}]\ngone: {x: null, z: 1}\n";
+    let user_text = "u: {x: 1}\n";
+    // Reads only: the values share the chart's maps, nothing is copied
+    // again, and what prints is what copies print.
+    let reader = chart_with_templates(
+        defaults,
+        &[(
+            "r.yaml",
+            "kind: A\nmetadata:\n  name: r\ndata: {{ toJson .Values }}\ncleaned: {{ hasKey .Values.gone \"x\" }}\n",
+        )],
+    );
+    let user = yaml(user_text);
+    let before = renders_from_copies();
+    let first = render_texts(&reader, &user);
+    assert_eq!(render_texts(&reader, &user), first);
+    assert_eq!(
+        renders_from_copies(),
+        before,
+        "a reading chart rendered from copies"
+    );
+    assert_eq!(
+        first,
+        vec![
+            "kind: A\nmetadata:\n  name: r\ndata: {\"cfg\":{\"a\":1,\"nested\":{\"b\":2}},\"gone\":{\"z\":1},\"list\":[{\"m\":1}],\"u\":{\"x\":1}}\ncleaned: false\n".to_string()
+        ]
+    );
+
+    // Writes into a default's map, a map in a default's list and the
+    // user's map: each render writes as Helm does, into values of its own
+    // (rendered again from copies), and the loaded chart and the caller's
+    // map keep what they held.
+    let writer = chart_with_templates(
+        defaults,
+        &[(
+            "w.yaml",
+            "{{- $_ := set .Values.cfg.nested \"w\" \"written\" }}\
+             {{- $_ := set (index .Values.list 0) \"k\" \"v\" }}\
+             {{- $_ := set .Values.u \"y\" 2 }}\
+             kind: W\nmetadata:\n  name: w\ndata: {{ toJson .Values }}\n",
+        )],
+    );
+    let before = renders_from_copies();
+    let expected = vec![
+        "kind: W\nmetadata:\n  name: w\ndata: {\"cfg\":{\"a\":1,\"nested\":{\"b\":2,\"w\":\"written\"}},\"gone\":{\"z\":1},\"list\":[{\"k\":\"v\",\"m\":1}],\"u\":{\"x\":1,\"y\":2}}\n".to_string(),
+    ];
+    for _ in 0..2 {
+        assert_eq!(render_texts(&writer, &user), expected);
+    }
+    assert_eq!(renders_from_copies(), before + 2);
+    assert_eq!(writer.values, yaml(defaults));
+    assert_eq!(user, yaml(user_text));
+    // The reading chart, rendered after, still sees its own defaults.
+    assert_eq!(render_texts(&reader, &user), first);
+}

@@ -109,7 +109,9 @@ fn process_enabled(
     }
     // Helm logs the warnings of this intermediate coalescing again; only
     // the final coalescing's warnings are kept.
-    let cvals = coalesce::coalesce_values(c, v, &mut Vec::new()).map_err(|e| DepsError(e.0))?;
+    // Read, never rendered: what it takes from the defaults is shared.
+    let cvals =
+        coalesce::coalesce_values_shared(c, v, &mut Vec::new()).map_err(|e| DepsError(e.0))?;
     apply_tags(c, &cvals, w);
     apply_conditions(c, &cvals, path, w);
     let removed: Vec<String> = c

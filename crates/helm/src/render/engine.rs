@@ -224,30 +224,78 @@ pub(crate) fn render_outputs(
     opts: &RenderOptions,
     documents: bool,
 ) -> Result<BTreeMap<String, Output>, RenderError> {
-    // Rendering recurses deeply (Helm lets `include` nest 1000 deep), so it
-    // runs on a worker thread with a deep stack (see `crate::worker`).
-    let (chart, values, opts) = (chart.clone(), values.clone(), opts.clone());
-    crate::worker::run(move || render_here(&chart, &values, &opts, documents)).unwrap_or_else(
-        |failure| {
-            Err(RenderError {
-                template: String::new(),
-                message: match failure {
-                    crate::worker::Failure::Spawn(e) => e,
-                    crate::worker::Failure::Panicked => {
-                        "rendering template failed: internal error".into()
-                    }
-                },
-            })
+    match render_on_worker(chart, values, opts, documents, false)? {
+        Rendered::Done(out) => Ok(out),
+        // Only guarded templates are refused a write.
+        Rendered::Refused => Err(internal_error()),
+    }
+}
+
+/// [`render_outputs`] of values that share maps with a loaded chart (see
+/// `crate::values::prepare_shared`): every template executes guarded, so
+/// none can change a shared map; `None` when one tried (the caller renders
+/// again from copies of the values, where the write happens as in Helm).
+pub(crate) fn render_outputs_guarded(
+    chart: &Chart,
+    values: &Map,
+    opts: &RenderOptions,
+    documents: bool,
+) -> Result<Option<BTreeMap<String, Output>>, RenderError> {
+    Ok(
+        match render_on_worker(chart, values, opts, documents, true)? {
+            Rendered::Done(out) => Some(out),
+            Rendered::Refused => None,
         },
     )
 }
 
+/// What a render gave.
+enum Rendered {
+    Done(BTreeMap<String, Output>),
+    /// A template executing guarded wrote to a frozen map.
+    Refused,
+}
+
+fn internal_error() -> RenderError {
+    RenderError {
+        template: String::new(),
+        message: "rendering template failed: internal error".into(),
+    }
+}
+
+fn render_on_worker(
+    chart: &Chart,
+    values: &Map,
+    opts: &RenderOptions,
+    documents: bool,
+    guarded: bool,
+) -> Result<Rendered, RenderError> {
+    // Rendering recurses deeply (Helm lets `include` nest 1000 deep), so it
+    // runs on a worker thread with a deep stack (see `crate::worker`).
+    let (chart, values, opts) = (chart.clone(), values.clone(), opts.clone());
+    crate::worker::run(move || render_here(&chart, &values, &opts, documents, guarded))
+        .unwrap_or_else(|failure| {
+            Err(match failure {
+                crate::worker::Failure::Spawn(e) => RenderError {
+                    template: String::new(),
+                    message: e,
+                },
+                crate::worker::Failure::Panicked => internal_error(),
+            })
+        })
+}
+
+/// Renders on this thread (and a worker, side by side, when it pays);
+/// with `guarded`, every template executes under
+/// [`capstan_gotmpl::guard::guarded`] and a refused write ends the render
+/// as [`Rendered::Refused`].
 fn render_here(
     chart: &Chart,
     values: &Map,
     opts: &RenderOptions,
     documents: bool,
-) -> Result<BTreeMap<String, Output>, RenderError> {
+    guarded: bool,
+) -> Result<Rendered, RenderError> {
     let mut scopes: Vec<MapRef> = Vec::new();
     let mut templates: Vec<Renderable> = Vec::new();
     let release = opts.release.to_value();
@@ -303,10 +351,17 @@ fn render_here(
         // only `.Subcharts` could tell (it holds a subchart's own map,
         // whose `.Template` is the last one set there).
         && !work.templates.iter().any(|t| t.text.contains("Subcharts"))
-        && let Some(out) = render_side_by_side(&work)
     {
-        SIDE_BY_SIDE.fetch_add(1, Ordering::Relaxed);
-        return out;
+        match render_side_by_side(&work) {
+            SideBySideOutcome::Done(out) => {
+                SIDE_BY_SIDE.fetch_add(1, Ordering::Relaxed);
+                return out.map(Rendered::Done);
+            }
+            // Every map is frozen now: one after the other, guarded, the
+            // write would be refused again.
+            SideBySideOutcome::Refused if guarded => return Ok(Rendered::Refused),
+            SideBySideOutcome::Refused | SideBySideOutcome::NoHelper => {}
+        }
     }
     let set = work.with_state();
     let mut out = BTreeMap::new();
@@ -318,10 +373,28 @@ fn render_here(
         let scope = &work.scopes[t.scope];
         scope.update(|m| m.insert("Template".into(), t.template_value()));
         let data = Value::Map(scope.clone());
-        let text = execute_one(&set, t, &data)?;
+        let text = if guarded {
+            let (text, refused) = capstan_gotmpl::guard::guarded(|| execute_one(&set, t, &data));
+            if refused {
+                return Ok(Rendered::Refused);
+            }
+            text?
+        } else {
+            execute_one(&set, t, &data)?
+        };
         out.insert(t.name.clone(), Output { text, docs: None });
     }
-    Ok(out)
+    Ok(Rendered::Done(out))
+}
+
+/// How [`render_side_by_side`] ended.
+enum SideBySideOutcome {
+    /// The templates executed side by side (or failed as Helm fails).
+    Done(Result<BTreeMap<String, Output>, RenderError>),
+    /// No worker was free.
+    NoHelper,
+    /// A template wrote to a map the templates share.
+    Refused,
 }
 
 impl Work {
@@ -407,7 +480,7 @@ fn scope_copy(scope: &MapRef, t: &Renderable) -> Value {
 /// Helm. Otherwise no template can see another's work, so the output is
 /// exactly the sequential one; errors are reported as Helm reports them,
 /// the first in Helm's order.
-fn render_side_by_side(work: &Arc<Work>) -> Option<Result<BTreeMap<String, Output>, RenderError>> {
+fn render_side_by_side(work: &Arc<Work>) -> SideBySideOutcome {
     let mut seen = Seen::default();
     for scope in &work.scopes {
         freeze_maps(&Value::Map(scope.clone()), &mut seen);
@@ -425,26 +498,34 @@ fn render_side_by_side(work: &Arc<Work>) -> Option<Result<BTreeMap<String, Outpu
     if !helped {
         // No second thread: the plain loop does the same work without the
         // guard and the bookkeeping.
-        return None;
+        return SideBySideOutcome::NoHelper;
     }
     queue.drain(work);
-    let mut results = queue.results.lock().ok()?;
+    // A poisoned lock or an empty slot (bugs) leave the templates to the
+    // plain loop, as when no worker was free.
+    let Ok(mut results) = queue.results.lock() else {
+        return SideBySideOutcome::NoHelper;
+    };
     while results.iter().any(Option::is_none) {
-        results = queue.finished.wait(results).ok()?;
+        results = match queue.finished.wait(results) {
+            Ok(results) => results,
+            Err(_) => return SideBySideOutcome::NoHelper,
+        };
     }
     if queue.refused.load(Ordering::Relaxed) {
-        return None;
+        return SideBySideOutcome::Refused;
     }
     let mut out = BTreeMap::new();
     for (slot, &i) in results.iter_mut().zip(&work.todo) {
-        match slot.take()? {
-            Ok(output) => {
+        match slot.take() {
+            Some(Ok(output)) => {
                 out.insert(work.templates[i].name.clone(), output);
             }
-            Err(e) => return Some(Err(e)),
+            Some(Err(e)) => return SideBySideOutcome::Done(Err(e)),
+            None => return SideBySideOutcome::NoHelper,
         }
     }
-    Some(Ok(out))
+    SideBySideOutcome::Done(Ok(out))
 }
 
 /// A template's output as [`Output`] wants it: split into documents when

@@ -11,7 +11,7 @@ pub mod objects;
 
 #[doc(hidden)]
 pub use encoded::kept_texts_given;
-pub(crate) use engine::render_outputs;
 pub use engine::{Release, RenderOptions, SideBySide, parse_cache, render, side_by_side_renders};
+pub(crate) use engine::{render_outputs, render_outputs_guarded};
 pub use errors::RenderError;
 pub use functions::{Lookup, NoCluster, RenderState, helm_functions};

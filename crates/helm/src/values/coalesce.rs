@@ -38,7 +38,28 @@ pub fn coalesce_values(
     warnings: &mut Vec<String>,
 ) -> Result<Map, CoalesceError> {
     let mut dest = deep_copy_map(user);
-    coalesce(chart, &mut dest, "", false, warnings, 0)?;
+    coalesce(chart, &mut dest, "", false, warnings, 0, false)?;
+    Ok(dest)
+}
+
+/// [`coalesce_values`], but what is taken unchanged from the chart's
+/// defaults or the user's values is shared with them instead of copied:
+/// the same values, without copying (and later dropping) a tree as large
+/// as the chart's `values.yaml` on every render.
+///
+/// Every map so shared is [frozen](capstan_gotmpl::MapRef::freeze) first. Frozen maps read
+/// as before, but a template executing under [`capstan_gotmpl::guard`]
+/// cannot change them (the write is refused and recorded): a render of
+/// these values must execute its templates guarded and, when a write was
+/// refused, render again from [`coalesce_values`]' copies, where the write
+/// happens as in Helm. Nothing else ever writes to a map in place.
+pub(crate) fn coalesce_values_shared(
+    chart: &Chart,
+    user: &Map,
+    warnings: &mut Vec<String>,
+) -> Result<Map, CoalesceError> {
+    let mut dest = share_map(user);
+    coalesce(chart, &mut dest, "", false, warnings, 0, true)?;
     Ok(dest)
 }
 
@@ -50,7 +71,7 @@ pub fn merge_values(
     warnings: &mut Vec<String>,
 ) -> Result<Map, CoalesceError> {
     let mut dest = deep_copy_map(user);
-    coalesce(chart, &mut dest, "", true, warnings, 0)?;
+    coalesce(chart, &mut dest, "", true, warnings, 0, false)?;
     Ok(dest)
 }
 
@@ -93,6 +114,50 @@ fn deep_copy_clean(v: &Value) -> Value {
     }
 }
 
+/// [`deep_copy_map`] for [`coalesce_values_shared`]: the entries shared
+/// where [`shareable`] (nothing cleaned).
+fn share_map(m: &Map) -> Map {
+    let mut out = m.clone();
+    for v in out.values_mut() {
+        if matches!(v, Value::Map(_) | Value::List(_)) && !shareable(v, false) {
+            *v = v.deep_copy();
+        }
+    }
+    out
+}
+
+/// What is taken from a source: `v` itself when `share` and [`shareable`],
+/// else a copy ([`deep_copy_clean`] when `clean`).
+fn taken(v: &Value, clean: bool, share: bool) -> Value {
+    if share && shareable(v, clean) {
+        v.clone()
+    } else if clean {
+        deep_copy_clean(v)
+    } else {
+        v.deep_copy()
+    }
+}
+
+/// Whether `v` can stand for its copy ([`deep_copy_clean`]'s when
+/// `clean`): it holds no `null` a clean copy would drop (in maps reached
+/// through maps), and every map in it is frozen — by this call, if it was
+/// not — so that only a guarded template can reach it, and is refused.
+fn shareable(v: &Value, clean: bool) -> bool {
+    match v {
+        Value::Map(m) => {
+            m.freeze();
+            m.read(|contents| {
+                contents
+                    .values()
+                    .all(|v| !(clean && v.is_nil()) && shareable(v, clean))
+            })
+        }
+        // Maps in lists are copied as they are, never cleaned.
+        Value::List(items) => items.iter().all(|v| shareable(v, false)),
+        _ => true,
+    }
+}
+
 fn concat_prefix(a: &str, b: &str) -> String {
     if a.is_empty() {
         b.to_string()
@@ -108,14 +173,15 @@ fn coalesce(
     merge: bool,
     w: &mut Vec<String>,
     depth: usize,
+    share: bool,
 ) -> Result<(), CoalesceError> {
     if depth > MAX_DEPTH {
         return Err(CoalesceError(format!(
             "subcharts nested deeper than {MAX_DEPTH} levels"
         )));
     }
-    coalesce_chart_defaults(chart, dest, prefix, merge, w);
-    coalesce_deps(chart, dest, prefix, merge, w, depth)
+    coalesce_chart_defaults(chart, dest, prefix, merge, w, share);
+    coalesce_deps(chart, dest, prefix, merge, w, depth, share)
 }
 
 fn coalesce_deps(
@@ -125,6 +191,7 @@ fn coalesce_deps(
     merge: bool,
     w: &mut Vec<String>,
     depth: usize,
+    share: bool,
 ) -> Result<(), CoalesceError> {
     for sub in &chart.dependencies {
         let name = sub.name();
@@ -139,7 +206,7 @@ fn coalesce_deps(
         };
         let sub_prefix = concat_prefix(prefix, chart.name());
         coalesce_globals(&mut dv, dest, &sub_prefix, w);
-        let res = coalesce(sub, &mut dv, &sub_prefix, merge, w, depth + 1);
+        let res = coalesce(sub, &mut dv, &sub_prefix, merge, w, depth + 1, share);
         share_up(dest, &dv);
         dest.insert(name.to_string(), Value::map(dv));
         res?;
@@ -306,6 +373,7 @@ fn coalesce_chart_defaults(
     prefix: &str,
     merge: bool,
     w: &mut Vec<String>,
+    share: bool,
 ) {
     let sub_prefix = concat_prefix(prefix, chart.name());
     // The defaults are read in place; what is taken from them is copied as
@@ -325,6 +393,7 @@ fn coalesce_chart_defaults(
                         prefix: &concat_prefix(&sub_prefix, key),
                         merge,
                         clean: !merge,
+                        share,
                     };
                     from.fill(&mut dest, &src.snapshot(), w);
                     v.insert(key.clone(), Value::map(dest));
@@ -337,11 +406,11 @@ fn coalesce_chart_defaults(
             Some(_) => {}
             None => {
                 let val = if merge {
-                    val.deep_copy()
+                    taken(val, false, share)
                 } else if val.is_nil() {
                     continue;
                 } else {
-                    deep_copy_clean(val)
+                    taken(val, true, share)
                 };
                 v.insert(key.clone(), val);
             }
@@ -358,15 +427,13 @@ struct Defaults<'a> {
     merge: bool,
     /// The source counts as cleaned of `null`s ([`clean_nil_values`]).
     clean: bool,
+    /// What is taken is shared where it can be (see [`taken`]).
+    share: bool,
 }
 
 impl Defaults<'_> {
     fn copy(&self, v: &Value) -> Value {
-        if self.clean {
-            deep_copy_clean(v)
-        } else {
-            v.deep_copy()
-        }
+        taken(v, self.clean, self.share)
     }
 
     fn fill(&self, dst: &mut Map, src: &Map, w: &mut Vec<String>) {
@@ -609,7 +676,7 @@ mod tests {
             let (mut want, mut want_w) = (deep_copy_map(&user), Vec::new());
             reference_defaults(&chart, &mut want, "", merge, &mut want_w);
             let (mut got, mut got_w) = (deep_copy_map(&user), Vec::new());
-            coalesce_chart_defaults(&chart, &mut got, "", merge, &mut got_w);
+            coalesce_chart_defaults(&chart, &mut got, "", merge, &mut got_w, false);
             prop_assert_eq!(&got, &want);
             prop_assert_eq!(got_w, want_w);
             let (got, defaults) = (Value::map(got), Value::map(chart.values.clone()));

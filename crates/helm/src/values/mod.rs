@@ -52,7 +52,28 @@ pub enum PrepareError {
 }
 
 /// The steps of `helm template` between loading and rendering.
-pub fn prepare(mut chart: Chart, user: &Map) -> Result<Prepared, PrepareError> {
+pub fn prepare(chart: Chart, user: &Map) -> Result<Prepared, PrepareError> {
+    prepare_with(chart, user, false)
+}
+
+/// [`prepare`] with the values of [`coalesce::coalesce_values_shared`]:
+/// render them only with templates executing guarded, and from
+/// [`Prepared::unshare`]'s values again when a write was refused.
+pub(crate) fn prepare_shared(chart: Chart, user: &Map) -> Result<Prepared, PrepareError> {
+    prepare_with(chart, user, true)
+}
+
+impl Prepared {
+    /// The values coalesced again, copied where [`prepare_shared`] shared
+    /// them (the same values; dependency processing is not repeated).
+    pub(crate) fn unshare(&mut self, user: &Map) -> Result<(), PrepareError> {
+        self.values = coalesce_values(&self.chart, user, &mut Vec::new())
+            .map_err(|e| PrepareError::Coalesce(e.0))?;
+        Ok(())
+    }
+}
+
+fn prepare_with(mut chart: Chart, user: &Map, share: bool) -> Result<Prepared, PrepareError> {
     match chart.metadata.chart_type.as_str() {
         "" | "application" => {}
         other => return Err(PrepareError::NotInstallable(other.to_string())),
@@ -61,8 +82,12 @@ pub fn prepare(mut chart: Chart, user: &Map) -> Result<Prepared, PrepareError> {
     let mut warnings = Vec::new();
     crate::deps::process_dependencies(&mut chart, user, &mut warnings)
         .map_err(|e| PrepareError::Dependencies(e.0))?;
-    let values =
-        coalesce_values(&chart, user, &mut warnings).map_err(|e| PrepareError::Coalesce(e.0))?;
+    let values = if share {
+        coalesce::coalesce_values_shared(&chart, user, &mut warnings)
+    } else {
+        coalesce_values(&chart, user, &mut warnings)
+    }
+    .map_err(|e| PrepareError::Coalesce(e.0))?;
     Ok(Prepared {
         chart,
         values,
