@@ -8,9 +8,16 @@
 //! [`ByBuffer`] finds answers about a shared buffer by the buffer itself,
 //! without reading a byte: for the files of a chart loaded once and
 //! rendered many times.
+//!
+//! [`ByFrozenMap`] finds answers about a tree of frozen maps by its root:
+//! a frozen map no write has thawed holds what it held when frozen, so an
+//! answer about a tree of them holds while the tree stays so. Renders share
+//! a chart's defaults as such trees (see `crate::values::prepare_shared`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
+
+use capstan_gotmpl::{MapRef, Value};
 
 /// A bounded memory from byte strings to answers.
 pub(crate) struct ByContent<V> {
@@ -138,6 +145,131 @@ impl<V> ByBuffer<V> {
     }
 }
 
+/// A bounded memory of answers about trees of frozen maps, by root and a
+/// tag (what was asked). An answer is given back while every map of the
+/// tree is frozen and unthawed: checked when it is kept, and again only
+/// when some map of the process was thawed since ([`capstan_gotmpl::thaws`]).
+/// The roots are held, so no other map can take a root's address.
+pub(crate) struct ByFrozenMap<V> {
+    entries: HashMap<(usize, usize), (MapRef, u64, V), AddressHash>,
+    max_entries: usize,
+}
+
+impl<V> std::fmt::Debug for ByFrozenMap<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ByFrozenMap")
+            .field("entries", &self.entries.len())
+            .finish()
+    }
+}
+
+impl<V> ByFrozenMap<V> {
+    /// An empty memory of at most `max_entries` answers.
+    pub(crate) fn new(max_entries: usize) -> ByFrozenMap<V> {
+        ByFrozenMap {
+            entries: HashMap::default(),
+            max_entries,
+        }
+    }
+
+    /// The answer kept for `map` under `tag`, while its tree is unchanged.
+    pub(crate) fn get(&mut self, map: &MapRef, tag: usize) -> Option<&V> {
+        let key = (map.addr(), tag);
+        let now = capstan_gotmpl::thaws();
+        let (kept, checked, _) = self.entries.get_mut(&key)?;
+        if *checked != now {
+            if !unchanged_since_frozen(&Value::Map(kept.clone()), 0) {
+                self.entries.remove(&key);
+                return None;
+            }
+            *checked = now;
+        }
+        self.entries.get(&key).map(|(_, _, v)| v)
+    }
+
+    /// Keeps `answer` about `map` under `tag` when its tree is frozen and
+    /// unchanged; `checked` is [`capstan_gotmpl::thaws`] read before the
+    /// answer was worked out (a thaw meanwhile moves it: the tree is then
+    /// checked again on the next look-up).
+    /// Returns whether it was kept.
+    pub(crate) fn keep(&mut self, map: &MapRef, tag: usize, checked: u64, answer: V) -> bool {
+        if !unchanged_since_frozen(&Value::Map(map.clone()), 0) {
+            return false;
+        }
+        if self.entries.len() >= self.max_entries {
+            self.entries.clear();
+        }
+        self.entries
+            .insert((map.addr(), tag), (map.clone(), checked, answer));
+        true
+    }
+
+    /// Answers kept.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Forgets every answer.
+    pub(crate) fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
+/// Hashes a (map address, tag) pair by multiplication.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct AddressHash;
+
+impl std::hash::BuildHasher for AddressHash {
+    type Hasher = AddressHasher;
+
+    fn build_hasher(&self) -> AddressHasher {
+        AddressHasher(0)
+    }
+}
+
+/// See [`AddressHash`].
+pub(crate) struct AddressHasher(u64);
+
+impl std::hash::Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        // Addresses are aligned: the multiplication spreads the rest into
+        // the high bits the table uses.
+        self.0 = (self.0.rotate_left(29) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// Deepest tree checked (deeper trees are never kept).
+const MAX_FROZEN_DEPTH: usize = 200;
+
+/// Whether every map in `v` is frozen and not thawed since: then each
+/// holds what it held when frozen, and so does the tree. Host objects are
+/// not looked into, so trees holding one never count.
+pub(crate) fn unchanged_since_frozen(v: &Value, depth: usize) -> bool {
+    if depth > MAX_FROZEN_DEPTH {
+        return false;
+    }
+    match v {
+        Value::Map(m) => m.frozen_contents().is_some_and(|contents| {
+            contents
+                .values()
+                .all(|v| unchanged_since_frozen(v, depth + 1))
+        }),
+        Value::List(items) => items.iter().all(|v| unchanged_since_frozen(v, depth + 1)),
+        Value::Object(_) => false,
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,5 +344,43 @@ mod tests {
         // So does a key that would pass the bound on bytes.
         m.insert(b"0123456789", 5);
         assert_eq!((m.get(b"y"), m.get(b"0123456789")), (None, Some(&5)));
+    }
+
+    fn frozen_tree() -> (MapRef, MapRef) {
+        let inner = MapRef::new(capstan_gotmpl::Map::from([(
+            "k".to_string(),
+            Value::Int(1),
+        )]));
+        let root = MapRef::new(capstan_gotmpl::Map::from([(
+            "inner".to_string(),
+            Value::list(vec![Value::Map(inner.clone())]),
+        )]));
+        inner.freeze();
+        root.freeze();
+        (root, inner)
+    }
+
+    #[test]
+    fn answers_about_frozen_trees_hold_until_a_map_in_them_is_written() {
+        let (root, inner) = frozen_tree();
+        let mut m: ByFrozenMap<u8> = ByFrozenMap::new(8);
+        m.keep(&root, 1, capstan_gotmpl::thaws(), 7);
+        assert_eq!(m.get(&root, 1), Some(&7));
+        assert_eq!(m.get(&root, 2), None, "per tag");
+        let (other, _) = frozen_tree();
+        assert_eq!(m.get(&other, 1), None, "an equal tree is another map");
+        inner.update(|c| c.insert("k".into(), Value::Int(2)));
+        assert_eq!(m.get(&root, 1), None, "a write deep inside ends the answer");
+        // A tree that is not frozen all the way down is never kept.
+        let (fresh, _) = frozen_tree();
+        let open = MapRef::new(capstan_gotmpl::Map::from([(
+            "x".to_string(),
+            Value::Map(MapRef::new(capstan_gotmpl::Map::new())),
+        )]));
+        open.freeze();
+        m.keep(&open, 1, capstan_gotmpl::thaws(), 1);
+        assert_eq!(m.get(&open, 1), None);
+        m.keep(&fresh, 1, capstan_gotmpl::thaws(), 3);
+        assert_eq!(m.get(&fresh, 1), Some(&3));
     }
 }

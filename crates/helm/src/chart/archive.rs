@@ -152,6 +152,11 @@ pub(crate) fn clean_path(p: &str) -> String {
     clean_parts(p)
 }
 
+/// [`clean_path`] of a path already owned: kept, not copied, when clean.
+pub(crate) fn clean_path_owned(p: String) -> String {
+    if is_clean(&p) { p } else { clean_parts(&p) }
+}
+
 /// [`clean_path`] part by part.
 fn clean_parts(p: &str) -> String {
     let rooted = p.starts_with('/');

@@ -177,7 +177,8 @@ fn parsed_set(templates: &[Renderable]) -> Result<TemplateSet, RenderError> {
 struct Renderable {
     name: String,
     text: Arc<str>,
-    base_path: String,
+    /// Shared by the templates of a chart.
+    base_path: Arc<str>,
     /// Index into the per-chart objects.
     scope: usize,
 }
@@ -186,7 +187,10 @@ impl Renderable {
     /// `.Template` while this template executes.
     fn template_value(&self) -> Value {
         let mut template = Map::new();
-        template.insert("BasePath".into(), Value::str(self.base_path.as_str()));
+        template.insert(
+            "BasePath".into(),
+            Value::String(Arc::clone(&self.base_path)),
+        );
         template.insert("Name".into(), Value::str(self.name.as_str()));
         Value::Map(MapRef::named(template, COMMON_VALUES))
     }
@@ -723,6 +727,7 @@ fn collect(
     let next = MapRef::new(next);
     let scope = scopes.len();
     scopes.push(next.clone());
+    let base_path: Arc<str> = Arc::from(format!("{full_path}/templates"));
     for t in &chart.templates {
         if chart.is_library() {
             let base = t.name.rsplit('/').next().unwrap_or("");
@@ -730,10 +735,14 @@ fn collect(
                 continue;
             }
         }
+        let mut name = String::with_capacity(full_path.len() + 1 + t.name.len());
+        name.push_str(&full_path);
+        name.push('/');
+        name.push_str(&t.name);
         templates.push(Renderable {
-            name: crate::chart::archive::clean_path(&format!("{full_path}/{}", t.name)),
+            name: crate::chart::archive::clean_path_owned(name),
             text: template_text(&t.data),
-            base_path: format!("{full_path}/templates"),
+            base_path: Arc::clone(&base_path),
             scope,
         });
     }
@@ -749,7 +758,7 @@ mod tests {
         Renderable {
             name: name.to_string(),
             text: Arc::clone(text),
-            base_path: String::new(),
+            base_path: Arc::from(""),
             scope: 0,
         }
     }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use capstan_gotmpl::{CallContext, FuncError, Function, Map, ParamType as P, Signature, Value};
 
-use super::encoded::{Encoded, Encoder};
+use super::encoded::Encoder;
 use crate::{json, yaml};
 
 /// Helm's limit on nested `include`s of one template name.
@@ -69,8 +69,6 @@ pub struct RenderState {
     lookup: Arc<dyn Lookup>,
     /// What `fromYaml` and `fromYamlArray` read, by text (see [`Decoded`]).
     decoded: Mutex<Decoded>,
-    /// What `toJson` and `toYaml` wrote for frozen maps (see [`Encoded`]).
-    encoded: Mutex<Encoded>,
 }
 
 impl RenderState {
@@ -80,7 +78,6 @@ impl RenderState {
             included: Mutex::default(),
             lookup,
             decoded: Mutex::default(),
-            encoded: Mutex::default(),
         }
     }
 
@@ -149,10 +146,9 @@ impl Decoded {
 /// The render's state; a set without one (a caller that registered the
 /// functions without attaching it) gets an offline state of its own per
 /// call, which still bounds `include` through the engine's depth limit.
-/// `encode(v)`, or the text it gave for the same unchanged map earlier in
-/// this render (see [`Encoded`]).
+/// `encode(v)`, or the text it gave for the same unchanged map before (see
+/// [`super::encoded`]).
 fn encode_kept(
-    ctx: &dyn CallContext,
     encoder: Encoder,
     v: &Value,
     encode: impl FnOnce(&Value) -> Result<Value, FuncError>,
@@ -160,22 +156,13 @@ fn encode_kept(
     if !super::encoded::may_be_kept(v) {
         return encode(v);
     }
-    let kept = with_state(ctx, |state| {
-        state
-            .encoded
-            .lock()
-            .ok()
-            .and_then(|mut memo| memo.get(encoder, v))
-    });
-    if let Some(text) = kept {
+    if let Some(text) = super::encoded::get(encoder, v) {
         return Ok(text);
     }
+    // Read before encoding: a thaw meanwhile moves it.
+    let checked = capstan_gotmpl::thaws();
     let text = encode(v)?;
-    with_state(ctx, |state| {
-        if let Ok(mut memo) = state.encoded.lock() {
-            memo.keep(encoder, v, &text);
-        }
-    });
+    super::encoded::keep(encoder, v, &text, checked);
     Ok(text)
 }
 
@@ -276,25 +263,20 @@ pub fn helm_functions() -> Vec<(&'static str, Function)> {
     // (Capstan's size limit, see crate::budget) is reported instead.
     out.push((
         "toYaml",
-        Function::new(one(), |ctx, a| {
-            encode_kept(
-                ctx,
-                Encoder::Yaml,
-                &arg(a, 0),
-                |v| match yaml::must_to_yaml(v) {
-                    Ok(text) => Ok(Value::from(text)),
-                    Err(e) if e.kind() == yaml::YamlErrorKind::Limit => {
-                        Err(FuncError::msg(e.message()))
-                    }
-                    Err(_) => Ok(Value::from("")),
-                },
-            )
+        Function::new(one(), |_, a| {
+            encode_kept(Encoder::Yaml, &arg(a, 0), |v| match yaml::must_to_yaml(v) {
+                Ok(text) => Ok(Value::from(text)),
+                Err(e) if e.kind() == yaml::YamlErrorKind::Limit => {
+                    Err(FuncError::msg(e.message()))
+                }
+                Err(_) => Ok(Value::from("")),
+            })
         }),
     ));
     out.push((
         "mustToYaml",
-        Function::new(one(), |ctx, a| {
-            encode_kept(ctx, Encoder::Yaml, &arg(a, 0), |v| {
+        Function::new(one(), |_, a| {
+            encode_kept(Encoder::Yaml, &arg(a, 0), |v| {
                 yaml::must_to_yaml(v)
                     .map(Value::from)
                     .map_err(|e| FuncError::msg(e.to_string()))
@@ -328,8 +310,8 @@ pub fn helm_functions() -> Vec<(&'static str, Function)> {
     ));
     out.push((
         "toJson",
-        Function::new(one(), |ctx, a| {
-            encode_kept(ctx, Encoder::Json, &arg(a, 0), |v| match json::to_json(v) {
+        Function::new(one(), |_, a| {
+            encode_kept(Encoder::Json, &arg(a, 0), |v| match json::to_json(v) {
                 Ok(text) => Ok(Value::from(text)),
                 Err(e) if e.is_limit() => Err(FuncError::msg(e.message())),
                 Err(_) => Ok(Value::from("")),
@@ -338,8 +320,8 @@ pub fn helm_functions() -> Vec<(&'static str, Function)> {
     ));
     out.push((
         "mustToJson",
-        Function::new(one(), |ctx, a| {
-            encode_kept(ctx, Encoder::Json, &arg(a, 0), |v| {
+        Function::new(one(), |_, a| {
+            encode_kept(Encoder::Json, &arg(a, 0), |v| {
                 json::to_json(v)
                     .map(Value::from)
                     .map_err(|e| FuncError::msg(e.message()))

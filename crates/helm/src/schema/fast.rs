@@ -56,6 +56,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use capstan_gotmpl::MapRef;
+
+use crate::memo::ByFrozenMap;
+
 use capstan_gotmpl::{Map, Value};
 use regex::Regex;
 use serde_json::Value as Json;
@@ -88,7 +92,19 @@ const INTEGER: u8 = 64;
 #[derive(Debug)]
 pub(crate) struct FastSchema {
     nodes: Vec<Node>,
+    /// Frozen maps already found valid against a node (tagged by the
+    /// node), or convertible at up to some depth (tagged [`PLAIN`]): renders
+    /// share a chart's defaults as frozen maps, and the same sections are
+    /// validated again render after render.
+    known: Mutex<ByFrozenMap<usize>>,
 }
+
+/// The tag of "convertible by `map_to_json`" answers in
+/// [`FastSchema::known`] (node indexes are the other tags).
+const PLAIN: usize = usize::MAX;
+
+/// Answers kept per schema.
+const KNOWN_MAX: usize = 4096;
 
 /// The root is node 0.
 const ROOT: usize = 0;
@@ -168,18 +184,30 @@ impl FastSchema {
                 r.reference = Some(target);
             }
         }
-        Some(FastSchema { nodes })
+        Some(FastSchema {
+            nodes,
+            known: Mutex::new(ByFrozenMap::new(KNOWN_MAX)),
+        })
     }
 
     /// Whether boon would certainly accept `values`; `false` is "don't know".
     pub(crate) fn is_valid(&self, values: &Map) -> bool {
-        if !values.values().all(|v| plain(v, 1)) {
+        // Another thread validating against this schema holds the memory:
+        // this validation goes without it rather than wait.
+        let mut own = None;
+        let mut held = self.known.try_lock().ok();
+        let known = match held.as_deref_mut() {
+            Some(known) => known,
+            None => own.insert(ByFrozenMap::new(0)),
+        };
+        if !values.values().all(|v| plain(v, 1, known)) {
             return false;
         }
         let mut eval = Eval {
             nodes: &self.nodes,
             frames: 0,
             fuel: FUEL,
+            known,
         };
         let root = Inst::Obj(Obj::Borrowed(values));
         matches!(eval.node(ROOT, &root), Ok(true))
@@ -199,10 +227,26 @@ fn draft_of(url: &str) -> Option<Draft> {
 }
 
 /// Whether `map_to_json` converts `v` (at `depth`) without error and within
-/// our nesting bound.
-fn plain(v: &Value, depth: usize) -> bool {
+/// our nesting bound; a frozen map found so before at this depth or deeper
+/// is not walked again.
+fn plain(v: &Value, depth: usize, known: &mut ByFrozenMap<usize>) -> bool {
     if depth > MAX_NESTING {
         return false;
+    }
+    if let Value::Map(m) = v
+        && m.frozen_contents().is_some()
+    {
+        if known.get(m, PLAIN).is_some_and(|&at| at >= depth) {
+            return true;
+        }
+        let checked = capstan_gotmpl::thaws();
+        let ok = v
+            .as_map()
+            .is_some_and(|c| c.values().all(|x| plain(x, depth + 1, known)));
+        if ok {
+            known.keep(m, PLAIN, checked, depth);
+        }
+        return ok;
     }
     match v {
         Value::Nil
@@ -212,10 +256,10 @@ fn plain(v: &Value, depth: usize) -> bool {
         | Value::Float(_)
         | Value::String(_)
         | Value::Bytes(_) => true,
-        Value::List(l) => l.iter().all(|x| plain(x, depth + 1)),
+        Value::List(l) => l.iter().all(|x| plain(x, depth + 1, known)),
         Value::Map(_) => v
             .as_map()
-            .is_some_and(|m| m.values().all(|x| plain(x, depth + 1))),
+            .is_some_and(|m| m.values().all(|x| plain(x, depth + 1, known))),
         _ => false,
     }
 }
@@ -536,10 +580,11 @@ enum Inst<'a> {
     Obj(Obj<'a>),
 }
 
-/// An object instance: the caller's values, or a snapshot of a nested map.
+/// An object instance: the caller's values, or a snapshot of a nested map
+/// (and the map).
 enum Obj<'a> {
     Borrowed(&'a Map),
-    Shared(Arc<Map>),
+    Shared(Arc<Map>, MapRef),
 }
 
 impl std::ops::Deref for Obj<'_> {
@@ -548,7 +593,7 @@ impl std::ops::Deref for Obj<'_> {
     fn deref(&self) -> &Map {
         match self {
             Obj::Borrowed(m) => m,
-            Obj::Shared(m) => m,
+            Obj::Shared(m, _) => m,
         }
     }
 }
@@ -562,7 +607,9 @@ impl<'a> Inst<'a> {
             Value::String(s) => Inst::Str(s),
             Value::Bytes(b) => Inst::Bytes(b),
             Value::List(l) => Inst::List(l),
-            Value::Map(_) => v.as_map().map_or(Inst::Null, |m| Inst::Obj(Obj::Shared(m))),
+            Value::Map(r) => v
+                .as_map()
+                .map_or(Inst::Null, |m| Inst::Obj(Obj::Shared(m, r.clone()))),
             // Nil, non-finite floats; host objects were refused before.
             _ => Inst::Null,
         }
@@ -649,10 +696,30 @@ struct Eval<'s> {
     nodes: &'s [Node],
     frames: usize,
     fuel: usize,
+    known: &'s mut ByFrozenMap<usize>,
 }
 
 impl Eval<'_> {
     fn node(&mut self, idx: usize, v: &Inst<'_>) -> Verdict {
+        // A frozen map found valid against this node before still is (a
+        // "valid" answer holds whatever fuel is left now).
+        if let Inst::Obj(Obj::Shared(_, map)) = v
+            && map.frozen_contents().is_some()
+        {
+            if self.known.get(map, idx).is_some() {
+                return Ok(true);
+            }
+            let checked = capstan_gotmpl::thaws();
+            let verdict = self.evaluate(idx, v);
+            if matches!(verdict, Ok(true)) {
+                self.known.keep(map, idx, checked, 0);
+            }
+            return verdict;
+        }
+        self.evaluate(idx, v)
+    }
+
+    fn evaluate(&mut self, idx: usize, v: &Inst<'_>) -> Verdict {
         if self.frames >= MAX_FRAMES || self.fuel == 0 {
             return Err(Unknown);
         }
@@ -846,4 +913,34 @@ fn string_ok(r: &Rules, s: &str) -> bool {
         }
     }
     r.pattern.as_ref().is_none_or(|re| re.is_match(s))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "a failed unwrap is a failed test")]
+mod tests {
+    use super::*;
+    use capstan_gotmpl::Value;
+
+    #[test]
+    fn frozen_sections_are_validated_once_and_again_after_a_write() {
+        let schema = br#"{"type": "object", "properties": {"cfg": {"type": "object",
+            "properties": {"n": {"type": "integer", "maximum": 5}}}}}"#;
+        let fast = FastSchema::compile(schema).unwrap();
+        let cfg = MapRef::new(Map::from([("n".to_string(), Value::Int(3))]));
+        cfg.freeze();
+        let values = Map::from([("cfg".to_string(), Value::Map(cfg.clone()))]);
+        assert!(fast.is_valid(&values));
+        let cfg_node = 1;
+        assert!(fast.known.lock().unwrap().get(&cfg, cfg_node).is_some());
+        assert!(fast.known.lock().unwrap().get(&cfg, PLAIN).is_some());
+        assert!(fast.is_valid(&values));
+        // A write changes the section: it is validated again, and fails.
+        cfg.update(|m| m.insert("n".into(), Value::Int(9)));
+        assert!(!fast.is_valid(&values));
+        // Maps that are not frozen are never remembered.
+        let open = MapRef::new(Map::from([("n".to_string(), Value::Int(1))]));
+        let values = Map::from([("cfg".to_string(), Value::Map(open.clone()))]);
+        assert!(fast.is_valid(&values));
+        assert!(fast.known.lock().unwrap().get(&open, cfg_node).is_none());
+    }
 }
