@@ -53,6 +53,33 @@ pub struct Tree {
     pub source: Arc<Source>,
     /// The body.
     pub root: List,
+    /// How long its output was the last time it executed as a whole
+    /// template (see [`OutputHint`]).
+    pub output_hint: OutputHint,
+}
+
+/// The length of a template's last output: the next execution's buffer is
+/// sized from it, so a large output is not grown (and copied) many times
+/// over. A hint only: it changes no output.
+#[derive(Debug, Default)]
+pub struct OutputHint(std::sync::atomic::AtomicUsize);
+
+impl OutputHint {
+    /// The last output's length (0 before the first).
+    pub fn get(&self) -> usize {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Remembers an output's length.
+    pub fn set(&self, len: usize) {
+        self.0.store(len, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl Clone for OutputHint {
+    fn clone(&self) -> OutputHint {
+        OutputHint(std::sync::atomic::AtomicUsize::new(self.get()))
+    }
 }
 
 /// A sequence of nodes.

@@ -244,15 +244,23 @@ impl<'s> Exec<'s> {
     ) -> (Result<String, Error>, u64) {
         let mut ex = Exec::new(set, overlay, root_name, tree, budget);
         // The output is handed to the caller, so it cannot come from the
-        // pool: sized from the text (helpers included make it longer), it
-        // is grown a few times less on the way.
-        ex.out = String::with_capacity(tree.source.text.len().clamp(128, 32 << 10) * 2);
+        // pool: sized from the last output of the template (a chart is
+        // rendered again and again by a fleet or a controller) or, the first
+        // time, from the text (helpers included make it longer), it is grown
+        // a few times less on the way.
+        let last = tree.output_hint.get();
+        ex.out = String::with_capacity(if last > 0 {
+            last + last / 8
+        } else {
+            tree.source.text.len().clamp(128, 32 << 10) * 2
+        });
         ex.out_pool = spare::take();
         (ex.arg_pool, ex.val_pool) = spare::take_args();
         ex.vars.push(("$", data.clone()));
-        let result = ex
-            .walk_list(&tree.root, &data)
-            .map(|_| std::mem::take(&mut ex.out));
+        let result = ex.walk_list(&tree.root, &data).map(|_| {
+            tree.output_hint.set(ex.out.len());
+            std::mem::take(&mut ex.out)
+        });
         spare::give(std::mem::take(&mut ex.out_pool));
         // A failed call leaves its vectors out of the pools: those in them
         // are all empty.

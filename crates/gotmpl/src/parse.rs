@@ -17,7 +17,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::ast::{Arg, Branch, BranchKind, Command, List, Node, Pipe, Pos, Source, Tree, Variable};
+use crate::ast::{
+    Arg, Branch, BranchKind, Command, List, Node, OutputHint, Pipe, Pos, Source, Tree, Variable,
+};
 use crate::error::{Error, ErrorKind};
 use crate::escape::go_quote;
 use crate::functable::FuncHint;
@@ -322,6 +324,7 @@ impl<'a> Parser<'a> {
             name,
             source: Arc::clone(&self.source),
             root,
+            output_hint: OutputHint::default(),
         };
         let existing = self
             .tree_index

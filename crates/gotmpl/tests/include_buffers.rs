@@ -65,3 +65,20 @@ fn included_outputs_are_their_own_across_calls_and_executions() {
     assert!(set.execute("bad", &Value::Nil).is_err());
     assert_eq!(set.execute("c", &Value::Nil).as_deref().ok(), Some("<s>"));
 }
+
+#[test]
+fn outputs_of_any_length_follow_each_other() {
+    // The buffer of an execution is sized from the template's last output
+    // (a hint): longer, shorter and longer again, each output is whole.
+    let mut set = TemplateSet::new();
+    set.parse("t", "{{ range . }}{{ . }},{{ end }}")
+        .unwrap_or_else(|e| panic!("{e}"));
+    for n in [3usize, 20_000, 1, 0, 50_000, 7] {
+        let items: Vec<Value> = (0..n).map(|i| Value::Int(i as i64 % 10)).collect();
+        let want: String = (0..n).map(|i| format!("{},", i % 10)).collect();
+        let got = set
+            .execute("t", &Value::list(items))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(got, want, "{n} items");
+    }
+}
