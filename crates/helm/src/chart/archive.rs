@@ -185,9 +185,21 @@ fn clean_parts(p: &str) -> String {
 /// Whether [`clean_path`] would give `p` back as it is: relative, no empty,
 /// `.` or `..` part (most paths; checked without building anything).
 fn is_clean(p: &str) -> bool {
-    !p.is_empty()
-        && !p.starts_with('/')
-        && p.split('/').all(|part| !matches!(part, "" | "." | ".."))
+    let b = p.as_bytes();
+    if b.first().is_none_or(|&c| c == b'/') {
+        return false;
+    }
+    // Each part starts at 0 or after a slash; only an empty part or one
+    // starting with a dot can be unclean.
+    let dirty = |start: usize| {
+        matches!(
+            b.get(start..),
+            None | Some(
+                [] | [b'/', ..] | [b'.'] | [b'.', b'/', ..] | [b'.', b'.'] | [b'.', b'.', b'/', ..]
+            )
+        )
+    };
+    !dirty(0) && !memchr::memchr_iter(b'/', b).any(|at| dirty(at + 1))
 }
 
 struct Entry {
@@ -443,6 +455,36 @@ fn parse_pax(body: &[u8]) -> Result<Vec<(String, String)>, ArchiveError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clean_paths_are_told_without_cleaning_them() {
+        let parts = ["a", ".", "..", "", "b.c", ".x", "..y", "x..", "..."];
+        let mut paths = vec![String::new()];
+        for _ in 0..3 {
+            let mut longer = Vec::new();
+            for p in &paths {
+                for part in parts {
+                    longer.push(if p.is_empty() {
+                        part.to_string()
+                    } else {
+                        format!("{p}/{part}")
+                    });
+                }
+            }
+            paths.extend(longer);
+        }
+        for p in paths
+            .iter()
+            .flat_map(|p| [p.clone(), format!("/{p}"), format!("{p}/")])
+        {
+            // As the plain definition says, and a clean path cleans to itself.
+            let expected = !p.is_empty()
+                && !p.starts_with('/')
+                && p.split('/').all(|part| !matches!(part, "" | "." | ".."));
+            assert_eq!(is_clean(&p), expected, "{p:?}");
+            assert!(!expected || clean_parts(&p) == p, "{p:?}");
+        }
+    }
 
     #[test]
     fn names() {

@@ -177,6 +177,8 @@ fn parsed_set(templates: &[Renderable]) -> Result<TemplateSet, RenderError> {
 struct Renderable {
     name: String,
     text: Arc<str>,
+    /// The text mentions `Subcharts`.
+    mentions_subcharts: bool,
     /// Shared by the templates of a chart.
     base_path: Arc<str>,
     /// Index into the per-chart objects.
@@ -340,6 +342,7 @@ fn render_here(
         todo,
         lookup: opts.lookup.clone(),
         documents,
+        guarded,
     });
     if opts.side_by_side != SideBySide::Never
         && work.todo.len() >= PARALLEL_MIN_TEMPLATES
@@ -354,7 +357,7 @@ fn render_here(
         // Copies of the chart's top-level map stand for it on two threads;
         // only `.Subcharts` could tell (it holds a subchart's own map,
         // whose `.Template` is the last one set there).
-        && !work.templates.iter().any(|t| t.text.contains("Subcharts"))
+        && !work.templates.iter().any(|t| t.mentions_subcharts)
     {
         match render_side_by_side(&work) {
             SideBySideOutcome::Done(out) => {
@@ -447,6 +450,10 @@ struct Work {
     lookup: Arc<dyn Lookup>,
     /// Make each template's documents where it executes (see [`Output`]).
     documents: bool,
+    /// The render's values share maps with the chart (see
+    /// `crate::values::prepare_shared`): its templates execute guarded,
+    /// and every map a frozen, unthawed one holds is frozen too.
+    guarded: bool,
 }
 
 /// One template executed with `data` as dot.
@@ -487,7 +494,7 @@ fn scope_copy(scope: &MapRef, t: &Renderable) -> Value {
 fn render_side_by_side(work: &Arc<Work>) -> SideBySideOutcome {
     let mut seen = Seen::default();
     for scope in &work.scopes {
-        freeze_maps(&Value::Map(scope.clone()), &mut seen);
+        freeze_maps(&Value::Map(scope.clone()), &mut seen, work.guarded);
     }
     let queue = Arc::new(Queue {
         next: AtomicUsize::new(0),
@@ -625,9 +632,17 @@ impl std::hash::Hasher for AddressHasher {
 }
 
 /// Freezes every map reachable from `v` (lists included), each once.
-fn freeze_maps(v: &Value, seen: &mut Seen) {
+/// With `whole_when_frozen`, a map found frozen and unthawed is not looked
+/// into: its maps are frozen already. That holds for the maps a render
+/// shares with its chart and the user's values, each frozen whole before
+/// it is shared (`crate::values::prepare_shared`), and for nothing else
+/// this render could reach (everything else it built afresh).
+fn freeze_maps(v: &Value, seen: &mut Seen, whole_when_frozen: bool) {
     match v {
         Value::Map(m) => {
+            if whole_when_frozen && m.frozen_contents().is_some() {
+                return;
+            }
             if !seen.insert(m.addr()) {
                 return;
             }
@@ -636,13 +651,13 @@ fn freeze_maps(v: &Value, seen: &mut Seen) {
             // updates.
             m.read(|contents| {
                 for v in contents.values() {
-                    freeze_maps(v, seen);
+                    freeze_maps(v, seen, whole_when_frozen);
                 }
             });
         }
         Value::List(items) => {
             for v in items.iter() {
-                freeze_maps(v, seen);
+                freeze_maps(v, seen, whole_when_frozen);
             }
         }
         _ => {}
@@ -653,13 +668,14 @@ fn freeze_maps(v: &Value, seen: &mut Seen) {
 /// conversion does), made once per file buffer: a chart loaded once and
 /// rendered many times is not validated and copied again on every render
 /// (a megabyte on a large chart).
-fn template_text(data: &Arc<[u8]>) -> Arc<str> {
-    static TEXTS: LazyLock<Mutex<ByBuffer<Arc<str>>>> =
-        LazyLock::new(|| Mutex::new(ByBuffer::new(64 << 20)));
+/// With it, whether the text mentions `Subcharts` (see [`render_here`]).
+fn template_text(data: &Arc<[u8]>) -> (Arc<str>, bool) {
+    type Texts = ByBuffer<(Arc<str>, bool)>;
+    static TEXTS: LazyLock<Mutex<Texts>> = LazyLock::new(|| Mutex::new(ByBuffer::new(64 << 20)));
     if let Ok(texts) = TEXTS.lock()
-        && let Some(text) = texts.get(data)
+        && let Some((text, subcharts)) = texts.get(data)
     {
-        return Arc::clone(text);
+        return (Arc::clone(text), *subcharts);
     }
     // Validating is much cheaper than the lossy conversion, and templates
     // are nearly always valid UTF-8.
@@ -667,10 +683,11 @@ fn template_text(data: &Arc<[u8]>) -> Arc<str> {
         Ok(text) => Arc::from(text),
         Err(_) => Arc::from(String::from_utf8_lossy(data).as_ref()),
     };
+    let subcharts = memchr::memmem::find(text.as_bytes(), b"Subcharts").is_some();
     if let Ok(mut texts) = TEXTS.lock() {
-        texts.insert(data, Arc::clone(&text));
+        texts.insert(data, (Arc::clone(&text), subcharts));
     }
-    text
+    (text, subcharts)
 }
 
 /// Builds the objects of `chart` and its subcharts (Helm's `recAllTpls`):
@@ -739,9 +756,11 @@ fn collect(
         name.push_str(&full_path);
         name.push('/');
         name.push_str(&t.name);
+        let (text, mentions_subcharts) = template_text(&t.data);
         templates.push(Renderable {
             name: crate::chart::archive::clean_path_owned(name),
-            text: template_text(&t.data),
+            text,
+            mentions_subcharts,
             base_path: Arc::clone(&base_path),
             scope,
         });
@@ -758,6 +777,7 @@ mod tests {
         Renderable {
             name: name.to_string(),
             text: Arc::clone(text),
+            mentions_subcharts: false,
             base_path: Arc::from(""),
             scope: 0,
         }
