@@ -137,3 +137,152 @@ fn odd_heads_agree() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Line shapes a skipped subtree is made of: the ones the head reader's
+/// skipping loop decides itself, and the ones next to them it must leave
+/// to the generic reader (or bail on, as that reader does).
+const SHAPES: &[&str] = &[
+    "a: b",
+    "a:",
+    "- a: b",
+    "- a",
+    "-",
+    "- a:",
+    "- - a",
+    "-  a: b",
+    "a: \"x y\"",
+    "- a: \"x\"",
+    "a: \"x\\q\"",
+    "a: \"x\" z",
+    "# c",
+    "",
+    "a:b",
+    "a: b:",
+    "a: b #c",
+    "a: b#c",
+    "a: b  # c: d",
+    "a: .inf",
+    "- -.Inf",
+    "a: .nan",
+    "1: x",
+    "true: x",
+    "null: x",
+    "~: x",
+    "\"q\": x",
+    "'q': x",
+    "a: [b, c]",
+    "a: {b: c}",
+    "a: |",
+    "text",
+    "a: >-",
+    "---",
+    "...",
+    "a:\tb",
+    "\ta: b",
+    "a b: c",
+    "a: b c",
+    "yes: x",
+    "a: 'x'",
+    "<<: x",
+    "a: /p",
+    "a: 1",
+    "a: &x b",
+    "? a",
+];
+
+/// A document whose skipped part is `lines`, in one of the places the head
+/// reader skips: under a root key, a metadata key, or as items of
+/// sequences where a mapping was wanted.
+fn skip_document(template: usize, lines: &str) -> String {
+    match template {
+        0 => format!("kind: K\nspec:\n{lines}metadata:\n  name: n\n"),
+        1 => format!("metadata:\n  labels:\n{lines}  name: n\nkind: K\n"),
+        2 => format!("- x\n{lines}"),
+        3 => format!("kind: K\nmetadata:\n- a\n{lines}"),
+        _ => format!("apiVersion: v1\nspec:\n  x: 1\n{lines}"),
+    }
+}
+
+fn skip_agrees(doc: &str) -> Result<bool, String> {
+    let tiny = Limits {
+        max_bytes: 512,
+        max_depth: 3,
+        max_nodes: 12,
+    };
+    head_agrees(doc, &tiny).map_err(|diff| format!("{doc:?} (tiny limits):\n{diff}"))?;
+    head_agrees(doc, &Limits::default()).map_err(|diff| format!("{doc:?}:\n{diff}"))
+}
+
+/// Every pair of line shapes at indentations around the skipped key's
+/// (sequences at the parent key's indentation, over- and under-indented
+/// continuations, comments and blank lines anywhere), in every place a
+/// subtree is skipped: the head reader bails where the value reader bails
+/// and otherwise reads what the full reader reads.
+#[test]
+#[allow(clippy::print_stderr)] // the acceptance count is the report
+fn skipped_line_pairs_agree() {
+    let indents = [0usize, 1, 2, 3, 4];
+    let lines: Vec<String> = SHAPES
+        .iter()
+        .flat_map(|shape| {
+            indents
+                .iter()
+                .map(move |&i| format!("{}{shape}\n", " ".repeat(i)))
+        })
+        .collect();
+    let (mut seen, mut answered) = (0usize, 0usize);
+    let mut failures = Vec::new();
+    for (i, first) in lines.iter().enumerate() {
+        for (j, second) in lines.iter().enumerate() {
+            let doc = skip_document((i + j) % 5, &format!("{first}{second}"));
+            seen += 1;
+            match skip_agrees(&doc) {
+                Ok(a) => answered += usize::from(a),
+                Err(diff) => failures.push(diff),
+            }
+            if failures.len() > 20 {
+                break;
+            }
+        }
+    }
+    eprintln!("head reader answered for {answered} of {seen} skipped pairs");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    // Most pairs are not YAML at all, or not in the fast reader's subset.
+    assert!(answered * 100 >= seen * 3, "only {answered} of {seen}");
+}
+
+mod generated {
+    use proptest::prelude::*;
+
+    use super::{SHAPES, skip_agrees, skip_document};
+
+    fn line() -> impl Strategy<Value = String> {
+        (0usize..9, proptest::sample::select(SHAPES))
+            .prop_map(|(indent, shape)| format!("{}{shape}\n", " ".repeat(indent)))
+    }
+
+    /// Common shapes more often, so that long runs of them (deep nesting,
+    /// sequences in mappings in sequences) are generated.
+    fn common_line() -> impl Strategy<Value = String> {
+        let common = &SHAPES[..10];
+        prop_oneof![
+            3 => (0usize..5, proptest::sample::select(common)).prop_map(|(indent, shape)| {
+                format!("{}{shape}\n", " ".repeat(indent * 2))
+            }),
+            1 => line(),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn skipped_subtrees_agree(
+            template in 0usize..5,
+            lines in proptest::collection::vec(common_line(), 1..12),
+        ) {
+            let doc = skip_document(template, &lines.concat());
+            skip_agrees(&doc).map_err(TestCaseError::fail)?;
+        }
+    }
+}

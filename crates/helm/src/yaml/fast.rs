@@ -38,12 +38,14 @@ mod json;
 mod quoted;
 mod scan;
 mod sink;
+mod skip;
 
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::marker::PhantomData;
 
 use capstan_gotmpl::Value;
+use capstan_gotmpl::format::words::HIGHS;
 use flow::Pos;
 use quoted::{double_quoted, single_quoted};
 use scan::{PlainStop, plain_stop};
@@ -98,6 +100,7 @@ fn read<S: Sink>(text: &str, limits: &Limits) -> Option<S::Node> {
         max_depth: limits.max_depth.min(MAX_FAST_DEPTH),
         tabs: memchr::memchr(b'\t', text.as_bytes()).is_some(),
         last_next: Cell::new((usize::MAX, None)),
+        frames: Vec::new(),
         sink: PhantomData,
     };
     // A leading document start, alone on its line (or with a comment),
@@ -126,7 +129,9 @@ fn read<S: Sink>(text: &str, limits: &Limits) -> Option<S::Node> {
 }
 
 /// `text` split at `\n` as `str::split` splits it, finding line ends with
-/// `memchr`: much cheaper per line than `split` for short lines.
+/// `memchr`: much cheaper per line than `split` for short lines. (Eight
+/// bytes at a time with [`scan::flags`] was tried: about as dear on short
+/// lines, four times dearer on long ones.)
 fn split_lines(text: &str) -> Vec<&str> {
     // Manifests' lines are a few dozen bytes: one allocation most times.
     let mut lines = Vec::with_capacity(text.len() / 24 + 2);
@@ -180,11 +185,25 @@ struct Reader<'a, S> {
     tabs: bool,
     /// The last question [`Reader::next`] answered, and its answer.
     last_next: Cell<(usize, NextLine)>,
+    /// The open collections of [`Reader::skip_value`], kept for the next
+    /// subtree skipped.
+    frames: Vec<skip::Frame>,
     sink: PhantomData<S>,
 }
 
+/// The spaces `line` starts with: most indentations end within the first
+/// eight bytes, counted in one step.
+#[inline]
 fn leading_spaces(line: &str) -> usize {
-    line.bytes().take_while(|&b| b == b' ').count()
+    let b = line.as_bytes();
+    let Some(word) = b.first_chunk::<{ scan::WORD }>() else {
+        return b.iter().take_while(|&&c| c == b' ').count();
+    };
+    let others = !scan::flags(u64::from_le_bytes(*word), b' ') & HIGHS;
+    if others != 0 {
+        return scan::first(others);
+    }
+    scan::WORD + b[scan::WORD..].iter().take_while(|&&c| c == b' ').count()
 }
 
 fn is_seq_entry(rest: &str) -> bool {
@@ -328,14 +347,13 @@ impl<'a, S: Sink> Reader<'a, S> {
             let item_col = indent + 1 + spaces;
             let item_rest = &l[item_col..];
             let (value, after) = if S::skips(item_want) {
-                let ((), after) = self.skipping(|r| {
-                    r.item(
+                let after = self.skipping(|r| {
+                    r.skip_item(
                         cur,
                         indent,
                         item_col,
                         comment_or_end(item_rest, spaces > 0),
                         depth,
-                        (),
                     )
                 })?;
                 (S::skipped(item_want), after)
@@ -394,8 +412,7 @@ impl<'a, S: Sink> Reader<'a, S> {
             self.count()?;
             let value_want = S::value_want(want, &key);
             let (value, after) = if S::skips(value_want) {
-                let ((), after) =
-                    self.skipping(|r| r.value(cur, after_colon, indent, depth, ()))?;
+                let after = self.skipping(|r| r.skip_value(cur, after_colon, indent, depth))?;
                 (S::skipped(value_want), after)
             } else {
                 self.value(cur, after_colon, indent, depth, value_want)?
@@ -484,10 +501,12 @@ impl<'a, S: Sink> Reader<'a, S> {
             max_depth: self.max_depth,
             tabs: self.tabs,
             last_next: Cell::new(self.last_next.get()),
+            frames: std::mem::take(&mut self.frames),
             sink: PhantomData,
         };
         let out = read(&mut skipper);
         self.lines = skipper.lines;
+        self.frames = skipper.frames;
         self.nodes = skipper.nodes;
         self.last_next.set(skipper.last_next.get());
         out
@@ -515,7 +534,7 @@ impl<'a, S: Sink> Reader<'a, S> {
                 if text.len() > MAX_KEY_LEN || text.len() != end || text == "<<" {
                     return None;
                 }
-                if !surely_string(text) {
+                if !surely_string(text.as_bytes()) {
                     match resolve(text, Schema::V2) {
                         Resolved::Str | Resolved::Timestamp => {}
                         _ => return None,
@@ -583,8 +602,8 @@ impl<'a, S: Sink> Reader<'a, S> {
 /// timestamp never, and one of the YAML 1.1 booleans and nulls (none
 /// longer than five bytes, each starting with one of `yYnNtTfFoO`) at
 /// most.
-fn surely_string(text: &str) -> bool {
-    match text.as_bytes().first() {
+fn surely_string(text: &[u8]) -> bool {
+    match text.first() {
         Some(b'y' | b'Y' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'o' | b'O') => text.len() > 5,
         Some(c) => c.is_ascii_alphabetic(),
         None => false,
@@ -682,12 +701,12 @@ mod tests {
             }
         }
         for w in &words {
-            if super::surely_string(w) {
+            if super::surely_string(w.as_bytes()) {
                 assert_eq!(resolve(w, Schema::V2), Resolved::Str, "{w:?}");
             }
         }
-        assert!(super::surely_string("namespace"));
-        assert!(!super::surely_string("no"));
+        assert!(super::surely_string(b"namespace"));
+        assert!(!super::surely_string(b"no"));
     }
 
     #[test]
