@@ -383,14 +383,16 @@ fn render_chart_here(
         }
     }
 
-    let mut caps = Capabilities::default();
-    if let Some(kv) = &req.kube_version {
-        caps.kube_version = kv.clone();
-    }
-    caps.api_versions.0.extend(req.api_versions.iter().cloned());
     let mut render_opts = RenderOptions::new(&req.release, &req.namespace);
     render_opts.release.is_upgrade = req.is_upgrade;
-    render_opts.capabilities = Arc::new(caps);
+    if req.kube_version.is_some() || !req.api_versions.is_empty() {
+        let mut caps = Capabilities::default();
+        if let Some(kv) = &req.kube_version {
+            caps.kube_version = kv.clone();
+        }
+        caps.api_versions.0.extend(req.api_versions.iter().cloned());
+        render_opts.capabilities = Arc::new(caps);
+    }
 
     let meta = &prepared.chart.metadata;
     if !meta.kube_version.is_empty()

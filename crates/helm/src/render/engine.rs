@@ -83,13 +83,21 @@ pub enum SideBySide {
     Always,
 }
 
+/// Helm's default capabilities, built once (every render without
+/// `--kube-version` or `--api-versions` shares them).
+pub(crate) fn default_capabilities() -> Arc<Capabilities> {
+    static DEFAULT: LazyLock<Arc<Capabilities>> =
+        LazyLock::new(|| Arc::new(Capabilities::default()));
+    Arc::clone(&DEFAULT)
+}
+
 impl RenderOptions {
     /// Options for a first install of `release` into `namespace`, with Helm's
     /// default capabilities and no cluster.
     pub fn new(release: &str, namespace: &str) -> RenderOptions {
         RenderOptions {
             release: Release::install(release, namespace),
-            capabilities: Arc::new(Capabilities::default()),
+            capabilities: default_capabilities(),
             strict: false,
             lookup: Arc::new(NoCluster),
             side_by_side: SideBySide::WhenWorthIt,
