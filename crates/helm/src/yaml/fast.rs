@@ -128,20 +128,62 @@ fn read<S: Sink>(text: &str, limits: &Limits) -> Option<S::Node> {
     }
 }
 
-/// `text` split at `\n` as `str::split` splits it, finding line ends with
-/// `memchr`: much cheaper per line than `split` for short lines. (Eight
+/// `text` split at `\n` as `str::split` splits it. Each line's end is
+/// looked for by SSE2 (part of x86-64: no run-time dispatch) in its first
+/// [`SHORT_LINE`] bytes, and only past them by `memchr`, which picks the
+/// widest vectors there are: most of a manifest's lines are a few dozen
+/// bytes, where a dispatched search costs more in setting up than in
+/// searching, and a few (JSON in a ConfigMap) are many kilobytes. (Eight
 /// bytes at a time with [`scan::flags`] was tried: about as dear on short
 /// lines, four times dearer on long ones.)
 fn split_lines(text: &str) -> Vec<&str> {
     // Manifests' lines are a few dozen bytes: one allocation most times.
     let mut lines = Vec::with_capacity(text.len() / 24 + 2);
+    let b = text.as_bytes();
+    let short = ShortSearch::new();
     let mut start = 0;
-    for at in memchr::memchr_iter(b'\n', text.as_bytes()) {
-        lines.push(&text[start..at]);
-        start = at + 1;
+    loop {
+        let head = &b[start..b.len().min(start + SHORT_LINE)];
+        let end = match short.find(head) {
+            Some(k) => start + k,
+            None if head.len() < SHORT_LINE => break,
+            None => match memchr::memchr(b'\n', &b[start + SHORT_LINE..]) {
+                Some(k) => start + SHORT_LINE + k,
+                None => break,
+            },
+        };
+        lines.push(&text[start..end]);
+        start = end + 1;
     }
     lines.push(&text[start..]);
     lines
+}
+
+/// Bytes of a line searched by [`ShortSearch`] before `memchr`.
+const SHORT_LINE: usize = 64;
+
+/// A search for `\n` in a few dozen bytes.
+struct ShortSearch {
+    #[cfg(target_arch = "x86_64")]
+    sse2: Option<memchr::arch::x86_64::sse2::memchr::One>,
+}
+
+impl ShortSearch {
+    fn new() -> ShortSearch {
+        ShortSearch {
+            #[cfg(target_arch = "x86_64")]
+            sse2: memchr::arch::x86_64::sse2::memchr::One::new(b'\n'),
+        }
+    }
+
+    #[inline]
+    fn find(&self, b: &[u8]) -> Option<usize> {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(sse2) = &self.sse2 {
+            return sse2.find(b);
+        }
+        memchr::memchr(b'\n', b)
+    }
 }
 
 /// Text whose characters need no care: printable ASCII, tabs and line
@@ -741,6 +783,21 @@ mod tests {
         ] {
             let expected: Vec<&str> = text.split('\n').collect();
             assert_eq!(super::split_lines(text), expected, "{text:?}");
+        }
+        // Lines around the length searched before `memchr`, and long ones.
+        for len in [
+            0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 5000,
+        ] {
+            let line = "x".repeat(len);
+            for text in [
+                line.clone(),
+                format!("{line}\n"),
+                format!("{line}\n{line}"),
+                format!("a\n{line}\n\nb\n{line}\n"),
+            ] {
+                let expected: Vec<&str> = text.split('\n').collect();
+                assert_eq!(super::split_lines(&text), expected, "{len}");
+            }
         }
     }
 }

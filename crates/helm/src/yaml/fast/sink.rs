@@ -214,6 +214,9 @@ impl Sink for ValueSink {
 
 /// A plain scalar as a template value; `None` for infinities and NaN.
 pub(super) fn plain_value(text: &str) -> Option<Value> {
+    if super::surely_string(text.as_bytes()) {
+        return Some(Value::from(text));
+    }
     Some(match resolve(text, Schema::V2) {
         Resolved::Null => Value::Nil,
         Resolved::Bool(b) => Value::Bool(b),

@@ -367,6 +367,10 @@ impl<'a> Reader<'a, SkipSink> {
                     }
                 }
                 Step::After { mut after } => 'lines: loop {
+                    if stack.len() > 1 {
+                        let Frame { indent, seq, .. } = top(stack);
+                        after = self.sure_lines(after, indent, seq)?;
+                    }
                     let next = self.next(after)?;
                     loop {
                         // The root is the generic reader's caller: it
@@ -455,6 +459,53 @@ impl<'a> Reader<'a, SkipSink> {
                 },
             };
         }
+    }
+
+    /// The lines from `after` on that continue the collection on top (at
+    /// `indent`, a sequence when `seq`) with a whole [`Sure::Pair`] (in a
+    /// mapping) or `- ` and a [`Sure::Scalar`] (in a sequence), counted:
+    /// the line after them. This is what the loop would do with them, by
+    /// the shortest way: each is the next content line (its first byte is
+    /// neither blank, nor a comment, nor a document marker), at the
+    /// collection's indentation, and a whole node.
+    #[inline]
+    fn sure_lines(&mut self, mut after: usize, indent: usize, seq: bool) -> Option<usize> {
+        if self.tabs {
+            return Some(after);
+        }
+        while let Some(l) = self.lines.get(after) {
+            let b = l.as_bytes();
+            let col = if seq { indent + 2 } else { indent };
+            let Some(&c) = b.get(col) else {
+                break;
+            };
+            if !sure_start(c) || leading_spaces(l) != indent {
+                break;
+            }
+            if seq {
+                if b.get(indent..indent + 2) != Some(b"- ") || sure_shape(&b[col..]) != Sure::Scalar
+                {
+                    break;
+                }
+                self.count()?;
+            } else {
+                match sure_shape(&b[col..]) {
+                    Sure::Pair(None) => {}
+                    Sure::Pair(Some(v)) => {
+                        let rest = &l[col + v..];
+                        let (_, end) = double_quoted(rest, false, false)?;
+                        trailer(&rest[end..])?;
+                    }
+                    _ => break,
+                }
+                self.nodes += 2;
+                if self.nodes >= self.max_nodes {
+                    return None;
+                }
+            }
+            after += 1;
+        }
+        Some(after)
     }
 
     /// The key and value of a line [`Reader::sure_line`] found to be a
