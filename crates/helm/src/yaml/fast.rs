@@ -28,7 +28,8 @@
 //! Here: lines, block collections and plain scalars. Elsewhere: flow
 //! collections ([`flow`]), block scalars ([`block`]), quoted scalars
 //! ([`quoted`]) and the byte scans under them ([`scan`]), what is built
-//! ([`sink`], [`head`]), test and benchmark hooks ([`hooks`]).
+//! ([`sink`], [`head`]), the loop that reads the subtrees the head reader
+//! keeps nothing of ([`skip`]), test and benchmark hooks ([`hooks`]).
 
 mod block;
 mod flow;

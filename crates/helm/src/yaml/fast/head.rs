@@ -9,7 +9,8 @@
 //! field holding a list or a number prints as before), the mappings on the
 //! way to them as lists of the pairs that matter, and nothing at all of the
 //! rest. The reader still reads and checks every node (the skipped
-//! subtrees by the same code on [`super::sink::SkipSink`], which builds
+//! subtrees by [`super::skip`]'s loop, which takes the generic reader's
+//! decisions on [`super::sink::SkipSink`] without its recursion and builds
 //! nothing), so it bails on exactly the documents it bails on when it
 //! builds everything, and the full reader decides those (errors included).
 
