@@ -235,6 +235,8 @@ impl<'a> Reader<'a, SkipSink> {
         // One stack for every subtree of the document.
         let mut stack = std::mem::take(&mut self.frames);
         stack.clear();
+        // Manifests nest a handful deep: one allocation per document.
+        stack.reserve(16);
         stack.push(root);
         let out = self.skip_steps(&mut stack, step);
         self.frames = stack;
