@@ -194,9 +194,12 @@ impl ShortSearch {
 fn plain_text(text: &str) -> bool {
     // One pass without branches or early exits, so the loop vectorises
     // (the slow check below is for the rare texts it turns down).
+    // Bytes below a space, DEL and non-ASCII bytes (which all wrap past
+    // 0x7f when one is added) are looked at; of them, only tabs and line
+    // feeds need no care.
     let other = text.as_bytes().iter().fold(0u8, |acc, &b| {
-        let printable = b.wrapping_sub(0x20) < 0x5f;
-        acc | u8::from(!(printable | (b == b'\n') | (b == b'\t')))
+        let care = (b.wrapping_add(1) as i8) <= 0x20;
+        acc | u8::from(care & (b != b'\n') & (b != b'\t'))
     });
     other == 0
         || text.chars().all(|c| {
