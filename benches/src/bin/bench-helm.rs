@@ -15,6 +15,7 @@
 //! - `cold_ns`: the whole `helm template` path from disk (load the chart,
 //!   read the values files, render, sort, print) with the template cache
 //!   emptied before every run: what one `capstan template` process does.
+//!   Cold runs are made after every input's warm runs.
 //!
 //! With `--print`, prints the first input's output instead; `--warm-only`
 //! skips the cold runs (one is still made), for profilers.
@@ -50,6 +51,12 @@ fn bench() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     // For profilers: time only the warm renders.
     let warm_only = args.iter().any(|a| a == "--warm-only");
     let mut stdout = std::io::stdout().lock();
+    // Every input's warm runs come before any cold run: a cold run empties
+    // the template cache and loads its chart afresh, as a new process
+    // would, but in this process it leaves a heap churned by the charts it
+    // loaded and dropped, which no real process that renders a chart again
+    // and again has, and which made the next input's warm runs slower.
+    let mut measured = Vec::new();
     for line in std::io::stdin().lock().lines() {
         let line = line?;
         let words: Vec<&str> = line.split_whitespace().collect();
@@ -107,6 +114,9 @@ fn bench() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 })
                 .collect(),
         );
+        measured.push((chart.to_string(), opts, warm, first.stdout.len()));
+    }
+    for (chart, opts, warm, output_bytes) in measured {
         let cold = median(
             (0..if warm_only { 1 } else { runs })
                 .map(|_| {
@@ -119,8 +129,7 @@ fn bench() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         );
         writeln!(
             stdout,
-            "{{\"chart\": \"{chart}\", \"median_ns\": {warm}, \"cold_ns\": {cold}, \"output_bytes\": {}}}",
-            first.stdout.len()
+            "{{\"chart\": \"{chart}\", \"median_ns\": {warm}, \"cold_ns\": {cold}, \"output_bytes\": {output_bytes}}}",
         )?;
     }
     Ok(())

@@ -37,4 +37,4 @@ pub use cache::{ParseCache, sample_hash};
 pub use error::{Error, ErrorKind};
 pub use func::{CallContext, FuncBody, FuncError, Function, ParamType, Signature};
 pub use set::{Limits, MissingKey, TemplateSet};
-pub use value::{Map, MapRef, Object, SharedWrite, Value, thaws};
+pub use value::{Map, MapRef, Object, SharedWrite, Value, WeakMapRef, thaws};

@@ -225,9 +225,43 @@ impl MapRef {
         Arc::ptr_eq(&self.0, &other.0)
     }
 
+    /// A reference that does not keep the map's contents alive (see
+    /// [`WeakMapRef`]).
+    pub fn downgrade(&self) -> WeakMapRef {
+        WeakMapRef(Arc::downgrade(&self.0))
+    }
+
     /// An address identifying the map (for `%p`).
     pub fn addr(&self) -> usize {
         Arc::as_ptr(&self.0) as *const () as usize
+    }
+}
+
+/// A weak reference to a map, for memories of answers about maps: it does
+/// not keep the map (nor its contents) alive, but while it lives no other
+/// map can take the map's address ([`MapRef::addr`]).
+#[derive(Clone)]
+pub struct WeakMapRef(std::sync::Weak<MapCell>);
+
+impl WeakMapRef {
+    /// The map, while someone else still holds it.
+    pub fn upgrade(&self) -> Option<MapRef> {
+        self.0.upgrade().map(MapRef)
+    }
+
+    /// Whether someone still holds the map.
+    pub fn is_alive(&self) -> bool {
+        self.0.strong_count() > 0
+    }
+}
+
+impl fmt::Debug for WeakMapRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.is_alive() {
+            "WeakMapRef(alive)"
+        } else {
+            "WeakMapRef(dropped)"
+        })
     }
 }
 

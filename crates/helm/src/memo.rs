@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 
-use capstan_gotmpl::{MapRef, Value};
+use capstan_gotmpl::{MapRef, Value, WeakMapRef};
 
 /// A bounded memory from byte strings to answers.
 pub(crate) struct ByContent<V> {
@@ -149,10 +149,16 @@ impl<V> ByBuffer<V> {
 /// tag (what was asked). An answer is given back while every map of the
 /// tree is frozen and unthawed: checked when it is kept, and again only
 /// when some map of the process was thawed since ([`capstan_gotmpl::thaws`]).
-/// The roots are held, so no other map can take a root's address.
+/// Roots are held weakly, as [`ByBuffer`] holds buffers: no other map can
+/// take a root's address while its entry lives, an answer is given only
+/// while the root is alive elsewhere, and entries of dropped roots are
+/// swept as the memory grows (maps of a chart loaded afresh for one render
+/// leave nothing behind).
 pub(crate) struct ByFrozenMap<V> {
-    entries: HashMap<(usize, usize), (MapRef, u64, V), AddressHash>,
+    entries: HashMap<(usize, usize), (WeakMapRef, u64, V), AddressHash>,
     max_entries: usize,
+    /// Entries at which the next sweep of dead ones happens.
+    sweep_at: usize,
 }
 
 impl<V> std::fmt::Debug for ByFrozenMap<V> {
@@ -164,11 +170,15 @@ impl<V> std::fmt::Debug for ByFrozenMap<V> {
 }
 
 impl<V> ByFrozenMap<V> {
+    /// Entries before the first sweep.
+    const FIRST_SWEEP: usize = 64;
+
     /// An empty memory of at most `max_entries` answers.
     pub(crate) fn new(max_entries: usize) -> ByFrozenMap<V> {
         ByFrozenMap {
             entries: HashMap::default(),
             max_entries,
+            sweep_at: Self::FIRST_SWEEP,
         }
     }
 
@@ -176,9 +186,15 @@ impl<V> ByFrozenMap<V> {
     pub(crate) fn get(&mut self, map: &MapRef, tag: usize) -> Option<&V> {
         let key = (map.addr(), tag);
         let now = capstan_gotmpl::thaws();
-        let (kept, checked, _) = self.entries.get_mut(&key)?;
+        let (held, checked, _) = self.entries.get_mut(&key)?;
+        // The entry's weak reference keeps the address: a live map at it
+        // is the very map the answer is about.
+        if !held.is_alive() {
+            self.entries.remove(&key);
+            return None;
+        }
         if *checked != now {
-            if !unchanged_since_frozen(&Value::Map(kept.clone()), 0) {
+            if !unchanged_since_frozen(&Value::Map(map.clone()), 0) {
                 self.entries.remove(&key);
                 return None;
             }
@@ -190,17 +206,20 @@ impl<V> ByFrozenMap<V> {
     /// Keeps `answer` about `map` under `tag` when its tree is frozen and
     /// unchanged; `checked` is [`capstan_gotmpl::thaws`] read before the
     /// answer was worked out (a thaw meanwhile moves it: the tree is then
-    /// checked again on the next look-up).
-    /// Returns whether it was kept.
+    /// checked again on the next look-up). Returns whether it was kept.
     pub(crate) fn keep(&mut self, map: &MapRef, tag: usize, checked: u64, answer: V) -> bool {
         if !unchanged_since_frozen(&Value::Map(map.clone()), 0) {
             return false;
+        }
+        if self.entries.len() >= self.sweep_at {
+            self.entries.retain(|_, (held, _, _)| held.is_alive());
+            self.sweep_at = (2 * self.entries.len()).max(Self::FIRST_SWEEP);
         }
         if self.entries.len() >= self.max_entries {
             self.entries.clear();
         }
         self.entries
-            .insert((map.addr(), tag), (map.clone(), checked, answer));
+            .insert((map.addr(), tag), (map.downgrade(), checked, answer));
         true
     }
 
@@ -382,5 +401,25 @@ mod tests {
         assert_eq!(m.get(&open, 1), None);
         m.keep(&fresh, 1, capstan_gotmpl::thaws(), 3);
         assert_eq!(m.get(&fresh, 1), Some(&3));
+    }
+
+    #[test]
+    fn answers_about_dropped_maps_leave_nothing_behind() {
+        let mut m: ByFrozenMap<u8> = ByFrozenMap::new(1 << 20);
+        let (kept, _) = frozen_tree();
+        m.keep(&kept, 0, capstan_gotmpl::thaws(), 1);
+        // Maps made and dropped again and again (a chart loaded afresh for
+        // every render) do not pile up.
+        for _ in 0..1_000 {
+            let (fresh, _) = frozen_tree();
+            m.keep(&fresh, 0, capstan_gotmpl::thaws(), 2);
+            assert_eq!(m.get(&fresh, 0), Some(&2));
+        }
+        assert!(
+            m.len() <= 2 * ByFrozenMap::<u8>::FIRST_SWEEP,
+            "{} entries",
+            m.len()
+        );
+        assert_eq!(m.get(&kept, 0), Some(&1));
     }
 }
