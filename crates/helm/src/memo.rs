@@ -234,7 +234,7 @@ impl<V> ByFrozenMap<V> {
     }
 }
 
-/// Hashes a (map address, tag) pair by multiplication.
+/// Hashes map addresses (and a tag beside one) by multiplication.
 #[derive(Default, Clone, Copy)]
 pub(crate) struct AddressHash;
 

@@ -612,32 +612,10 @@ impl Queue {
     }
 }
 
-/// Addresses of maps already frozen by [`freeze_maps`].
-type Seen = HashSet<usize, std::hash::BuildHasherDefault<AddressHasher>>;
-
-/// Hashes a map's address by one multiplication (SipHash, the default,
-/// costs more than the rest of freezing a small map).
-#[derive(Default)]
-struct AddressHasher(u64);
-
-impl std::hash::Hasher for AddressHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        // Allocations are aligned: the low bits carry little, the
-        // multiplication spreads the rest into the high bits the table
-        // uses.
-        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
+/// Addresses of maps already frozen by [`freeze_maps`] (hashed by one
+/// multiplication: SipHash, the default, costs more than the rest of
+/// freezing a small map).
+type Seen = HashSet<usize, crate::memo::AddressHash>;
 
 /// Freezes every map reachable from `v` (lists included), each once.
 /// With `whole_when_frozen`, a map found frozen and unthawed is not looked
