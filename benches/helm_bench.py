@@ -88,9 +88,13 @@ render is timed). capstan, median of 30 runs of each of:
   merged once, then per run dependency processing, coalescing, schema validation, rendering,
   sorting and printing the stream. What depends on the loaded chart alone stays kept between
   runs, as in any capstan process that renders a chart more than once (a fleet, the controller):
-  parsed templates by content, each template file's text by its buffer and the chart's parsed
-  template set by its template list (docs/decisions/0009, 0011, 0012). Values, rendering,
-  documents and their heads are made afresh every run.
+  parsed templates by content, each template file's text by its buffer, the chart's parsed
+  template set by its template list, and, for the chart's default values (shared by the
+  renders, frozen), the `toJson`/`toYaml` texts and schema verdicts of their sections
+  (docs/decisions/0009, 0011, 0012, 0013). The user's values are new maps in every run (copied
+  before the clock starts), as when a process reads the values files again; rendering,
+  documents and their heads are made afresh every run. The 30 runs of each input are spread
+  over five rounds through all inputs, and all cold runs come after all warm ones.
 - *cold*: the whole `helm template` path from disk (load the chart, read the values files,
   render, sort, print) with the template cache emptied before every run — one `capstan template`.
 
