@@ -83,7 +83,7 @@ Every app of `deploy/` (its release name, namespace and value files, as its Argo
 gives them) and the generated chart `benches/inputs/helm/large` (221 templates, ~1 MB of output;
 `benches/gen-large-chart.py`). Helm: median of 10 `Chart.render` calls of helm-python-sdk (real
 Helm v4.2.3 in-process; the chart loaded once and the values merged before timing, so only the
-render is timed; the calls spread over five rounds through all inputs, as capstan's runs). capstan, median of 30 runs of each of:
+render is timed). capstan, median of 30 runs of each of:
 - *render*: the same work as Helm's `Chart.render` — the chart loaded once and the values files
   merged once, then per run dependency processing, coalescing, schema validation, rendering,
   sorting and printing the stream. What depends on the loaded chart alone stays kept between

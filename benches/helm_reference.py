@@ -2,8 +2,8 @@
 """The Helm side of scripts/bench: real Helm v4 in-process (helm-python-sdk's Chart.render),
 timed like benches/src/bin/bench-helm.rs: each input is a line `RELEASE NAMESPACE CHART
 [VALUES_FILE...]` on stdin; the chart is loaded once, the values files are merged as -f does
-(maps merge, later wins), then Chart.render runs --runs times, spread over five rounds through
-all inputs; prints one JSON line per input with the median nanoseconds. Run with the Helm oracle's python (it has helm_python)."""
+(maps merge, later wins), then Chart.render runs --runs times; prints one JSON line per input
+with the median nanoseconds. Run with the Helm oracle's python (it has helm_python)."""
 import json, os, sys, time
 
 os.environ["TZ"] = "UTC"
@@ -17,12 +17,8 @@ def merge(dst, src):
     return out
 
 
-ROUNDS = 5
-
-
 def main():
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 50
-    inputs = []
     for line in sys.stdin:
         words = line.split()
         if len(words) < 3:
@@ -33,18 +29,11 @@ def main():
             values = merge(values, helm.values_from_yaml(open(f, encoding="utf-8").read()) or {})
         chart = helm.Chart.load(chart_dir)
         chart.render(values, name=release, namespace=namespace, is_install=True)
-        inputs.append((chart_dir, chart, values, release, namespace, []))
-    # As bench-helm spreads capstan's runs: over rounds through all inputs,
-    # so a disturbed stretch of the machine touches part of each input's
-    # runs rather than all of one input's.
-    for r in range(ROUNDS):
-        share = runs // ROUNDS + (1 if r < runs % ROUNDS else 0)
-        for _, chart, values, release, namespace, times in inputs:
-            for _ in range(share):
-                t = time.perf_counter_ns()
-                chart.render(values, name=release, namespace=namespace, is_install=True)
-                times.append(time.perf_counter_ns() - t)
-    for chart_dir, chart, _, _, _, times in inputs:
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter_ns()
+            chart.render(values, name=release, namespace=namespace, is_install=True)
+            times.append(time.perf_counter_ns() - t)
         chart.close()
         times.sort()
         print(json.dumps({"chart": chart_dir, "median_ns": times[len(times) // 2]}), flush=True)
