@@ -96,9 +96,9 @@ render is timed). capstan, median of 30 runs of each of:
   documents and their heads are made afresh every run. The 30 runs of each input are spread
   over five rounds through all inputs, with every chart loaded (as in a fleet render), and all
   cold runs come after all warm ones. This is the harder setting for capstan: a small chart
-  renders ~10% slower with 34 charts loaded than alone. Helm's calls run in a row with only
+  renders ~10%% slower with 34 charts loaded than alone. Helm's calls run in a row with only
   their chart loaded, as one `helm template` has it; spread over rounds with every chart
-  loaded, Helm's small renders measured 15–25% faster (likely its garbage collector pacing itself on
+  loaded, Helm's small renders measured 15–25%% faster (likely its garbage collector pacing itself on
   the larger live heap), which would put the slowest ratio near 17×.
 - *cold*: the whole `helm template` path from disk (load the chart, read the values files,
   render, sort, print) with the template cache emptied before every run — one `capstan template`.
