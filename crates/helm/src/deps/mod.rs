@@ -108,8 +108,8 @@ fn process_enabled(
         req.enabled = true;
     }
     // Helm logs the warnings of this intermediate coalescing again; only
-    // the final coalescing's warnings are kept.
-    // Read, never rendered: what it takes from the defaults is shared.
+    // the final coalescing's warnings are kept. These values are read,
+    // never rendered, so what they take from the defaults is shared.
     let cvals =
         coalesce::coalesce_values_shared(c, v, &mut Vec::new()).map_err(|e| DepsError(e.0))?;
     apply_tags(c, &cvals, w);

@@ -16,7 +16,8 @@
 //! render whose templates write to them) are never kept: nothing tells
 //! that they did not change. The texts are bounded in number and bytes,
 //! and the memory starts over past either bound; it holds the maps whose
-//! texts it keeps.
+//! texts it keeps weakly ([`ByFrozenMap`]), so the texts of dropped maps
+//! are swept.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{LazyLock, Mutex};
@@ -41,7 +42,9 @@ pub(crate) enum Encoder {
     Yaml,
 }
 
-/// The kept texts, tagged by encoder, and the bytes they hold.
+/// The kept texts, tagged by encoder, and the bytes they hold (an upper
+/// bound: texts swept with their dropped maps are not subtracted, which
+/// can only make the memory start over sooner).
 struct Kept {
     texts: ByFrozenMap<Value>,
     bytes: usize,

@@ -37,9 +37,7 @@ pub fn coalesce_values(
     user: &Map,
     warnings: &mut Vec<String>,
 ) -> Result<Map, CoalesceError> {
-    let mut dest = deep_copy_map(user);
-    coalesce(chart, &mut dest, "", false, warnings, 0, false)?;
-    Ok(dest)
+    coalesce_top(chart, user, false, false, warnings)
 }
 
 /// [`coalesce_values`], but what is taken unchanged from the chart's
@@ -47,20 +45,19 @@ pub fn coalesce_values(
 /// the same values, without copying (and later dropping) a tree as large
 /// as the chart's `values.yaml` on every render.
 ///
-/// Every map so shared is [frozen](capstan_gotmpl::MapRef::freeze) first. Frozen maps read
-/// as before, but a template executing under [`capstan_gotmpl::guard`]
-/// cannot change them (the write is refused and recorded): a render of
-/// these values must execute its templates guarded and, when a write was
-/// refused, render again from [`coalesce_values`]' copies, where the write
-/// happens as in Helm. Nothing else ever writes to a map in place.
+/// Every map so shared is [frozen](capstan_gotmpl::MapRef::freeze)
+/// first. Frozen maps read as before, but a template executing under
+/// [`capstan_gotmpl::guard`] cannot change them (the write is refused and
+/// recorded): a render of these values must execute its templates guarded
+/// and, when a write was refused, render again from [`coalesce_values`]'
+/// copies, where the write happens as in Helm. Nothing else ever writes to
+/// a map in place.
 pub(crate) fn coalesce_values_shared(
     chart: &Chart,
     user: &Map,
     warnings: &mut Vec<String>,
 ) -> Result<Map, CoalesceError> {
-    let mut dest = share_map(user);
-    coalesce(chart, &mut dest, "", false, warnings, 0, true)?;
-    Ok(dest)
+    coalesce_top(chart, user, false, true, warnings)
 }
 
 /// Helm's `MergeValues`: like [`coalesce_values`] but `null` values are
@@ -70,8 +67,20 @@ pub fn merge_values(
     user: &Map,
     warnings: &mut Vec<String>,
 ) -> Result<Map, CoalesceError> {
-    let mut dest = deep_copy_map(user);
-    coalesce(chart, &mut dest, "", true, warnings, 0, false)?;
+    coalesce_top(chart, user, true, false, warnings)
+}
+
+/// The user's values taken (see [`taken_entries`]), then the chart's
+/// defaults and its subcharts' coalesced into them.
+fn coalesce_top(
+    chart: &Chart,
+    user: &Map,
+    merge: bool,
+    share: bool,
+    warnings: &mut Vec<String>,
+) -> Result<Map, CoalesceError> {
+    let mut dest = taken_entries(user, share);
+    coalesce(chart, &mut dest, "", merge, warnings, 0, share)?;
     Ok(dest)
 }
 
@@ -81,12 +90,18 @@ pub fn merge_values(
 /// coalescing, so a template's `set` on `.Values` can never reach the
 /// loaded chart or the caller's map.
 pub fn deep_copy_map(m: &Map) -> Map {
-    // A clone keeps the tree's shape (no sorting, no rebuilding); only the
-    // entries holding maps or lists are then replaced by copies.
+    taken_entries(m, false)
+}
+
+/// `m` with each entry [`taken`] (nothing cleaned): a deep copy, or with
+/// `share` the entries shared where they can be. A clone keeps the tree's
+/// shape (no sorting, no rebuilding); only the entries holding maps or
+/// lists are then replaced.
+fn taken_entries(m: &Map, share: bool) -> Map {
     let mut out = m.clone();
     for v in out.values_mut() {
         if matches!(v, Value::Map(_) | Value::List(_)) {
-            *v = v.deep_copy();
+            *v = taken(v, false, share);
         }
     }
     out
@@ -112,18 +127,6 @@ fn deep_copy_clean(v: &Value) -> Value {
         Value::Map(r) => Value::map(deep_copy_clean_map(&r.snapshot())),
         other => other.deep_copy(),
     }
-}
-
-/// [`deep_copy_map`] for [`coalesce_values_shared`]: the entries shared
-/// where [`shareable`] (nothing cleaned).
-fn share_map(m: &Map) -> Map {
-    let mut out = m.clone();
-    for v in out.values_mut() {
-        if matches!(v, Value::Map(_) | Value::List(_)) && !shareable(v, false) {
-            *v = v.deep_copy();
-        }
-    }
-    out
 }
 
 /// What is taken from a source: `v` itself when `share` and [`shareable`],
